@@ -1,0 +1,18 @@
+//! Registry authentication: challenges, Basic and Docker token auth, and the credential stores
+//! (OS keyring, Docker's config.json and credential helpers, podman's auth.json).
+
+pub mod challenge;
+pub mod credentials;
+
+mod auth_file;
+mod helper;
+mod keyring_store;
+mod token;
+mod token_request;
+
+#[cfg(test)]
+mod test_server;
+
+pub use challenge::{parse_challenges, Challenge};
+pub use credentials::{Credential, CredentialSource, Credentials, Secret};
+pub use token::{Authorizer, Scope};

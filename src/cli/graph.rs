@@ -1,0 +1,163 @@
+//! `graph`: the artifact graph of a reference, as a tree for people or JSON for programs.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::io::Write;
+
+use clap::{Args, ValueEnum};
+use stowage::cache::ManifestCache;
+use stowage::graph::{self, EdgeKind, Graph, GraphOptions, Node, Via};
+use stowage::{Digest, Error, Reference, Result};
+
+use super::Context;
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Output {
+    Tree,
+    Json,
+}
+
+#[derive(Args)]
+pub struct GraphArgs {
+    pub reference: String,
+    #[arg(short, long, value_enum, default_value = "tree")]
+    output: Output,
+    /// How many levels below the root to walk.
+    #[arg(long, default_value_t = 32)]
+    depth: usize,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Stop after this many nodes (the graph is then marked truncated).
+    #[arg(long, default_value_t = 20_000)]
+    max_nodes: usize,
+    /// Do not look for referrers.
+    #[arg(long)]
+    no_referrers: bool,
+    /// Reuse the last graph of the same root when its referrers did not change (fast; nested
+    /// referrers added since then show on the next full load).
+    #[arg(long)]
+    cached: bool,
+    /// Neither read nor write the manifest cache.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+pub async fn graph(ctx: &Context, args: GraphArgs) -> Result<()> {
+    let reference: Reference = args.reference.parse()?;
+    let registry = ctx.registry(&reference.registry).await?;
+    let options = GraphOptions {
+        max_depth: args.depth,
+        max_nodes: args.max_nodes,
+        concurrency: args.concurrency,
+        referrers: !args.no_referrers,
+        cache: (!args.no_cache).then(|| ManifestCache::new(ctx.dirs.manifest_cache())),
+        reuse_snapshot: args.cached && !args.no_cache,
+    };
+    let graph = graph::load(registry, &reference, &options).await?;
+    let text = match args.output {
+        Output::Json => {
+            serde_json::to_string_pretty(&graph).map_err(|e| Error::Invalid(e.to_string()))? + "\n"
+        }
+        Output::Tree => render_tree(&graph),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::io("<stdout>", e))
+}
+
+/// Draws the DAG as a tree from the root; a node reached a second time is named, not repeated.
+fn render_tree(graph: &Graph) -> String {
+    let mut out = String::new();
+    let mut seen = HashSet::new();
+    if let Some(root) = graph.node(&graph.root) {
+        let _ = writeln!(out, "{}", label(root));
+        seen.insert(root.id.clone());
+        draw_children(graph, &graph.root, "", &mut seen, &mut out);
+    }
+    if graph.truncated {
+        out.push_str("(truncated: a depth or node limit stopped the walk)\n");
+    }
+    for w in &graph.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    out
+}
+
+fn draw_children(graph: &Graph, id: &Digest, prefix: &str, seen: &mut HashSet<Digest>, out: &mut String) {
+    let edges: Vec<_> = graph.children(id).collect();
+    for (i, edge) in edges.iter().enumerate() {
+        let last = i + 1 == edges.len();
+        let (branch, indent) = if last { ("└── ", "    ") } else { ("├── ", "│   ") };
+        let Some(node) = graph.node(&edge.to) else { continue };
+        let how = match (edge.kind, edge.via) {
+            (EdgeKind::Referrer, via) => format!("[referrer via {}] ", via_name(via)),
+            _ => String::new(),
+        };
+        if !seen.insert(node.id.clone()) {
+            let _ = writeln!(out, "{prefix}{branch}{how}{} (shown above)", node.id.short());
+            continue;
+        }
+        let _ = writeln!(out, "{prefix}{branch}{how}{}", label(node));
+        draw_children(graph, &node.id, &format!("{prefix}{indent}"), seen, out);
+    }
+}
+
+fn via_name(via: Via) -> &'static str {
+    match via {
+        Via::Index => "index",
+        Via::Manifest => "manifest",
+        Via::Api => "referrers API",
+        Via::TagSchema => "referrers tag",
+        Via::CosignTag => "cosign tag",
+        Via::Buildx => "buildx",
+    }
+}
+
+fn label(node: &Node) -> String {
+    let kind = serde_json::to_value(node.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let mut s = match &node.format {
+        Some(f) => format!("{kind} ({f}) {}", node.id.short()),
+        None => format!("{kind} {}", node.id.short()),
+    };
+    if let Some(p) = &node.platform {
+        let _ = write!(s, " {p}");
+    }
+    let _ = write!(s, " {}", human_size(node.size));
+    // An image's "artifact type" is only its config type: noise for people.
+    let artifact_type = node.artifact_type.as_deref().filter(|_| node.kind != graph::NodeKind::Image);
+    if let Some(t) = artifact_type.filter(|t| *t != node.media_type) {
+        let _ = write!(s, " {t}");
+    } else {
+        let _ = write!(s, " {}", node.media_type);
+    }
+    if !node.tags.is_empty() {
+        let _ = write!(s, " tags: {}", node.tags.join(", "));
+    }
+    if let Some(title) = node.annotations.get("org.opencontainers.image.title") {
+        let _ = write!(s, " \"{title}\"");
+    }
+    if let Some(e) = &node.error {
+        let _ = write!(s, " ERROR: {e}");
+    }
+    s
+}
+
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

@@ -1,0 +1,130 @@
+//! User settings that are not secrets: per-registry transport options, and where Stowage keeps its files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// What the user told us about one registry. Secrets never live here; they are in the OS keyring.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrySettings {
+    /// Speak plain HTTP (only ever by the user's choice, or for loopback hosts).
+    #[serde(default)]
+    pub insecure: bool,
+    /// A PEM file with extra CA certificates trusted for this registry only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    /// The account last signed in with, to show in lists without asking the keyring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    #[serde(default)]
+    pub registries: BTreeMap<String, RegistrySettings>,
+}
+
+impl Settings {
+    /// Reads `settings.json`; a missing file is empty settings, a malformed one is an error
+    /// (silently dropping a user's CA or insecure flag would be worse).
+    pub fn load(path: &Path) -> Result<Settings> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::Config {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Writes through a temporary file and a rename, so a crash never leaves half a file.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::Invalid(e.to_string()))?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    }
+
+    pub fn registry(&self, registry: &str) -> RegistrySettings {
+        self.registries.get(registry).cloned().unwrap_or_default()
+    }
+}
+
+/// Where Stowage keeps its files: the platform's config, cache and data folders, each overridable
+/// by an environment variable (`STOWAGE_CONFIG_DIR`, `STOWAGE_CACHE_DIR`, `STOWAGE_DATA_DIR`) so
+/// tests and portable setups never touch the user's real folders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dirs {
+    pub config: PathBuf,
+    pub cache: PathBuf,
+    pub data: PathBuf,
+}
+
+impl Dirs {
+    pub fn from_env() -> Result<Dirs> {
+        let project = directories::ProjectDirs::from("dev", "Stowage", "stowage");
+        let pick = |var: &str, default: Option<&Path>| -> Result<PathBuf> {
+            match std::env::var_os(var) {
+                Some(v) if !v.is_empty() => Ok(PathBuf::from(v)),
+                _ => default.map(Path::to_path_buf).ok_or_else(|| {
+                    Error::Invalid(format!("no home folder found; set {var}"))
+                }),
+            }
+        };
+        Ok(Dirs {
+            config: pick("STOWAGE_CONFIG_DIR", project.as_ref().map(|p| p.config_dir()))?,
+            cache: pick("STOWAGE_CACHE_DIR", project.as_ref().map(|p| p.cache_dir()))?,
+            data: pick("STOWAGE_DATA_DIR", project.as_ref().map(|p| p.data_dir()))?,
+        })
+    }
+
+    pub fn settings_file(&self) -> PathBuf {
+        self.config.join("settings.json")
+    }
+
+    pub fn manifest_cache(&self) -> PathBuf {
+        self.cache.join("manifests")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_is_empty_and_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/settings.json");
+        assert_eq!(Settings::load(&path).unwrap(), Settings::default());
+        let mut s = Settings::default();
+        s.registries.insert(
+            "reg.example:5000".into(),
+            RegistrySettings {
+                insecure: true,
+                ca_file: Some("/ca.pem".into()),
+                username: Some("me".into()),
+            },
+        );
+        s.save(&path).unwrap();
+        assert_eq!(Settings::load(&path).unwrap(), s);
+        assert!(s.registry("reg.example:5000").insecure);
+        assert!(!s.registry("other").insecure);
+    }
+
+    #[test]
+    fn malformed_file_names_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, "{not json").unwrap();
+        let err = Settings::load(&path).unwrap_err();
+        assert!(err.to_string().contains("settings.json"), "{err}");
+    }
+}

@@ -1,0 +1,20 @@
+//! Stowage's core: the OCI distribution protocol, credentials, and the artifact graph.
+//!
+//! Layers, each using only those above it: [`reference`] and [`digest`] (names),
+//! [`transport`] (HTTP, TLS, retries), [`auth`] (challenges, tokens, credential stores),
+//! [`registry`] (the distribution API), [`graph`] (the artifact DAG). No Tauri here.
+
+pub mod auth;
+pub mod cache;
+pub mod config;
+pub mod digest;
+pub mod error;
+pub mod graph;
+pub mod manifest;
+pub mod reference;
+pub mod registry;
+pub mod transport;
+
+pub use digest::Digest;
+pub use error::{Error, Result};
+pub use reference::Reference;

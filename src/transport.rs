@@ -1,0 +1,304 @@
+//! HTTP to one registry host: TLS trust, plain HTTP only where allowed, timeouts, and retries.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use tokio::sync::OnceCell;
+
+use crate::config::RegistrySettings;
+use crate::error::{Error, Result};
+use crate::reference::api_host;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// Time allowed between two reads of a body; a whole blob may take much longer.
+const READ_TIMEOUT: Duration = Duration::from_secs(60);
+const MAX_ATTEMPTS: u32 = 4;
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
+
+/// Where docker keeps per-registry CA certificates; Stowage trusts the same files.
+pub const DOCKER_CERTS_DIR: &str = "/etc/docker/certs.d";
+
+/// How to speak to a registry host, decided once per host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    Https,
+    Http,
+}
+
+pub struct Transport {
+    registry: String,
+    host: String,
+    client: reqwest::Client,
+    /// Loopback hosts may speak either; which one is found by asking once.
+    scheme: OnceCell<Scheme>,
+    forced: Option<Scheme>,
+}
+
+impl Transport {
+    pub fn new(registry: &str, settings: &RegistrySettings) -> Result<Transport> {
+        Self::with_certs_dir(registry, settings, Path::new(DOCKER_CERTS_DIR))
+    }
+
+    /// Like `new`, reading docker-style CA files from `certs_dir/<host>/*.crt`.
+    pub fn with_certs_dir(
+        registry: &str,
+        settings: &RegistrySettings,
+        certs_dir: &Path,
+    ) -> Result<Transport> {
+        let host = api_host(registry).to_string();
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("stowage/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(CONNECT_TIMEOUT)
+            .read_timeout(READ_TIMEOUT)
+            // reqwest drops Authorization when a redirect leaves the host; keep that, and a limit.
+            .redirect(reqwest::redirect::Policy::limited(10))
+            .tcp_nodelay(true);
+        for pem_path in ca_files(&host, settings, certs_dir) {
+            let pem = std::fs::read(&pem_path).map_err(|e| Error::io(&pem_path, e))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| Error::Config {
+                path: pem_path.clone(),
+                detail: format!("not a PEM certificate bundle: {e}"),
+            })?;
+            if certs.is_empty() {
+                return Err(Error::Config {
+                    path: pem_path,
+                    detail: "no PEM certificate in the file".into(),
+                });
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let client = builder.build().map_err(|e| Error::Tls {
+            registry: registry.to_string(),
+            detail: e.to_string(),
+        })?;
+        let forced = if settings.insecure {
+            Some(Scheme::Http)
+        } else if is_loopback(&host) {
+            None
+        } else {
+            Some(Scheme::Https)
+        };
+        Ok(Transport {
+            registry: registry.to_string(),
+            host,
+            client,
+            scheme: OnceCell::new(),
+            forced,
+        })
+    }
+
+    pub fn registry(&self) -> &str {
+        &self.registry
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// `scheme://host` for this registry, asking the host once when it is loopback: HTTPS if it
+    /// answers HTTPS, else plain HTTP (docker treats loopback registries as insecure the same way).
+    pub async fn base_url(&self) -> Result<String> {
+        let scheme = match self.forced {
+            Some(s) => s,
+            None => *self.scheme.get_or_try_init(|| self.probe_scheme()).await?,
+        };
+        Ok(match scheme {
+            Scheme::Https => format!("https://{}", self.host),
+            Scheme::Http => format!("http://{}", self.host),
+        })
+    }
+
+    async fn probe_scheme(&self) -> Result<Scheme> {
+        let https = format!("https://{}/v2/", self.host);
+        let tls_err = match self.client.get(&https).send().await {
+            Ok(_) => return Ok(Scheme::Https),
+            Err(e) => e,
+        };
+        let http = format!("http://{}/v2/", self.host);
+        match self.client.get(&http).send().await {
+            Ok(r) if r.status().is_success() || r.status() == StatusCode::UNAUTHORIZED => {
+                Ok(Scheme::Http)
+            }
+            _ => Err(self.classify(&https, tls_err)),
+        }
+    }
+
+    /// Sends the request `make` builds, again after a backoff when the failure is worth
+    /// retrying: a connection error, 429 or 5xx, and only for idempotent methods.
+    pub async fn send(&self, method: &Method, make: impl Fn() -> RequestBuilder) -> Result<Response> {
+        let idempotent = matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE);
+        let mut backoff = FIRST_BACKOFF;
+        let mut attempt = 1;
+        loop {
+            let request = make().build().map_err(|e| Error::Invalid(e.to_string()))?;
+            let url = request.url().to_string();
+            let outcome = self.client.execute(request).await;
+            let retry = attempt < MAX_ATTEMPTS && idempotent;
+            match outcome {
+                Ok(resp) if retry && retryable(resp.status()) => {
+                    let wait = retry_after(&resp).unwrap_or(backoff);
+                    tracing::debug!(%url, status = %resp.status(), ?wait, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                Ok(resp) => return Ok(resp),
+                Err(e) if retry && (e.is_connect() || e.is_timeout()) && !is_tls(&e) => {
+                    tracing::debug!(%url, error = %e, "retrying after a connection error");
+                    tokio::time::sleep(backoff).await;
+                }
+                Err(e) => return Err(self.classify(&url, e)),
+            }
+            attempt += 1;
+            backoff *= 2;
+        }
+    }
+
+    /// Turns a reqwest error into one that says what failed and where.
+    pub fn classify(&self, url: &str, e: reqwest::Error) -> Error {
+        if is_tls(&e) {
+            Error::Tls {
+                registry: self.registry.clone(),
+                detail: error_chain(&e),
+            }
+        } else {
+            Error::Connect {
+                url: strip_query(url),
+                detail: error_chain(&e),
+            }
+        }
+    }
+}
+
+fn ca_files(host: &str, settings: &RegistrySettings, certs_dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = settings.ca_file.iter().cloned().collect();
+    if let Ok(entries) = std::fs::read_dir(certs_dir.join(host)) {
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "crt"))
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    files
+}
+
+/// `localhost`, 127.0.0.0/8 and ::1, with or without a port.
+pub fn is_loopback(host: &str) -> bool {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return ip.is_loopback();
+    }
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(rest),
+        None => host.rsplit_once(':').map_or(host, |(h, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        }),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn retryable(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS
+        || matches!(status.as_u16(), 500 | 502 | 503 | 504)
+}
+
+fn retry_after(resp: &Response) -> Option<Duration> {
+    let secs: u64 = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
+}
+
+/// The causes of an error, outermost first, without reqwest's "error sending request for url"
+/// preamble (the URL is already in our message).
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let top = e.to_string();
+    let mut parts = Vec::new();
+    if !top.starts_with("error sending request") || e.source().is_none() {
+        parts.push(top);
+    }
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn is_tls(e: &reqwest::Error) -> bool {
+    let chain = error_chain(e).to_ascii_lowercase();
+    ["certificate", "tls", "handshake", "invalidcontenttype", "unknownissuer"]
+        .iter()
+        .any(|needle| chain.contains(needle))
+}
+
+/// URLs in errors lose their query: a hostile registry's Location could carry anything there.
+fn strip_query(url: &str) -> String {
+    url.split('?').next().unwrap_or(url).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for h in ["localhost", "localhost:5000", "127.0.0.1", "127.3.2.1:80", "[::1]:5000", "::1"] {
+            assert!(is_loopback(h), "{h}");
+        }
+        for h in ["ghcr.io", "10.0.0.1:5000", "localhost.example.com", "[::2]:1"] {
+            assert!(!is_loopback(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn retries_only_what_may_pass() {
+        assert!(retryable(StatusCode::SERVICE_UNAVAILABLE));
+        assert!(retryable(StatusCode::TOO_MANY_REQUESTS));
+        assert!(!retryable(StatusCode::NOT_FOUND));
+        assert!(!retryable(StatusCode::UNAUTHORIZED));
+        assert!(!retryable(StatusCode::NOT_IMPLEMENTED));
+    }
+
+    #[test]
+    fn reads_docker_certs_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let host_dir = dir.path().join("reg.example:5000");
+        std::fs::create_dir_all(&host_dir).unwrap();
+        std::fs::write(host_dir.join("ca.crt"), "x").unwrap();
+        std::fs::write(host_dir.join("client.key"), "x").unwrap();
+        let files = ca_files("reg.example:5000", &RegistrySettings::default(), dir.path());
+        assert_eq!(files, vec![host_dir.join("ca.crt")]);
+    }
+
+    #[test]
+    fn a_bad_ca_file_is_a_config_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, "not a certificate").unwrap();
+        let settings = RegistrySettings {
+            ca_file: Some(ca.clone()),
+            ..Default::default()
+        };
+        match Transport::with_certs_dir("reg.example", &settings, dir.path()) {
+            Err(e) => assert!(e.to_string().contains("ca.pem"), "{e}"),
+            Ok(_) => panic!("accepted a bad CA file"),
+        }
+    }
+}

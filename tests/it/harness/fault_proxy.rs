@@ -1,0 +1,326 @@
+//! `FaultProxy`: a proxy in front of a TestRegistry that answers with switchable hostile faults.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use axum::routing::get;
+use axum::Router;
+use futures::{stream, StreamExt};
+
+use super::forward::{
+    classify, json, plain, sha256_digest, Backend, Counters, PathKind, RequestCounts, Served,
+};
+use super::registry::TestRegistry;
+
+/// What the proxy does wrong. Manifest faults apply to manifest GETs only, blob faults to blob GETs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Pass everything through.
+    None,
+    /// The manifest body has one byte changed; Docker-Content-Digest stays the original's.
+    WrongDigest,
+    /// A valid-JSON manifest of exactly this many bytes.
+    OversizedManifest(usize),
+    /// `{"schemaVersion": 2, "manifests": [` and nothing more.
+    MalformedJson,
+    /// tags/list answers one tag with a `Link` to itself, forever.
+    LoopingTags,
+    /// The next n requests (any kind) answer 503, then everything passes through.
+    ServerErrors(u64),
+    /// Blob GETs answer 307 to a server on another host, which serves the real blob.
+    RedirectBlobs,
+    /// Blob GET bodies stop after n bytes, under a Content-Length of the full size.
+    CutAfter(u64),
+}
+
+/// A fault-injecting proxy on a free loopback port, with its redirect target on another host.
+pub struct FaultProxy {
+    state: Arc<FaultState>,
+    served: Served,
+    redirect: Served,
+}
+
+struct FaultState {
+    backend: Backend,
+    origin: Mutex<String>,
+    redirect_origin: Mutex<String>,
+    fault: Mutex<Fault>,
+    errors_left: AtomicU64,
+    counters: Counters,
+    faults_injected: AtomicU64,
+    errors_sent: AtomicU64,
+    /// Redirect tickets: id -> (registry path, the Authorization of the redirected request).
+    tickets: Mutex<HashMap<u64, (String, Option<HeaderValue>)>>,
+    next_ticket: AtomicU64,
+    redirect_requests: AtomicU64,
+    redirect_saw_auth: AtomicBool,
+}
+
+impl FaultProxy {
+    pub async fn start(registry: &TestRegistry) -> Self {
+        let state = Arc::new(FaultState {
+            backend: Backend::of(registry),
+            origin: Mutex::default(),
+            redirect_origin: Mutex::default(),
+            fault: Mutex::new(Fault::None),
+            errors_left: AtomicU64::new(0),
+            counters: Counters::default(),
+            faults_injected: AtomicU64::new(0),
+            errors_sent: AtomicU64::new(0),
+            tickets: Mutex::default(),
+            next_ticket: AtomicU64::new(1),
+            redirect_requests: AtomicU64::new(0),
+            redirect_saw_auth: AtomicBool::new(false),
+        });
+        let router = Router::new().fallback(handle).with_state(state.clone());
+        let served = Served::start("127.0.0.1", router).await;
+        let storage = Router::new()
+            .route("/storage/{ticket}", get(serve_ticket))
+            .with_state(state.clone());
+        let redirect = start_on_other_host(storage).await;
+        *state.origin.lock().unwrap() = served.origin();
+        *state.redirect_origin.lock().unwrap() = redirect.origin();
+        FaultProxy {
+            state,
+            served,
+            redirect,
+        }
+    }
+
+    /// "127.0.0.1:PORT"
+    pub fn host(&self) -> String {
+        self.served.addr.to_string()
+    }
+
+    pub fn base_url(&self) -> String {
+        self.served.origin()
+    }
+
+    /// Switches the fault; `ServerErrors(n)` starts a fresh count of n.
+    pub fn set_fault(&self, fault: Fault) {
+        let n = if let Fault::ServerErrors(n) = fault { n } else { 0 };
+        self.state.errors_left.store(n, Ordering::SeqCst);
+        *self.state.fault.lock().unwrap() = fault;
+    }
+
+    pub fn fault(&self) -> Fault {
+        *self.state.fault.lock().unwrap()
+    }
+
+    /// Requests the proxy received (not counting the redirect target).
+    pub fn requests(&self) -> RequestCounts {
+        self.state.counters.snapshot()
+    }
+
+    /// Answers the proxy altered or made up because of a fault.
+    pub fn faults_injected(&self) -> u64 {
+        self.state.faults_injected.load(Ordering::SeqCst)
+    }
+
+    /// 503s sent under `ServerErrors`.
+    pub fn server_errors_sent(&self) -> u64 {
+        self.state.errors_sent.load(Ordering::SeqCst)
+    }
+
+    /// "http://IP:PORT" of the redirect target (another host than the proxy's).
+    pub fn redirect_origin(&self) -> String {
+        self.redirect.origin()
+    }
+
+    /// Requests the redirect target received.
+    pub fn redirect_requests(&self) -> u64 {
+        self.state.redirect_requests.load(Ordering::SeqCst)
+    }
+
+    /// Whether any request to the redirect target carried an Authorization header (a leak).
+    pub fn redirect_saw_authorization(&self) -> bool {
+        self.state.redirect_saw_auth.load(Ordering::SeqCst)
+    }
+}
+
+/// 127.0.0.2 is loopback on Linux and a different host to reqwest, which then drops credentials.
+async fn start_on_other_host(router: Router) -> Served {
+    if std::net::TcpListener::bind("127.0.0.2:0").is_ok() {
+        Served::start("127.0.0.2", router).await
+    } else {
+        // Elsewhere a different port still counts as cross-host for reqwest's redirect policy.
+        Served::start("127.0.0.1", router).await
+    }
+}
+
+async fn handle(State(state): State<Arc<FaultState>>, req: Request<Body>) -> Response<Body> {
+    let route = classify(req.uri().path());
+    state.counters.count(route.kind);
+    let origin = state.origin.lock().unwrap().clone();
+    if state
+        .errors_left
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+    {
+        state.errors_sent.fetch_add(1, Ordering::SeqCst);
+        state.faults_injected.fetch_add(1, Ordering::SeqCst);
+        let body = r#"{"errors":[{"code":"UNAVAILABLE","message":"injected fault"}]}"#;
+        return json(StatusCode::SERVICE_UNAVAILABLE, "application/json", body.into());
+    }
+    let fault = *state.fault.lock().unwrap();
+    let is_get = req.method() == Method::GET;
+    let injected = match (fault, route.kind, is_get) {
+        (Fault::WrongDigest, PathKind::Manifest, true) => Some(wrong_digest(&state, req).await),
+        (Fault::OversizedManifest(n), PathKind::Manifest, true) => Some(oversized(n)),
+        (Fault::MalformedJson, PathKind::Manifest, true) => Some(malformed()),
+        (Fault::LoopingTags, PathKind::Tags, true) => Some(looping_tags(&route.name)),
+        (Fault::RedirectBlobs, PathKind::Blob, true) => Some(redirect(&state, &req)),
+        (Fault::CutAfter(n), PathKind::Blob, true) => Some(cut_after(&state, req, n).await),
+        _ => {
+            return state.backend.forward(req, &origin).await;
+        }
+    };
+    state.faults_injected.fetch_add(1, Ordering::SeqCst);
+    injected.expect("fault answer")
+}
+
+async fn wrong_digest(state: &FaultState, req: Request<Body>) -> Response<Body> {
+    let origin = state.origin.lock().unwrap().clone();
+    let (parts, _) = req.into_parts();
+    let pq = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let resp = match state.backend.send(parts.method, pq, &parts.headers, "".into()).await {
+        Ok(r) => r,
+        Err(e) => return plain(StatusCode::BAD_GATEWAY, e.to_string()),
+    };
+    let status = resp.status();
+    let mut headers = resp.headers().clone();
+    headers.remove(header::TRANSFER_ENCODING);
+    state.backend.rewrite_location(&mut headers, &origin);
+    let mut body = resp.bytes().await.unwrap_or_default().to_vec();
+    // Change a hex digit of the first digest so the JSON stays valid and only the digest tells.
+    let at = find(&body, b"sha256:").map(|i| i + 7).filter(|&i| i < body.len());
+    match at {
+        Some(i) => body[i] = if body[i] == b'0' { b'1' } else { b'0' },
+        None if !body.is_empty() => body[0] ^= 0x20,
+        None => {}
+    }
+    let mut out = Response::new(Body::from(body));
+    *out.status_mut() = status;
+    *out.headers_mut() = headers;
+    out
+}
+
+fn oversized(size: usize) -> Response<Body> {
+    let head = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","annotations":{"padding":""#;
+    let tail = br#""}}"#;
+    let pad = size.saturating_sub(head.len() + tail.len());
+    let mut body = Vec::with_capacity(head.len() + pad + tail.len());
+    body.extend_from_slice(head);
+    body.resize(head.len() + pad, b'a');
+    body.extend_from_slice(tail);
+    let digest = sha256_digest(&body);
+    let mut resp = json(
+        StatusCode::OK,
+        "application/vnd.oci.image.manifest.v1+json",
+        body,
+    );
+    insert(resp.headers_mut(), "docker-content-digest", &digest);
+    resp
+}
+
+fn malformed() -> Response<Body> {
+    let body = br#"{"schemaVersion": 2, "manifests": ["#.to_vec();
+    let digest = sha256_digest(&body);
+    let mut resp = json(StatusCode::OK, "application/vnd.oci.image.index.v1+json", body);
+    insert(resp.headers_mut(), "docker-content-digest", &digest);
+    resp
+}
+
+fn looping_tags(name: &str) -> Response<Body> {
+    let body = serde_json::json!({"name": name, "tags": ["a"]}).to_string();
+    let mut resp = json(StatusCode::OK, "application/json", body.into());
+    let link = format!("</v2/{name}/tags/list?last=a&n=1>; rel=\"next\"");
+    insert(resp.headers_mut(), "link", &link);
+    resp
+}
+
+fn redirect(state: &FaultState, req: &Request<Body>) -> Response<Body> {
+    let id = state.next_ticket.fetch_add(1, Ordering::SeqCst);
+    let auth = req.headers().get(header::AUTHORIZATION).cloned();
+    let path = req.uri().path().to_string();
+    state.tickets.lock().unwrap().insert(id, (path, auth));
+    let target = format!("{}/storage/{id}", state.redirect_origin.lock().unwrap());
+    let mut resp = plain(StatusCode::TEMPORARY_REDIRECT, "");
+    insert(resp.headers_mut(), "location", &target);
+    resp
+}
+
+/// The redirect target: like object storage behind a signed URL, the ticket is the only credential.
+async fn serve_ticket(
+    State(state): State<Arc<FaultState>>,
+    Path(id): Path<u64>,
+    headers: HeaderMap,
+) -> Response<Body> {
+    state.redirect_requests.fetch_add(1, Ordering::SeqCst);
+    if headers.contains_key(header::AUTHORIZATION) {
+        state.redirect_saw_auth.store(true, Ordering::SeqCst);
+    }
+    let Some((path, auth)) = state.tickets.lock().unwrap().get(&id).cloned() else {
+        return plain(StatusCode::NOT_FOUND, "unknown ticket");
+    };
+    let mut out = HeaderMap::new();
+    if let Some(a) = auth {
+        out.insert(header::AUTHORIZATION, a);
+    }
+    if let Some(r) = headers.get(header::RANGE) {
+        out.insert(header::RANGE, r.clone());
+    }
+    match state.backend.send(Method::GET, &path, &out, "".into()).await {
+        Ok(resp) => state.backend.relay(resp, ""),
+        Err(e) => plain(StatusCode::BAD_GATEWAY, e.to_string()),
+    }
+}
+
+async fn cut_after(state: &FaultState, req: Request<Body>, limit: u64) -> Response<Body> {
+    let origin = state.origin.lock().unwrap().clone();
+    let (parts, _) = req.into_parts();
+    let pq = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let resp = match state.backend.send(parts.method, pq, &parts.headers, "".into()).await {
+        Ok(r) => r,
+        Err(e) => return plain(StatusCode::BAD_GATEWAY, e.to_string()),
+    };
+    let full_size = resp.content_length();
+    let mut out = state.backend.relay(resp, &origin);
+    if full_size.is_none_or(|size| size <= limit) {
+        return out;
+    }
+    let full = std::mem::take(out.body_mut()).into_data_stream();
+    // Pass `limit` bytes, then fail the stream: hyper closes the connection short of Content-Length.
+    let cut = stream::unfold(Some(Cut::Pass(full, limit)), |step| async move {
+        match step? {
+            Cut::Fail => Some((Err(std::io::Error::other("injected cut")), None)),
+            Cut::Pass(mut body, left) => match body.next().await? {
+                Err(e) => Some((Err(std::io::Error::other(e)), None)),
+                Ok(chunk) if (chunk.len() as u64) < left => {
+                    let rest = left - chunk.len() as u64;
+                    Some((Ok(chunk), Some(Cut::Pass(body, rest))))
+                }
+                Ok(chunk) => Some((Ok(chunk.slice(..left as usize)), Some(Cut::Fail))),
+            },
+        }
+    });
+    *out.body_mut() = Body::from_stream(cut);
+    out
+}
+
+enum Cut<S> {
+    Pass(S, u64),
+    Fail,
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn insert(headers: &mut HeaderMap, name: &'static str, value: &str) {
+    headers.insert(name, HeaderValue::from_str(value).expect("header value"));
+}
