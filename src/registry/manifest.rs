@@ -125,7 +125,12 @@ impl Registry {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string();
-        let size = resp.content_length().unwrap_or(0);
+        // reqwest's content_length() is the body it will read: none for a HEAD.
+        let size = resp
+            .headers()
+            .get(reqwest::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse().ok())
+            .unwrap_or(0);
         let digest = match (&reference.digest, resp.headers().get(DOCKER_CONTENT_DIGEST)) {
             (Some(d), _) => d.clone(),
             (None, Some(h)) => h
