@@ -1,7 +1,10 @@
 //! Integration tests of the core against Debian's real docker-registry and real peers.
 
 mod harness;
+mod cli;
+mod faults;
 mod graph;
 mod harness_selftest;
+mod keyring;
 mod read;
 mod support;

@@ -102,7 +102,11 @@ impl FaultProxy {
 
     /// Switches the fault; `ServerErrors(n)` starts a fresh count of n.
     pub fn set_fault(&self, fault: Fault) {
-        let n = if let Fault::ServerErrors(n) = fault { n } else { 0 };
+        let n = if let Fault::ServerErrors(n) = fault {
+            n
+        } else {
+            0
+        };
         self.state.errors_left.store(n, Ordering::SeqCst);
         *self.state.fault.lock().unwrap() = fault;
     }
@@ -164,7 +168,11 @@ async fn handle(State(state): State<Arc<FaultState>>, req: Request<Body>) -> Res
         state.errors_sent.fetch_add(1, Ordering::SeqCst);
         state.faults_injected.fetch_add(1, Ordering::SeqCst);
         let body = r#"{"errors":[{"code":"UNAVAILABLE","message":"injected fault"}]}"#;
-        return json(StatusCode::SERVICE_UNAVAILABLE, "application/json", body.into());
+        return json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "application/json",
+            body.into(),
+        );
     }
     let fault = *state.fault.lock().unwrap();
     let is_get = req.method() == Method::GET;
@@ -187,7 +195,11 @@ async fn wrong_digest(state: &FaultState, req: Request<Body>) -> Response<Body> 
     let origin = state.origin.lock().unwrap().clone();
     let (parts, _) = req.into_parts();
     let pq = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    let resp = match state.backend.send(parts.method, pq, &parts.headers, "".into()).await {
+    let resp = match state
+        .backend
+        .send(parts.method, pq, &parts.headers, "".into())
+        .await
+    {
         Ok(r) => r,
         Err(e) => return plain(StatusCode::BAD_GATEWAY, e.to_string()),
     };
@@ -197,7 +209,9 @@ async fn wrong_digest(state: &FaultState, req: Request<Body>) -> Response<Body> 
     state.backend.rewrite_location(&mut headers, &origin);
     let mut body = resp.bytes().await.unwrap_or_default().to_vec();
     // Change a hex digit of the first digest so the JSON stays valid and only the digest tells.
-    let at = find(&body, b"sha256:").map(|i| i + 7).filter(|&i| i < body.len());
+    let at = find(&body, b"sha256:")
+        .map(|i| i + 7)
+        .filter(|&i| i < body.len());
     match at {
         Some(i) => body[i] = if body[i] == b'0' { b'1' } else { b'0' },
         None if !body.is_empty() => body[0] ^= 0x20,
@@ -230,7 +244,11 @@ fn oversized(size: usize) -> Response<Body> {
 fn malformed() -> Response<Body> {
     let body = br#"{"schemaVersion": 2, "manifests": ["#.to_vec();
     let digest = sha256_digest(&body);
-    let mut resp = json(StatusCode::OK, "application/vnd.oci.image.index.v1+json", body);
+    let mut resp = json(
+        StatusCode::OK,
+        "application/vnd.oci.image.index.v1+json",
+        body,
+    );
     insert(resp.headers_mut(), "docker-content-digest", &digest);
     resp
 }
@@ -274,7 +292,11 @@ async fn serve_ticket(
     if let Some(r) = headers.get(header::RANGE) {
         out.insert(header::RANGE, r.clone());
     }
-    match state.backend.send(Method::GET, &path, &out, "".into()).await {
+    match state
+        .backend
+        .send(Method::GET, &path, &out, "".into())
+        .await
+    {
         Ok(resp) => state.backend.relay(resp, ""),
         Err(e) => plain(StatusCode::BAD_GATEWAY, e.to_string()),
     }
@@ -284,7 +306,11 @@ async fn cut_after(state: &FaultState, req: Request<Body>, limit: u64) -> Respon
     let origin = state.origin.lock().unwrap().clone();
     let (parts, _) = req.into_parts();
     let pq = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    let resp = match state.backend.send(parts.method, pq, &parts.headers, "".into()).await {
+    let resp = match state
+        .backend
+        .send(parts.method, pq, &parts.headers, "".into())
+        .await
+    {
         Ok(r) => r,
         Err(e) => return plain(StatusCode::BAD_GATEWAY, e.to_string()),
     };
@@ -297,7 +323,12 @@ async fn cut_after(state: &FaultState, req: Request<Body>, limit: u64) -> Respon
     // Pass `limit` bytes, then fail the stream: hyper closes the connection short of Content-Length.
     let cut = stream::unfold(Some(Cut::Pass(full, limit)), |step| async move {
         match step? {
-            Cut::Fail => Some((Err(std::io::Error::other("injected cut")), None)),
+            Cut::Fail => {
+                // hyper flushes what it has only when the body stalls; without the pause the
+                // headers and the first bytes would be dropped along with the connection.
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                Some((Err(std::io::Error::other("injected cut")), None))
+            }
             Cut::Pass(mut body, left) => match body.next().await? {
                 Err(e) => Some((Err(std::io::Error::other(e)), None)),
                 Ok(chunk) if (chunk.len() as u64) < left => {

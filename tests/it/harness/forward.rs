@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
+use axum::http::{
+    header, HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode,
+};
 use axum::Router;
 use futures::TryStreamExt;
 use tokio::task::JoinHandle;
@@ -109,7 +111,10 @@ impl Backend {
         };
         if let Some(rest) = loc.strip_prefix(&self.origin) {
             let new = format!("{front_origin}{rest}");
-            headers.insert(header::LOCATION, HeaderValue::from_str(&new).expect("location"));
+            headers.insert(
+                header::LOCATION,
+                HeaderValue::from_str(&new).expect("location"),
+            );
         }
     }
 }

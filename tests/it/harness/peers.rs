@@ -77,22 +77,24 @@ pub async fn umoci_multiarch_layout(dir: &Path, platforms: &[(&str, &str)]) -> P
     let index_json = layout.join("index.json");
     let mut top: Value = serde_json::from_slice(&std::fs::read(&index_json).expect("index.json"))
         .expect("parse index.json");
-    top["manifests"].as_array_mut().expect("manifests").push(json!({
-        "mediaType": "application/vnd.oci.image.index.v1+json",
-        "digest": digest,
-        "size": bytes.len(),
-        "annotations": {"org.opencontainers.image.ref.name": MULTIARCH_TAG},
-    }));
+    top["manifests"]
+        .as_array_mut()
+        .expect("manifests")
+        .push(json!({
+            "mediaType": "application/vnd.oci.image.index.v1+json",
+            "digest": digest,
+            "size": bytes.len(),
+            "annotations": {"org.opencontainers.image.ref.name": MULTIARCH_TAG},
+        }));
     std::fs::write(&index_json, serde_json::to_vec(&top).expect("json")).expect("index.json");
     layout
 }
 
 /// The descriptor tagged `tag` in a layout's index.json.
 pub fn layout_ref(layout: &Path, tag: &str) -> Value {
-    let index: Value = serde_json::from_slice(
-        &std::fs::read(layout.join("index.json")).expect("read index.json"),
-    )
-    .expect("parse index.json");
+    let index: Value =
+        serde_json::from_slice(&std::fs::read(layout.join("index.json")).expect("read index.json"))
+            .expect("parse index.json");
     let manifests = index["manifests"].as_array().cloned().unwrap_or_default();
     manifests
         .into_iter()

@@ -24,7 +24,9 @@ impl Ca {
         let key = KeyPair::generate().expect("generate CA key");
         let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
         // Distinct names matter: a leaf whose issuer equals its subject looks self-signed to Go.
-        params.distinguished_name.push(DnType::CommonName, common_name);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, common_name);
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params.key_usages = vec![
             KeyUsagePurpose::KeyCertSign,
@@ -58,7 +60,9 @@ impl Ca {
     }
 
     fn issue(&self, mut params: CertificateParams, common_name: &str) -> Leaf {
-        params.distinguished_name.push(DnType::CommonName, common_name);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, common_name);
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         let key = KeyPair::generate().expect("generate leaf key");
         let cert = params

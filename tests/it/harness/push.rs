@@ -99,7 +99,13 @@ impl Pusher {
     }
 
     /// PUT a manifest under a tag or digest; returns its digest.
-    pub async fn manifest(&self, repo: &str, reference: &str, media_type: &str, bytes: &[u8]) -> String {
+    pub async fn manifest(
+        &self,
+        repo: &str,
+        reference: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> String {
         let url = format!("{}/v2/{repo}/manifests/{reference}", self.base_url);
         let resp = self
             .request(reqwest::Method::PUT, &url)
@@ -126,7 +132,9 @@ impl Pusher {
         assert!(resp.status().is_success(), "HEAD {url}: {}", resp.status());
         let header = |name: &str| {
             let value = resp.headers().get(name).and_then(|v| v.to_str().ok());
-            value.unwrap_or_else(|| panic!("HEAD {url}: no {name}")).to_string()
+            value
+                .unwrap_or_else(|| panic!("HEAD {url}: no {name}"))
+                .to_string()
         };
         Some(Desc {
             media_type: header("content-type"),
@@ -137,7 +145,8 @@ impl Pusher {
 
     /// A one-layer OCI image (layer = `content`) tagged `tag`.
     pub async fn image(&self, repo: &str, tag: &str, content: &[u8]) -> Desc {
-        let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
+        let config =
+            br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
         let (config_digest, config_size) = self.blob(repo, config).await;
         let (layer_digest, layer_size) = self.blob(repo, content).await;
         let manifest = json!({
@@ -176,8 +185,10 @@ impl Pusher {
             manifest["subject"] = s.to_json();
         }
         if !annotations.is_empty() {
-            let map: serde_json::Map<String, Value> =
-                annotations.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+            let map: serde_json::Map<String, Value> = annotations
+                .iter()
+                .map(|(k, v)| (k.to_string(), json!(v)))
+                .collect();
             manifest["annotations"] = Value::Object(map);
         }
         let bytes = serde_json::to_vec(&manifest).expect("json");
@@ -187,7 +198,10 @@ impl Pusher {
 
     /// PUT `manifest` (its `mediaType` names the Content-Type) and describe it.
     pub async fn put_json(&self, repo: &str, reference: &str, manifest: &Value) -> Desc {
-        let media_type = manifest["mediaType"].as_str().unwrap_or(OCI_MANIFEST).to_string();
+        let media_type = manifest["mediaType"]
+            .as_str()
+            .unwrap_or(OCI_MANIFEST)
+            .to_string();
         let bytes = serde_json::to_vec(manifest).expect("json");
         let digest = self.manifest(repo, reference, &media_type, &bytes).await;
         Desc {

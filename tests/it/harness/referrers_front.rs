@@ -148,7 +148,11 @@ async fn referrers(
 ) -> Response<Body> {
     if !valid_digest(subject) {
         let body = json!({"errors": [{"code": "DIGEST_INVALID", "message": "invalid digest"}]});
-        return json_response(StatusCode::BAD_REQUEST, "application/json", body.to_string().into());
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            "application/json",
+            body.to_string().into(),
+        );
     }
     let params: BTreeMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
         .into_owned()
@@ -173,7 +177,10 @@ async fn referrers(
     let mut next = None;
     if let Some(n) = page_size.filter(|n| found.len() > *n) {
         found.truncate(n.max(1));
-        let last = found.last().and_then(|d| d["digest"].as_str()).unwrap_or("");
+        let last = found
+            .last()
+            .and_then(|d| d["digest"].as_str())
+            .unwrap_or("");
         let mut q = url::form_urlencoded::Serializer::new(String::new());
         if let Some(f) = filter {
             q.append_pair("artifactType", f);
@@ -216,7 +223,12 @@ async fn collect_manifests(
     let origin = state.origin.lock().unwrap().clone();
 
     let tags_resp = (state.backend)
-        .send(Method::GET, &format!("/v2/{name}/tags/list"), &headers, "".into())
+        .send(
+            Method::GET,
+            &format!("/v2/{name}/tags/list"),
+            &headers,
+            "".into(),
+        )
         .await
         .map_err(|e| plain(StatusCode::BAD_GATEWAY, format!("backend: {e}")))?;
     let tags: Vec<String> = match tags_resp.status() {
@@ -227,7 +239,9 @@ async fn collect_manifests(
         s if s.is_success() => {
             let v: Value = tags_resp.json().await.unwrap_or_default();
             let tags = v["tags"].as_array().cloned().unwrap_or_default();
-            tags.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()
+            tags.iter()
+                .filter_map(|t| t.as_str().map(str::to_string))
+                .collect()
         }
         _ => Vec::new(),
     };

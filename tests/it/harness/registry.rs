@@ -16,7 +16,10 @@ const BINARY: &str = "/usr/bin/docker-registry";
 pub enum RegistryAuth {
     Anonymous,
     /// One bcrypt user in an htpasswd file.
-    Htpasswd { user: String, pass: String },
+    Htpasswd {
+        user: String,
+        pass: String,
+    },
     /// The registry's own `auth: token` mode, trusting JWTs whose x5c chain ends in `bundle`.
     Token {
         bundle: PathBuf,

@@ -62,7 +62,10 @@ impl TokenIssuer {
             issuer: "stowage-test-issuer".into(),
             key: EncodingKey::from_ec_pem(leaf.key_pem.as_bytes()).expect("ES256 key"),
             // distribution verifies x5c[0] (the signer) up to a root in rootcertbundle.
-            x5c: vec![STANDARD.encode(&leaf.cert_der), STANDARD.encode(ca.cert_der())],
+            x5c: vec![
+                STANDARD.encode(&leaf.cert_der),
+                STANDARD.encode(ca.cert_der()),
+            ],
             users: Mutex::default(),
             anonymous_pull: AtomicBool::new(false),
             expires_in: AtomicU64::new(300),
@@ -222,7 +225,11 @@ async fn get_token(
     let (subject, allowed, refresh) = match credentials {
         None => {
             let anonymous = state.anonymous_pull.load(Ordering::SeqCst);
-            let allowed = if anonymous { vec!["pull".into()] } else { vec![] };
+            let allowed = if anonymous {
+                vec!["pull".into()]
+            } else {
+                vec![]
+            };
             (String::new(), Some(allowed), None)
         }
         Some(Some((user, pass))) => match state.check(&user, &pass) {
@@ -246,7 +253,11 @@ async fn post_token(State(state): State<Arc<IssuerState>>, body: Bytes) -> Respo
         return resp;
     }
     if first(&params, "client_id").is_none_or(str::is_empty) {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "client_id is required");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "client_id is required",
+        );
     }
     let scopes = scopes_of(&params, "scope");
     let (user, refresh) = match first(&params, "grant_type") {
@@ -273,7 +284,12 @@ async fn post_token(State(state): State<Arc<IssuerState>>, body: Bytes) -> Respo
         }
         _ => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", ""),
     };
-    let allowed = state.users.lock().unwrap().get(&user).map(|u| u.actions.clone());
+    let allowed = state
+        .users
+        .lock()
+        .unwrap()
+        .get(&user)
+        .map(|u| u.actions.clone());
     let Some(allowed) = allowed else {
         return oauth_error(StatusCode::UNAUTHORIZED, "invalid_grant", "user removed");
     };
@@ -288,7 +304,10 @@ fn pairs(raw: &[u8]) -> Vec<(String, String)> {
 }
 
 fn first<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    params.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    params
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Every scope: repeated parameters, each possibly holding several space-separated scopes.
@@ -346,7 +365,8 @@ fn unauthorized(message: &str) -> Response<Body> {
         body.to_string().into(),
     );
     let challenge = header::HeaderValue::from_static("Basic realm=\"stowage-test-issuer\"");
-    resp.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
+    resp.headers_mut()
+        .insert(header::WWW_AUTHENTICATE, challenge);
     resp
 }
 
