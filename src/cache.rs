@@ -22,7 +22,9 @@ impl ManifestCache {
     }
 
     fn path(&self, digest: &Digest) -> PathBuf {
-        self.dir.join(digest.algorithm().as_str()).join(digest.hex())
+        self.dir
+            .join(digest.algorithm().as_str())
+            .join(digest.hex())
     }
 
     /// The bytes for `digest`, re-verified: a corrupted entry is removed and reported as a miss.

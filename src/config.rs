@@ -74,13 +74,16 @@ impl Dirs {
         let pick = |var: &str, default: Option<&Path>| -> Result<PathBuf> {
             match std::env::var_os(var) {
                 Some(v) if !v.is_empty() => Ok(PathBuf::from(v)),
-                _ => default.map(Path::to_path_buf).ok_or_else(|| {
-                    Error::Invalid(format!("no home folder found; set {var}"))
-                }),
+                _ => default
+                    .map(Path::to_path_buf)
+                    .ok_or_else(|| Error::Invalid(format!("no home folder found; set {var}"))),
             }
         };
         Ok(Dirs {
-            config: pick("STOWAGE_CONFIG_DIR", project.as_ref().map(|p| p.config_dir()))?,
+            config: pick(
+                "STOWAGE_CONFIG_DIR",
+                project.as_ref().map(|p| p.config_dir()),
+            )?,
             cache: pick("STOWAGE_CACHE_DIR", project.as_ref().map(|p| p.cache_dir()))?,
             data: pick("STOWAGE_DATA_DIR", project.as_ref().map(|p| p.data_dir()))?,
         })

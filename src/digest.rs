@@ -176,7 +176,8 @@ impl Hasher {
 mod tests {
     use super::*;
 
-    const EMPTY_JSON: &str = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+    const EMPTY_JSON: &str =
+        "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
 
     #[test]
     fn hashes_the_empty_descriptor_content() {

@@ -127,6 +127,8 @@ pub struct ImageIndex {
 }
 
 /// A parsed manifest of either shape.
+// Manifests are parsed one at a time and dropped soon after; boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Manifest {
     Image(ImageManifest),
@@ -191,7 +193,10 @@ mod tests {
     #[test]
     fn picks_index_from_media_type_or_fields() {
         let index = br#"{"schemaVersion":2,"manifests":[]}"#;
-        assert!(matches!(Manifest::parse(index, None).unwrap(), Manifest::Index(_)));
+        assert!(matches!(
+            Manifest::parse(index, None).unwrap(),
+            Manifest::Index(_)
+        ));
         let image = format!(
             r#"{{"schemaVersion":2,"mediaType":"{}","config":{{"mediaType":"{}","digest":"{}","size":2}},"layers":[]}}"#,
             media_type::OCI_MANIFEST,
@@ -205,7 +210,8 @@ mod tests {
 
     #[test]
     fn bad_digest_in_descriptor_is_an_error() {
-        let bad = br#"{"schemaVersion":2,"manifests":[{"mediaType":"x","digest":"sha256:zz","size":1}]}"#;
+        let bad =
+            br#"{"schemaVersion":2,"manifests":[{"mediaType":"x","digest":"sha256:zz","size":1}]}"#;
         assert!(Manifest::parse(bad, None).is_err());
     }
 }

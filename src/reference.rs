@@ -271,7 +271,10 @@ mod tests {
     #[test]
     fn registry_needs_dot_colon_or_localhost() {
         let r = parse("localhost/app");
-        assert_eq!((r.registry.as_str(), r.repository.as_str()), ("localhost", "app"));
+        assert_eq!(
+            (r.registry.as_str(), r.repository.as_str()),
+            ("localhost", "app")
+        );
         let r = parse("127.0.0.1:5000/a/b:v1");
         assert_eq!(r.registry, "127.0.0.1:5000");
         assert_eq!(r.repository, "a/b");
@@ -291,7 +294,10 @@ mod tests {
     fn tag_and_digest_together() {
         let r = parse(&format!("ghcr.io/a/b:v1@{D}"));
         assert_eq!(r.tag.as_deref(), Some("v1"));
-        assert_eq!(r.digest.as_ref().map(|d| d.to_string()), Some(D.to_string()));
+        assert_eq!(
+            r.digest.as_ref().map(|d| d.to_string()),
+            Some(D.to_string())
+        );
         assert_eq!(r.manifest_selector(), D);
         assert_eq!(r.to_string(), format!("ghcr.io/a/b:v1@{D}"));
     }
@@ -327,8 +333,14 @@ mod tests {
 
     #[test]
     fn normalises_registry_urls() {
-        assert_eq!(normalize_registry("https://index.docker.io/v1/"), "docker.io");
+        assert_eq!(
+            normalize_registry("https://index.docker.io/v1/"),
+            "docker.io"
+        );
         assert_eq!(normalize_registry("GHCR.io"), "ghcr.io");
-        assert_eq!(normalize_registry("http://127.0.0.1:5000"), "127.0.0.1:5000");
+        assert_eq!(
+            normalize_registry("http://127.0.0.1:5000"),
+            "127.0.0.1:5000"
+        );
     }
 }

@@ -130,8 +130,15 @@ impl Transport {
 
     /// Sends the request `make` builds, again after a backoff when the failure is worth
     /// retrying: a connection error, 429 or 5xx, and only for idempotent methods.
-    pub async fn send(&self, method: &Method, make: impl Fn() -> RequestBuilder) -> Result<Response> {
-        let idempotent = matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE);
+    pub async fn send(
+        &self,
+        method: &Method,
+        make: impl Fn() -> RequestBuilder,
+    ) -> Result<Response> {
+        let idempotent = matches!(
+            *method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE
+        );
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 1;
         loop {
@@ -206,8 +213,7 @@ pub fn is_loopback(host: &str) -> bool {
 }
 
 fn retryable(status: StatusCode) -> bool {
-    status == StatusCode::TOO_MANY_REQUESTS
-        || matches!(status.as_u16(), 500 | 502 | 503 | 504)
+    status == StatusCode::TOO_MANY_REQUESTS || matches!(status.as_u16(), 500 | 502 | 503 | 504)
 }
 
 fn retry_after(resp: &Response) -> Option<Duration> {
@@ -243,9 +249,15 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 
 fn is_tls(e: &reqwest::Error) -> bool {
     let chain = error_chain(e).to_ascii_lowercase();
-    ["certificate", "tls", "handshake", "invalidcontenttype", "unknownissuer"]
-        .iter()
-        .any(|needle| chain.contains(needle))
+    [
+        "certificate",
+        "tls",
+        "handshake",
+        "invalidcontenttype",
+        "unknownissuer",
+    ]
+    .iter()
+    .any(|needle| chain.contains(needle))
 }
 
 /// URLs in errors lose their query: a hostile registry's Location could carry anything there.
@@ -259,10 +271,22 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        for h in ["localhost", "localhost:5000", "127.0.0.1", "127.3.2.1:80", "[::1]:5000", "::1"] {
+        for h in [
+            "localhost",
+            "localhost:5000",
+            "127.0.0.1",
+            "127.3.2.1:80",
+            "[::1]:5000",
+            "::1",
+        ] {
             assert!(is_loopback(h), "{h}");
         }
-        for h in ["ghcr.io", "10.0.0.1:5000", "localhost.example.com", "[::2]:1"] {
+        for h in [
+            "ghcr.io",
+            "10.0.0.1:5000",
+            "localhost.example.com",
+            "[::2]:1",
+        ] {
             assert!(!is_loopback(h), "{h}");
         }
     }

@@ -42,14 +42,17 @@ pub async fn manifest(ctx: &Context, reference: &str) -> Result<()> {
 
 pub async fn blob(ctx: &Context, reference: &str, output: Option<PathBuf>) -> Result<()> {
     let reference: Reference = reference.parse()?;
-    let digest = reference
-        .digest
-        .clone()
-        .ok_or_else(|| Error::Invalid(format!("{reference}: a blob is named by digest (REPOSITORY@sha256:…)")))?;
+    let digest = reference.digest.clone().ok_or_else(|| {
+        Error::Invalid(format!(
+            "{reference}: a blob is named by digest (REPOSITORY@sha256:…)"
+        ))
+    })?;
     let registry = ctx.registry(&reference.registry).await?;
     match output {
         Some(path) => {
-            registry.download_blob(&reference.repository, &digest, &path).await?;
+            registry
+                .download_blob(&reference.repository, &digest, &path)
+                .await?;
             Ok(())
         }
         None => {

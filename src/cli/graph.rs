@@ -85,18 +85,34 @@ fn render_tree(graph: &Graph) -> String {
     out
 }
 
-fn draw_children(graph: &Graph, id: &Digest, prefix: &str, seen: &mut HashSet<Digest>, out: &mut String) {
+fn draw_children(
+    graph: &Graph,
+    id: &Digest,
+    prefix: &str,
+    seen: &mut HashSet<Digest>,
+    out: &mut String,
+) {
     let edges: Vec<_> = graph.children(id).collect();
     for (i, edge) in edges.iter().enumerate() {
         let last = i + 1 == edges.len();
-        let (branch, indent) = if last { ("└── ", "    ") } else { ("├── ", "│   ") };
-        let Some(node) = graph.node(&edge.to) else { continue };
+        let (branch, indent) = if last {
+            ("└── ", "    ")
+        } else {
+            ("├── ", "│   ")
+        };
+        let Some(node) = graph.node(&edge.to) else {
+            continue;
+        };
         let how = match (edge.kind, edge.via) {
             (EdgeKind::Referrer, via) => format!("[referrer via {}] ", via_name(via)),
             _ => String::new(),
         };
         if !seen.insert(node.id.clone()) {
-            let _ = writeln!(out, "{prefix}{branch}{how}{} (shown above)", node.id.short());
+            let _ = writeln!(
+                out,
+                "{prefix}{branch}{how}{} (shown above)",
+                node.id.short()
+            );
             continue;
         }
         let _ = writeln!(out, "{prefix}{branch}{how}{}", label(node));
@@ -129,7 +145,10 @@ fn label(node: &Node) -> String {
     }
     let _ = write!(s, " {}", human_size(node.size));
     // An image's "artifact type" is only its config type: noise for people.
-    let artifact_type = node.artifact_type.as_deref().filter(|_| node.kind != graph::NodeKind::Image);
+    let artifact_type = node
+        .artifact_type
+        .as_deref()
+        .filter(|_| node.kind != graph::NodeKind::Image);
     if let Some(t) = artifact_type.filter(|t| *t != node.media_type) {
         let _ = write!(s, " {t}");
     } else {

@@ -39,7 +39,9 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> Result<()> {
         rpassword::prompt_password("Password: ").map_err(|e| Error::io("<terminal>", e))?
     };
     if username.is_empty() || password.is_empty() {
-        return Err(Error::Invalid("username and password must not be empty".into()));
+        return Err(Error::Invalid(
+            "username and password must not be empty".into(),
+        ));
     }
     let credential = Credential::Basic {
         username: username.clone(),
@@ -52,7 +54,11 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> Result<()> {
     let credentials = ctx.client.credentials();
     credentials.store(&name, &credential)?;
     let mut settings = ctx.settings.clone();
-    settings.registries.entry(name.clone()).or_default().username = Some(username.clone());
+    settings
+        .registries
+        .entry(name.clone())
+        .or_default()
+        .username = Some(username.clone());
     settings.save(&ctx.dirs.settings_file())?;
     println!("Logged in to {name} as {username}; the credentials are in the OS keyring.");
     Ok(())

@@ -15,7 +15,11 @@ use stowage::registry::{Client, Registry};
 use stowage::{Reference, Result};
 
 #[derive(Parser)]
-#[command(name = "stowage", version, about = "See, push and attach OCI artifacts")]
+#[command(
+    name = "stowage",
+    version,
+    about = "See, push and attach OCI artifacts"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -89,8 +93,12 @@ pub async fn run(cli: Cli) -> Result<()> {
     let registry_of = |r: &str| -> Result<String> { Ok(r.parse::<Reference>()?.registry) };
     let registries = match &cli.command {
         Command::Login(a) => vec![normalize_registry(&a.registry)],
-        Command::Logout { registry } | Command::Repos { registry } => vec![normalize_registry(registry)],
-        Command::Tags { repository: r } | Command::Manifest { reference: r } | Command::Blob { reference: r, .. } => {
+        Command::Logout { registry } | Command::Repos { registry } => {
+            vec![normalize_registry(registry)]
+        }
+        Command::Tags { repository: r }
+        | Command::Manifest { reference: r }
+        | Command::Blob { reference: r, .. } => {
             vec![registry_of(r)?]
         }
         Command::Graph(a) => vec![registry_of(&a.reference)?],

@@ -82,7 +82,9 @@ pub fn classify_manifest(manifest: &Manifest) -> Classification {
         Manifest::Image(m) => {
             if m.annotations.get(BUILDX_REFERENCE_TYPE).map(String::as_str)
                 == Some("attestation-manifest")
-                || m.layers.iter().any(|l| l.annotations.contains_key(IN_TOTO_PREDICATE))
+                || m.layers
+                    .iter()
+                    .any(|l| l.annotations.contains_key(IN_TOTO_PREDICATE))
             {
                 return classify_buildx_attestation(&m.layers);
             }
@@ -160,7 +162,11 @@ mod tests {
     use super::*;
     use crate::manifest::EMPTY_JSON_DIGEST;
 
-    fn image(artifact_type: Option<&str>, config: &str, layers: &[(&str, &[(&str, &str)])]) -> Manifest {
+    fn image(
+        artifact_type: Option<&str>,
+        config: &str,
+        layers: &[(&str, &[(&str, &str)])],
+    ) -> Manifest {
         let layers: Vec<serde_json::Value> = layers
             .iter()
             .map(|(t, ann)| {
@@ -183,20 +189,44 @@ mod tests {
 
     #[test]
     fn images_and_artifacts() {
-        let m = image(None, media_type::OCI_CONFIG, &[("application/vnd.oci.image.layer.v1.tar+gzip", &[])]);
+        let m = image(
+            None,
+            media_type::OCI_CONFIG,
+            &[("application/vnd.oci.image.layer.v1.tar+gzip", &[])],
+        );
         assert_eq!(classify_manifest(&m).kind, NodeKind::Image);
-        let m = image(Some("application/vnd.example+type"), media_type::OCI_EMPTY, &[]);
+        let m = image(
+            Some("application/vnd.example+type"),
+            media_type::OCI_EMPTY,
+            &[],
+        );
         assert_eq!(classify_manifest(&m).kind, NodeKind::Artifact);
     }
 
     #[test]
     fn signatures_sboms_attestations() {
         let cases = [
-            ("application/vnd.cncf.notary.signature", NodeKind::Signature, Some("notation")),
-            ("application/vnd.dev.sigstore.bundle.v0.3+json", NodeKind::Signature, Some("sigstore-bundle")),
+            (
+                "application/vnd.cncf.notary.signature",
+                NodeKind::Signature,
+                Some("notation"),
+            ),
+            (
+                "application/vnd.dev.sigstore.bundle.v0.3+json",
+                NodeKind::Signature,
+                Some("sigstore-bundle"),
+            ),
             ("application/spdx+json", NodeKind::Sbom, Some("spdx")),
-            ("application/vnd.cyclonedx+json", NodeKind::Sbom, Some("cyclonedx")),
-            ("application/vnd.in-toto+json", NodeKind::Attestation, Some("in-toto")),
+            (
+                "application/vnd.cyclonedx+json",
+                NodeKind::Sbom,
+                Some("cyclonedx"),
+            ),
+            (
+                "application/vnd.in-toto+json",
+                NodeKind::Attestation,
+                Some("in-toto"),
+            ),
         ];
         for (t, kind, format) in cases {
             let c = classify_manifest(&image(Some(t), media_type::OCI_EMPTY, &[]));
@@ -206,7 +236,11 @@ mod tests {
 
     #[test]
     fn cosign_by_config_and_layer() {
-        let m = image(None, "application/vnd.oci.image.config.v1+json", &[("application/vnd.dev.cosign.simplesigning.v1+json", &[])]);
+        let m = image(
+            None,
+            "application/vnd.oci.image.config.v1+json",
+            &[("application/vnd.dev.cosign.simplesigning.v1+json", &[])],
+        );
         // cosign writes an image config with a simple-signing layer: still a signature.
         assert_eq!(classify_manifest(&m).kind, NodeKind::Signature);
         let m = image(None, "application/vnd.dev.cosign.artifact.sig.v1+json", &[]);
@@ -217,7 +251,11 @@ mod tests {
     fn helm_and_wasm_by_config() {
         let m = image(None, "application/vnd.cncf.helm.config.v1+json", &[]);
         assert_eq!(classify_manifest(&m).kind, NodeKind::HelmChart);
-        let m = image(None, "application/vnd.wasm.config.v0+json", &[("application/wasm", &[])]);
+        let m = image(
+            None,
+            "application/vnd.wasm.config.v0+json",
+            &[("application/wasm", &[])],
+        );
         assert_eq!(classify_manifest(&m).kind, NodeKind::Wasm);
     }
 
@@ -226,9 +264,15 @@ mod tests {
         let m = image(
             None,
             media_type::OCI_CONFIG,
-            &[("application/vnd.in-toto+json", &[(IN_TOTO_PREDICATE, "https://slsa.dev/provenance/v0.2")])],
+            &[(
+                "application/vnd.in-toto+json",
+                &[(IN_TOTO_PREDICATE, "https://slsa.dev/provenance/v0.2")],
+            )],
         );
         let c = classify_manifest(&m);
-        assert_eq!((c.kind, c.format), (NodeKind::Attestation, Some("slsa-provenance")));
+        assert_eq!(
+            (c.kind, c.format),
+            (NodeKind::Attestation, Some("slsa-provenance"))
+        );
     }
 }

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::digest::Digest;
 use crate::manifest::Platform;
 
-pub use classify::{classify_descriptor, classify_manifest, classify_type, Classification, NodeKind};
+pub use classify::{
+    classify_descriptor, classify_manifest, classify_type, Classification, NodeKind,
+};
 pub use walk::{load, GraphOptions};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

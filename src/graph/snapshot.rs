@@ -12,7 +12,10 @@ use crate::registry::Registry;
 
 fn path(cache: &ManifestCache, registry: &str, repository: &str, root: &Digest) -> PathBuf {
     let key = Digest::sha256_of(format!("{registry}/{repository}@{root}").as_bytes());
-    cache.dir().join("graphs").join(format!("{}.json", key.hex()))
+    cache
+        .dir()
+        .join("graphs")
+        .join(format!("{}.json", key.hex()))
 }
 
 pub(super) fn save(cache: &ManifestCache, registry: &Registry, repository: &str, graph: &Graph) {
@@ -34,13 +37,20 @@ pub(super) fn save(cache: &ManifestCache, registry: &Registry, repository: &str,
 
 /// The saved graph of the root `reference` resolves to, if the root's direct referrers are
 /// still exactly those saved.
-pub(super) async fn reuse(registry: &Registry, reference: &Reference, options: &GraphOptions) -> Result<Option<Graph>> {
-    let Some(cache) = &options.cache else { return Ok(None) };
+pub(super) async fn reuse(
+    registry: &Registry,
+    reference: &Reference,
+    options: &GraphOptions,
+) -> Result<Option<Graph>> {
+    let Some(cache) = &options.cache else {
+        return Ok(None);
+    };
     let root = match &reference.digest {
         Some(d) => d.clone(),
         None => registry.resolve(reference).await?.0,
     };
-    let Ok(bytes) = std::fs::read(path(cache, registry.name(), &reference.repository, &root)) else {
+    let Ok(bytes) = std::fs::read(path(cache, registry.name(), &reference.repository, &root))
+    else {
         return Ok(None);
     };
     let Ok(mut graph) = serde_json::from_slice::<Graph>(&bytes) else {
@@ -60,14 +70,21 @@ pub(super) async fn reuse(registry: &Registry, reference: &Reference, options: &
         let saved: BTreeSet<Digest> = graph
             .edges
             .iter()
-            .filter(|e| e.from == root && e.kind == EdgeKind::Referrer && matches!(e.via, Via::Api | Via::TagSchema))
+            .filter(|e| {
+                e.from == root
+                    && e.kind == EdgeKind::Referrer
+                    && matches!(e.via, Via::Api | Via::TagSchema)
+            })
             .map(|e| e.to.clone())
             .collect();
         if now != saved {
             return Ok(None);
         }
     }
-    if let (Some(tag), Some(node)) = (&reference.tag, graph.nodes.iter_mut().find(|n| n.id == root)) {
+    if let (Some(tag), Some(node)) = (
+        &reference.tag,
+        graph.nodes.iter_mut().find(|n| n.id == root),
+    ) {
         if !node.tags.contains(tag) {
             node.tags.push(tag.clone());
         }

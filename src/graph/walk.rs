@@ -53,13 +53,19 @@ impl Default for GraphOptions {
 }
 
 /// Builds the graph of everything reachable from `reference`.
-pub async fn load(registry: Arc<Registry>, reference: &Reference, options: &GraphOptions) -> Result<Graph> {
+pub async fn load(
+    registry: Arc<Registry>,
+    reference: &Reference,
+    options: &GraphOptions,
+) -> Result<Graph> {
     if options.reuse_snapshot {
         if let Some(graph) = snapshot::reuse(&registry, reference, options).await? {
             return Ok(graph);
         }
     }
-    let graph = Walk::new(registry.clone(), reference, options).run().await?;
+    let graph = Walk::new(registry.clone(), reference, options)
+        .run()
+        .await?;
     if let Some(cache) = &options.cache {
         snapshot::save(cache, &registry, &reference.repository, &graph);
     }
@@ -152,8 +158,16 @@ impl<'a> Walk<'a> {
     }
 
     /// A manifest fetch: from the cache when the digest is known and cached, else the registry.
-    fn fetch(&self, digest: Option<Digest>, by: Option<Reference>) -> BoxFuture<'static, Result<FetchedManifest>> {
-        let (registry, permits, cache) = (self.registry.clone(), self.permits.clone(), self.options.cache.clone());
+    fn fetch(
+        &self,
+        digest: Option<Digest>,
+        by: Option<Reference>,
+    ) -> BoxFuture<'static, Result<FetchedManifest>> {
+        let (registry, permits, cache) = (
+            self.registry.clone(),
+            self.permits.clone(),
+            self.options.cache.clone(),
+        );
         let reference = by.unwrap_or_else(|| {
             let d = digest.clone().expect("a digest or a reference");
             self.reference.with_digest(d)
@@ -161,7 +175,12 @@ impl<'a> Walk<'a> {
         async move {
             if let (Some(cache), Some(d)) = (&cache, &digest) {
                 if let Some(bytes) = cache.get(d) {
-                    return FetchedManifest::verified(bytes, d, None, &format!("cached manifest {d}"));
+                    return FetchedManifest::verified(
+                        bytes,
+                        d,
+                        None,
+                        &format!("cached manifest {d}"),
+                    );
                 }
             }
             let _permit = permits.acquire_owned().await;
@@ -225,8 +244,14 @@ impl<'a> Walk<'a> {
     /// Adds the node a descriptor names and the edge to it; starts its walk if it is a manifest.
     fn link(&mut self, from: &Digest, d: &Descriptor, kind: EdgeKind, via: Via, depth: usize) {
         let c = match kind {
-            EdgeKind::Config => super::Classification { kind: NodeKind::Config, format: None },
-            EdgeKind::Layer => super::Classification { kind: NodeKind::Layer, format: None },
+            EdgeKind::Config => super::Classification {
+                kind: NodeKind::Config,
+                format: None,
+            },
+            EdgeKind::Layer => super::Classification {
+                kind: NodeKind::Layer,
+                format: None,
+            },
             _ => classify_descriptor(&d.media_type, d.artifact_type.as_deref(), &d.annotations),
         };
         let added = self.insert_node(Node {
@@ -285,14 +310,21 @@ impl<'a> Walk<'a> {
 
     fn on_manifest(&mut self, digest: &Digest, depth: usize, result: Result<FetchedManifest>) {
         let parsed = result.and_then(|f| f.parse().map(|m| (f, m)));
-        let Some(&i) = self.index_of.get(digest) else { return };
+        let Some(&i) = self.index_of.get(digest) else {
+            return;
+        };
         match parsed {
             Ok((fetched, manifest)) => {
                 let c = classify_manifest(&manifest);
                 let node = &mut self.nodes[i];
                 // cosign's tag suffix, and buildx's annotations, know better than the manifest.
-                let cosign = node.tags.iter().any(|t| COSIGN_SUFFIXES.iter().any(|s| t.ends_with(&format!(".{s}"))));
-                let keep = cosign || (node.kind == NodeKind::Attestation && c.kind != NodeKind::Attestation);
+                let cosign = node.tags.iter().any(|t| {
+                    COSIGN_SUFFIXES
+                        .iter()
+                        .any(|s| t.ends_with(&format!(".{s}")))
+                });
+                let keep = cosign
+                    || (node.kind == NodeKind::Attestation && c.kind != NodeKind::Attestation);
                 if !keep {
                     node.kind = c.kind;
                     node.format = c.format.map(str::to_string);
@@ -316,9 +348,11 @@ impl<'a> Walk<'a> {
     fn expand(&mut self, digest: &Digest, manifest: &Manifest, depth: usize) {
         match manifest {
             Manifest::Index(index) => {
-                let (attestations, children): (Vec<_>, Vec<_>) = index.manifests.iter().partition(|d| {
-                    d.annotations.get(BUILDX_REFERENCE_TYPE).map(String::as_str) == Some("attestation-manifest")
-                });
+                let (attestations, children): (Vec<_>, Vec<_>) =
+                    index.manifests.iter().partition(|d| {
+                        d.annotations.get(BUILDX_REFERENCE_TYPE).map(String::as_str)
+                            == Some("attestation-manifest")
+                    });
                 for child in children {
                     self.link(digest, child, EdgeKind::Child, Via::Index, depth + 1);
                 }
@@ -335,7 +369,13 @@ impl<'a> Walk<'a> {
                 }
             }
             Manifest::Image(image) => {
-                self.link(digest, &image.config, EdgeKind::Config, Via::Manifest, depth + 1);
+                self.link(
+                    digest,
+                    &image.config,
+                    EdgeKind::Config,
+                    Via::Manifest,
+                    depth + 1,
+                );
                 for layer in &image.layers {
                     self.link(digest, layer, EdgeKind::Layer, Via::Manifest, depth + 1);
                 }
@@ -362,13 +402,17 @@ impl<'a> Walk<'a> {
         match result {
             Ok(tags) => {
                 self.tags = Some(tags.into_iter().collect());
-                let visited: Vec<(Digest, usize)> = self.visited.iter().map(|(d, n)| (d.clone(), *n)).collect();
+                let visited: Vec<(Digest, usize)> =
+                    self.visited.iter().map(|(d, n)| (d.clone(), *n)).collect();
                 for (digest, depth) in visited {
                     self.check_cosign_tags(&digest, depth);
                 }
             }
             // Listing tags may be denied while pulling is allowed; only cosign links are lost.
-            Err(e) => self.warnings.push(format!("tags of {}: {e} (cosign tags not checked)", self.reference.repository)),
+            Err(e) => self.warnings.push(format!(
+                "tags of {}: {e} (cosign tags not checked)",
+                self.reference.repository
+            )),
         }
     }
 
@@ -381,16 +425,24 @@ impl<'a> Walk<'a> {
             .filter(|(_, tag)| tags.contains(tag))
             .collect();
         for (suffix, tag) in found {
-            let Ok(reference) = self.reference.with_tag(&tag) else { continue };
+            let Ok(reference) = self.reference.with_tag(&tag) else {
+                continue;
+            };
             let fetch = self.fetch(None, Some(reference));
             let s = subject.clone();
-            self.pending.push(
-                async move { Done::CosignTag(s, depth, suffix, tag, fetch.await) }.boxed(),
-            );
+            self.pending
+                .push(async move { Done::CosignTag(s, depth, suffix, tag, fetch.await) }.boxed());
         }
     }
 
-    fn on_cosign_tag(&mut self, subject: &Digest, depth: usize, suffix: &'static str, tag: String, result: Result<FetchedManifest>) {
+    fn on_cosign_tag(
+        &mut self,
+        subject: &Digest,
+        depth: usize,
+        suffix: &'static str,
+        tag: String,
+        result: Result<FetchedManifest>,
+    ) {
         let fetched = match result {
             Ok(f) => f,
             Err(e) => {
@@ -398,7 +450,11 @@ impl<'a> Walk<'a> {
                 return;
             }
         };
-        let mut d = Descriptor::new(&fetched.media_type, fetched.digest.clone(), fetched.bytes.len() as u64);
+        let mut d = Descriptor::new(
+            &fetched.media_type,
+            fetched.digest.clone(),
+            fetched.bytes.len() as u64,
+        );
         let hint = classify_cosign_suffix(suffix);
         if let Ok(m) = fetched.parse() {
             d.artifact_type = m.artifact_type().map(str::to_string);

@@ -37,7 +37,14 @@ impl BlobStream {
 
     /// The next chunk; `Ok(None)` at the end once digest and size were checked.
     pub async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
-        let url = self.resp.url().as_str().split('?').next().unwrap_or("").to_string();
+        let url = self
+            .resp
+            .url()
+            .as_str()
+            .split('?')
+            .next()
+            .unwrap_or("")
+            .to_string();
         let chunk = self.resp.chunk().await.map_err(|e| Error::Connect {
             url,
             detail: format!("download of {} broke off: {e}", self.what),
@@ -52,7 +59,13 @@ impl BlobStream {
             }
             None => {
                 if let Some(hasher) = self.hasher.take() {
-                    check(hasher.finish(), &self.expected, self.expected_size, self.received, &self.what)?;
+                    check(
+                        hasher.finish(),
+                        &self.expected,
+                        self.expected_size,
+                        self.received,
+                        &self.what,
+                    )?;
                 }
                 Ok(None)
             }
@@ -60,7 +73,13 @@ impl BlobStream {
     }
 }
 
-fn check(actual: Digest, expected: &Digest, size: Option<u64>, received: u64, what: &str) -> Result<()> {
+fn check(
+    actual: Digest,
+    expected: &Digest,
+    size: Option<u64>,
+    received: u64,
+    what: &str,
+) -> Result<()> {
     if let Some(size) = size.filter(|s| *s != received) {
         return Err(Error::SizeMismatch {
             what: what.to_string(),
@@ -79,7 +98,12 @@ fn check(actual: Digest, expected: &Digest, size: Option<u64>, received: u64, wh
 }
 
 impl Registry {
-    async fn blob_response(&self, repository: &str, digest: &Digest, from: u64) -> Result<Response> {
+    async fn blob_response(
+        &self,
+        repository: &str,
+        digest: &Digest,
+        from: u64,
+    ) -> Result<Response> {
         let url = self.url(&format!("{repository}/blobs/{digest}")).await?;
         let scope = Scope::repository(repository, &["pull"]);
         let resp = self
@@ -95,7 +119,10 @@ impl Registry {
         if from > 0 && resp.status() != StatusCode::PARTIAL_CONTENT {
             return Err(Error::Malformed {
                 url,
-                detail: format!("asked for bytes {from}- and got {} instead of 206", resp.status()),
+                detail: format!(
+                    "asked for bytes {from}- and got {} instead of 206",
+                    resp.status()
+                ),
             });
         }
         Ok(resp)
@@ -117,7 +144,12 @@ impl Registry {
     /// Downloads a blob to `path`: hashing and writing run on their own threads beside the
     /// network, a dropped connection resumes with `Range`, and the file appears under its name
     /// only once its digest checked out. Returns the number of bytes written.
-    pub async fn download_blob(&self, repository: &str, digest: &Digest, path: &Path) -> Result<u64> {
+    pub async fn download_blob(
+        &self,
+        repository: &str,
+        digest: &Digest,
+        path: &Path,
+    ) -> Result<u64> {
         let tmp = partial_path(path);
         let result = self.download_to(repository, digest, &tmp).await;
         match result {
@@ -154,7 +186,9 @@ impl Registry {
         });
 
         let what = format!("blob {digest} of {repository}");
-        let received = self.pump(repository, digest, &what, &write_tx, &hash_tx).await;
+        let received = self
+            .pump(repository, digest, &what, &write_tx, &hash_tx)
+            .await;
         drop((write_tx, hash_tx));
         let written = writer
             .join()
@@ -185,7 +219,13 @@ impl Registry {
             if total.is_none() {
                 total = content_length(&resp);
             }
-            let url = resp.url().as_str().split('?').next().unwrap_or("").to_string();
+            let url = resp
+                .url()
+                .as_str()
+                .split('?')
+                .next()
+                .unwrap_or("")
+                .to_string();
             let dropped = loop {
                 match resp.chunk().await {
                     Ok(Some(chunk)) => {

@@ -42,13 +42,19 @@ impl Client {
 
     /// The registry `name` (normalised), with the credentials found for it.
     pub async fn registry(&self, name: &str) -> Result<Arc<Registry>> {
-        if let Some(r) = self.registries.lock().ok().and_then(|m| m.get(name).cloned()) {
+        if let Some(r) = self
+            .registries
+            .lock()
+            .ok()
+            .and_then(|m| m.get(name).cloned())
+        {
             return Ok(r);
         }
         let found = self.lookup_credential(name).await?;
         let registry = Arc::new(self.connect(name, found.map(|(c, _)| c))?);
         if let Ok(mut m) = self.registries.lock() {
-            m.entry(name.to_string()).or_insert_with(|| registry.clone());
+            m.entry(name.to_string())
+                .or_insert_with(|| registry.clone());
         }
         Ok(registry)
     }
@@ -61,7 +67,10 @@ impl Client {
     }
 
     /// The stored credential for `name`, looked up off the async threads (keyring and helpers block).
-    pub async fn lookup_credential(&self, name: &str) -> Result<Option<(Credential, CredentialSource)>> {
+    pub async fn lookup_credential(
+        &self,
+        name: &str,
+    ) -> Result<Option<(Credential, CredentialSource)>> {
         let credentials = self.credentials.clone();
         let name = name.to_string();
         tokio::task::spawn_blocking(move || credentials.lookup(&name))

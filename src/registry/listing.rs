@@ -120,7 +120,11 @@ pub fn next_link(current: &str, header: &str) -> std::result::Result<Option<Stri
         let is_next = params.split(';').any(|p| {
             let p = p.trim();
             p.strip_prefix("rel=")
-                .map(|v| v.trim_matches('"').split_whitespace().any(|r| r.eq_ignore_ascii_case("next")))
+                .map(|v| {
+                    v.trim_matches('"')
+                        .split_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("next"))
+                })
                 .unwrap_or(false)
         });
         if !is_next {
@@ -170,7 +174,10 @@ mod tests {
     #[test]
     fn relative_next_link_resolves_against_the_request() {
         let next = next_link(BASE, r#"</v2/_catalog?last=a&n=1>; rel="next""#).unwrap();
-        assert_eq!(next.as_deref(), Some("http://127.0.0.1:5000/v2/_catalog?last=a&n=1"));
+        assert_eq!(
+            next.as_deref(),
+            Some("http://127.0.0.1:5000/v2/_catalog?last=a&n=1")
+        );
     }
 
     #[test]
@@ -197,6 +204,9 @@ mod tests {
     fn commas_inside_targets_do_not_split() {
         let header = r#"</v2/x?last=a,b&n=2>; rel="next""#;
         let next = next_link(BASE, header).unwrap();
-        assert_eq!(next.as_deref(), Some("http://127.0.0.1:5000/v2/x?last=a,b&n=2"));
+        assert_eq!(
+            next.as_deref(),
+            Some("http://127.0.0.1:5000/v2/x?last=a,b&n=2")
+        );
     }
 }

@@ -24,7 +24,12 @@ pub struct FetchedManifest {
 
 impl FetchedManifest {
     /// Checks `bytes` against the digest they are known by and wraps them.
-    pub fn verified(bytes: Bytes, expected: &Digest, served_type: Option<&str>, what: &str) -> Result<Self> {
+    pub fn verified(
+        bytes: Bytes,
+        expected: &Digest,
+        served_type: Option<&str>,
+        what: &str,
+    ) -> Result<Self> {
         let actual = expected.recompute(&bytes);
         if &actual != expected {
             return Err(Error::DigestMismatch {
@@ -33,7 +38,11 @@ impl FetchedManifest {
                 actual,
             });
         }
-        Ok(FetchedManifest::from_parts(bytes, expected.clone(), served_type))
+        Ok(FetchedManifest::from_parts(
+            bytes,
+            expected.clone(),
+            served_type,
+        ))
     }
 
     fn from_parts(bytes: Bytes, digest: Digest, served_type: Option<&str>) -> Self {
@@ -67,7 +76,9 @@ impl Registry {
             .await?;
         let scope = Scope::repository(&reference.repository, &["pull"]);
         let resp = self
-            .send(Method::GET, &url, &scope, |r| r.header(ACCEPT, MANIFEST_ACCEPT))
+            .send(Method::GET, &url, &scope, |r| {
+                r.header(ACCEPT, MANIFEST_ACCEPT)
+            })
             .await?;
         let resp = expect_success(resp, &format!("manifest {reference}")).await?;
         let served_type = resp
@@ -103,7 +114,11 @@ impl Registry {
             }
             None => {
                 let digest = Digest::sha256_of(&bytes);
-                Ok(FetchedManifest::from_parts(bytes, digest, served_type.as_deref()))
+                Ok(FetchedManifest::from_parts(
+                    bytes,
+                    digest,
+                    served_type.as_deref(),
+                ))
             }
         }
     }
@@ -116,7 +131,9 @@ impl Registry {
             .await?;
         let scope = Scope::repository(&reference.repository, &["pull"]);
         let resp = self
-            .send(Method::HEAD, &url, &scope, |r| r.header(ACCEPT, MANIFEST_ACCEPT))
+            .send(Method::HEAD, &url, &scope, |r| {
+                r.header(ACCEPT, MANIFEST_ACCEPT)
+            })
             .await?;
         let resp = expect_success(resp, &format!("manifest {reference}")).await?;
         let media_type = resp

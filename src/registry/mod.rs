@@ -79,7 +79,9 @@ impl Registry {
     pub async fn check_credentials(&self) -> Result<()> {
         let url = self.url("").await?;
         let resp = self.send(Method::GET, &url, &Scope::none(), |r| r).await?;
-        expect_success(resp, "the registry API root").await.map(drop)
+        expect_success(resp, "the registry API root")
+            .await
+            .map(drop)
     }
 
     /// Sends a request with the header cached for `scope`, answering one 401 challenge.
@@ -189,7 +191,13 @@ pub(crate) async fn expect_success(resp: Response, what: &str) -> Result<Respons
     if status.is_success() {
         return Ok(resp);
     }
-    let url = resp.url().as_str().split('?').next().unwrap_or("").to_string();
+    let url = resp
+        .url()
+        .as_str()
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .to_string();
     match status {
         StatusCode::NOT_FOUND => Err(Error::NotFound {
             what: what.to_string(),
@@ -213,7 +221,13 @@ pub(crate) async fn expect_success(resp: Response, what: &str) -> Result<Respons
 
 /// Reads a whole body, refusing more than `limit` bytes whatever Content-Length claims.
 pub(crate) async fn read_capped(mut resp: Response, limit: usize) -> Result<Vec<u8>> {
-    let url = resp.url().as_str().split('?').next().unwrap_or("").to_string();
+    let url = resp
+        .url()
+        .as_str()
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .to_string();
     if resp.content_length().is_some_and(|n| n > limit as u64) {
         return Err(Error::TooLarge {
             what: "the answer".into(),

@@ -41,7 +41,10 @@ impl Registry {
     ) -> Result<Referrers> {
         let known = self.referrers_api_known(repository);
         if known != Some(false) {
-            if let Some(descriptors) = self.referrers_api(repository, subject, artifact_type).await? {
+            if let Some(descriptors) = self
+                .referrers_api(repository, subject, artifact_type)
+                .await?
+            {
                 self.remember_referrers_api(repository, true);
                 return Ok(Referrers {
                     descriptors,
@@ -125,10 +128,11 @@ impl Registry {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
             let body = read_capped(resp, limits.max_manifest_bytes as usize).await?;
-            let index: ImageIndex = serde_json::from_slice(&body).map_err(|e| Error::Malformed {
-                url: url.clone(),
-                detail: format!("referrers answer is not an image index: {e}"),
-            })?;
+            let index: ImageIndex =
+                serde_json::from_slice(&body).map_err(|e| Error::Malformed {
+                    url: url.clone(),
+                    detail: format!("referrers answer is not an image index: {e}"),
+                })?;
             let mut page = index.manifests;
             // A registry that ignored the filter says so by leaving out the header.
             if let (Some(t), false) = (artifact_type, filtered) {

@@ -23,7 +23,12 @@ fn stowage(home: &Path, args: &[&str], stdin: &str, extra_env: &[(&str, &str)]) 
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().expect("run stowage");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().expect("stowage output")
 }
 
@@ -35,7 +40,10 @@ fn stderr(o: &Output) -> String {
 async fn run(home: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     let (home, stdin) = (home.to_path_buf(), stdin.to_string());
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     tokio::task::spawn_blocking(move || {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -49,42 +57,83 @@ async fn run(home: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> O
 async fn login_stores_in_the_keyring_and_logout_removes() {
     require_keyring_session();
     let reg = TestRegistry::htpasswd("frank", "frank-pw").await;
-    let image = Pusher::new(&reg.base_url()).basic("frank", "frank-pw").image("private", "v1", b"p").await;
+    let image = Pusher::new(&reg.base_url())
+        .basic("frank", "frank-pw")
+        .image("private", "v1", b"p")
+        .await;
     let home = tempfile::tempdir().unwrap();
     let host = reg.host();
     let target = format!("{host}/private:v1");
 
-    let wrong = run(home.path(), &["login", &host, "-u", "frank", "--password-stdin"], "nope\n", &[]).await;
+    let wrong = run(
+        home.path(),
+        &["login", &host, "-u", "frank", "--password-stdin"],
+        "nope\n",
+        &[],
+    )
+    .await;
     assert!(!wrong.status.success());
     let msg = stderr(&wrong);
-    assert!(msg.contains("refused") && msg.contains("frank") && !msg.contains("nope"), "{msg}");
+    assert!(
+        msg.contains("refused") && msg.contains("frank") && !msg.contains("nope"),
+        "{msg}"
+    );
     assert_eq!(msg.lines().count(), 1, "one line: {msg}");
 
-    let ok = run(home.path(), &["login", &host, "-u", "frank", "--password-stdin"], "frank-pw\n", &[]).await;
+    let ok = run(
+        home.path(),
+        &["login", &host, "-u", "frank", "--password-stdin"],
+        "frank-pw\n",
+        &[],
+    )
+    .await;
     assert!(ok.status.success(), "{}", stderr(&ok));
     let settings = std::fs::read_to_string(home.path().join("config/settings.json")).unwrap();
-    assert!(settings.contains("frank") && !settings.contains("frank-pw"), "no secret in our files");
+    assert!(
+        settings.contains("frank") && !settings.contains("frank-pw"),
+        "no secret in our files"
+    );
 
     let manifest = run(home.path(), &["manifest", &target], "", &[]).await;
     assert!(manifest.status.success(), "{}", stderr(&manifest));
-    assert_eq!(stowage::Digest::sha256_of(&manifest.stdout).to_string(), image.digest, "bytes exactly as served");
+    assert_eq!(
+        stowage::Digest::sha256_of(&manifest.stdout).to_string(),
+        image.digest,
+        "bytes exactly as served"
+    );
 
     let out = run(home.path(), &["logout", &host], "", &[]).await;
     assert!(out.status.success());
     let denied = run(home.path(), &["manifest", &target], "", &[]).await;
     assert!(!denied.status.success());
-    assert!(stderr(&denied).contains("stowage login"), "{}", stderr(&denied));
+    assert!(
+        stderr(&denied).contains("stowage login"),
+        "{}",
+        stderr(&denied)
+    );
 }
 
 #[tokio::test]
 async fn login_without_a_keyring_says_so_and_names_the_alternatives() {
     let reg = TestRegistry::htpasswd("gina", "gina-pw").await;
     let home = tempfile::tempdir().unwrap();
-    let no_bus = [("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/stowage-bus")];
-    let out = run(home.path(), &["login", &reg.host(), "-u", "gina", "--password-stdin"], "gina-pw\n", &no_bus).await;
+    let no_bus = [(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/stowage-bus",
+    )];
+    let out = run(
+        home.path(),
+        &["login", &reg.host(), "-u", "gina", "--password-stdin"],
+        "gina-pw\n",
+        &no_bus,
+    )
+    .await;
     assert!(!out.status.success());
     let msg = stderr(&out);
-    assert!(msg.contains("no OS keyring") && msg.contains("docker login"), "{msg}");
+    assert!(
+        msg.contains("no OS keyring") && msg.contains("docker login"),
+        "{msg}"
+    );
     assert!(!msg.contains("gina-pw"));
 }
 
@@ -94,7 +143,14 @@ async fn graph_json_blob_and_tags_from_the_command_line() {
     let pusher = Pusher::new(&reg.base_url());
     let image = pusher.image("app", "v1", b"layer bytes").await;
     let sbom = pusher
-        .artifact("app", Some("sbom"), "application/spdx+json", b"{\"spdxVersion\":\"SPDX-2.3\"}", Some(&image), &[])
+        .artifact(
+            "app",
+            Some("sbom"),
+            "application/spdx+json",
+            b"{\"spdxVersion\":\"SPDX-2.3\"}",
+            Some(&image),
+            &[],
+        )
         .await;
     let tag = image.digest.replace(':', "-");
     let index = serde_json::json!({"schemaVersion": 2, "mediaType": crate::harness::OCI_INDEX,
@@ -104,31 +160,75 @@ async fn graph_json_blob_and_tags_from_the_command_line() {
     let home = tempfile::tempdir().unwrap();
     let host = reg.host();
 
-    let out = run(home.path(), &["graph", &format!("{host}/app:v1"), "--output", "json"], "", &[]).await;
+    let out = run(
+        home.path(),
+        &["graph", &format!("{host}/app:v1"), "--output", "json"],
+        "",
+        &[],
+    )
+    .await;
     assert!(out.status.success(), "{}", stderr(&out));
     let g: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(g["root"], image.digest.as_str());
     assert_eq!(g["truncated"], false);
     let nodes = g["nodes"].as_array().unwrap();
-    let root = nodes.iter().find(|n| n["id"] == image.digest.as_str()).unwrap();
+    let root = nodes
+        .iter()
+        .find(|n| n["id"] == image.digest.as_str())
+        .unwrap();
     assert_eq!(root["kind"], "image");
     assert_eq!(root["tags"], serde_json::json!(["v1"]));
-    let edge = g["edges"].as_array().unwrap().iter().find(|e| e["to"] == sbom.digest.as_str()).unwrap();
-    assert_eq!((edge["from"].as_str(), edge["kind"].as_str(), edge["via"].as_str()),
-               (Some(image.digest.as_str()), Some("referrer"), Some("tag-schema")));
+    let edge = g["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["to"] == sbom.digest.as_str())
+        .unwrap();
+    assert_eq!(
+        (
+            edge["from"].as_str(),
+            edge["kind"].as_str(),
+            edge["via"].as_str()
+        ),
+        (
+            Some(image.digest.as_str()),
+            Some("referrer"),
+            Some("tag-schema")
+        )
+    );
 
     let tree = run(home.path(), &["graph", &format!("{host}/app:v1")], "", &[]).await;
     let text = String::from_utf8_lossy(&tree.stdout);
-    assert!(text.contains("[referrer via referrers tag] sbom (spdx)"), "{text}");
+    assert!(
+        text.contains("[referrer via referrers tag] sbom (spdx)"),
+        "{text}"
+    );
 
-    let layer = nodes.iter().find(|n| n["kind"] == "layer").unwrap()["id"].as_str().unwrap().to_string();
+    let layer = nodes.iter().find(|n| n["kind"] == "layer").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let file = home.path().join("layer.bin");
-    let out = run(home.path(), &["blob", &format!("{host}/app@{layer}"), "-o", file.to_str().unwrap()], "", &[]).await;
+    let out = run(
+        home.path(),
+        &[
+            "blob",
+            &format!("{host}/app@{layer}"),
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        "",
+        &[],
+    )
+    .await;
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(std::fs::read(&file).unwrap(), b"layer bytes");
 
     let tags = run(home.path(), &["tags", &format!("{host}/app")], "", &[]).await;
-    let mut listed: Vec<String> = String::from_utf8_lossy(&tags.stdout).lines().map(str::to_string).collect();
+    let mut listed: Vec<String> = String::from_utf8_lossy(&tags.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
     listed.sort();
     let mut expected = vec![tag, "sbom".to_string(), "v1".to_string()];
     expected.sort();
@@ -140,10 +240,22 @@ async fn errors_are_one_line_with_a_non_zero_exit() {
     let reg = TestRegistry::anonymous().await;
     let home = tempfile::tempdir().unwrap();
     let cases = [
-        (vec!["graph".to_string(), "Not/A/Valid:Ref:".to_string()], "invalid reference"),
-        (vec!["manifest".to_string(), format!("{}/missing:v1", reg.host())], "not found"),
-        (vec!["blob".to_string(), format!("{}/app:v1", reg.host())], "named by digest"),
-        (vec!["tags".to_string(), "127.0.0.1:1/nothing".to_string()], "cannot reach"),
+        (
+            vec!["graph".to_string(), "Not/A/Valid:Ref:".to_string()],
+            "invalid reference",
+        ),
+        (
+            vec!["manifest".to_string(), format!("{}/missing:v1", reg.host())],
+            "not found",
+        ),
+        (
+            vec!["blob".to_string(), format!("{}/app:v1", reg.host())],
+            "named by digest",
+        ),
+        (
+            vec!["tags".to_string(), "127.0.0.1:1/nothing".to_string()],
+            "cannot reach",
+        ),
     ];
     for (args, expected) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -151,6 +263,9 @@ async fn errors_are_one_line_with_a_non_zero_exit() {
         assert!(!out.status.success(), "{args:?}");
         let msg = stderr(&out);
         assert_eq!(msg.trim().lines().count(), 1, "{args:?}: {msg}");
-        assert!(msg.starts_with("stowage: ") && msg.contains(expected), "{args:?}: {msg}");
+        assert!(
+            msg.starts_with("stowage: ") && msg.contains(expected),
+            "{args:?}: {msg}"
+        );
     }
 }

@@ -27,12 +27,20 @@ async fn a_manifest_that_does_not_match_its_digest_is_refused() {
     let registry = registry_at(&proxy.host(), &reg).await;
 
     for rest in ["app:v1".to_string(), format!("app@{}", image.digest)] {
-        let err = registry.fetch_manifest(&reference(&proxy.host(), &rest)).await.unwrap_err();
+        let err = registry
+            .fetch_manifest(&reference(&proxy.host(), &rest))
+            .await
+            .unwrap_err();
         match &err {
-            Error::DigestMismatch { expected, .. } => assert_eq!(expected.to_string(), image.digest),
+            Error::DigestMismatch { expected, .. } => {
+                assert_eq!(expected.to_string(), image.digest)
+            }
             other => panic!("{rest}: expected a digest mismatch, got {other}"),
         }
-        assert!(err.to_string().contains("app"), "the message names what: {err}");
+        assert!(
+            err.to_string().contains("app"),
+            "the message names what: {err}"
+        );
     }
 }
 
@@ -46,15 +54,22 @@ async fn oversized_and_malformed_manifests_are_refused() {
 
     proxy.set_fault(Fault::OversizedManifest(5 * 1024 * 1024));
     let err = registry.fetch_manifest(&root).await.unwrap_err();
-    assert!(matches!(err, Error::TooLarge { limit, .. } if limit == 4 * 1024 * 1024), "{err}");
+    assert!(
+        matches!(err, Error::TooLarge { limit, .. } if limit == 4 * 1024 * 1024),
+        "{err}"
+    );
 
     proxy.set_fault(Fault::MalformedJson);
-    let err = graph::load(registry.clone(), &root, &GraphOptions::default()).await.unwrap_err();
+    let err = graph::load(registry.clone(), &root, &GraphOptions::default())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Malformed { .. }), "{err}");
     assert!(err.to_string().contains("not a valid manifest"), "{err}");
 
     proxy.set_fault(Fault::None);
-    graph::load(registry, &root, &GraphOptions::default()).await.unwrap();
+    graph::load(registry, &root, &GraphOptions::default())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -66,11 +81,24 @@ async fn looping_pagination_is_stopped() {
     let registry = registry_at(&proxy.host(), &reg).await;
     let err = registry.tags("app").await.unwrap_err();
     assert!(matches!(err, Error::Pagination { .. }), "{err}");
-    assert!(proxy.requests().tags < 5, "stopped at once, not after many pages");
+    assert!(
+        proxy.requests().tags < 5,
+        "stopped at once, not after many pages"
+    );
 
     // The graph survives it: cosign tags go unchecked, with a warning.
-    let g = graph::load(registry, &reference(&proxy.host(), "app:v1"), &GraphOptions::default()).await.unwrap();
-    assert!(g.warnings.iter().any(|w| w.contains("pagination")), "{:?}", g.warnings);
+    let g = graph::load(
+        registry,
+        &reference(&proxy.host(), "app:v1"),
+        &GraphOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        g.warnings.iter().any(|w| w.contains("pagination")),
+        "{:?}",
+        g.warnings
+    );
 }
 
 #[tokio::test]
@@ -79,17 +107,28 @@ async fn server_errors_are_retried_for_reads() {
     let image = Pusher::new(&reg.base_url()).image("app", "v1", b"x").await;
     let proxy = FaultProxy::start(&reg).await;
     let registry = registry_at(&proxy.host(), &reg).await;
-    registry.fetch_manifest(&reference(&proxy.host(), "app:v1")).await.unwrap();
+    registry
+        .fetch_manifest(&reference(&proxy.host(), "app:v1"))
+        .await
+        .unwrap();
 
     proxy.set_fault(Fault::ServerErrors(2));
-    let m = registry.fetch_manifest(&reference(&proxy.host(), "app:v1")).await.unwrap();
+    let m = registry
+        .fetch_manifest(&reference(&proxy.host(), "app:v1"))
+        .await
+        .unwrap();
     assert_eq!(m.digest.to_string(), image.digest);
     assert_eq!(proxy.server_errors_sent(), 2);
 
     proxy.set_fault(Fault::ServerErrors(50));
-    let err = registry.fetch_manifest(&reference(&proxy.host(), "app:v1")).await.unwrap_err();
+    let err = registry
+        .fetch_manifest(&reference(&proxy.host(), "app:v1"))
+        .await
+        .unwrap_err();
     match err {
-        Error::Status { status: 503, code, .. } => assert_eq!(code.as_deref(), Some("UNAVAILABLE")),
+        Error::Status {
+            status: 503, code, ..
+        } => assert_eq!(code.as_deref(), Some("UNAVAILABLE")),
         other => panic!("expected the registry's 503, got {other}"),
     }
 }
@@ -110,10 +149,19 @@ async fn a_redirect_to_another_host_never_carries_credentials() {
         .unwrap();
 
     let out = dir.path().join("blob");
-    registry.download_blob("app", &blob.parse().unwrap(), &out).await.unwrap();
+    registry
+        .download_blob("app", &blob.parse().unwrap(), &out)
+        .await
+        .unwrap();
     assert_eq!(std::fs::read(&out).unwrap(), content);
-    assert!(proxy.redirect_requests() >= 1, "the blob came from the other host");
-    assert!(!proxy.redirect_saw_authorization(), "credentials leaked to another host");
+    assert!(
+        proxy.redirect_requests() >= 1,
+        "the blob came from the other host"
+    );
+    assert!(
+        !proxy.redirect_saw_authorization(),
+        "credentials leaked to another host"
+    );
 }
 
 #[tokio::test]
@@ -129,12 +177,19 @@ async fn a_cut_download_resumes_with_range_or_fails_leaving_nothing() {
     proxy.set_fault(Fault::CutAfter(100_000));
     let out = dir.path().join("resumed");
     registry.download_blob("app", &blob, &out).await.unwrap();
-    assert_eq!(std::fs::read(&out).unwrap(), content, "byte-exact after resuming");
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        content,
+        "byte-exact after resuming"
+    );
     assert!(proxy.requests().blobs >= 3, "it resumed twice");
 
     proxy.set_fault(Fault::CutAfter(10_000));
     let failed = dir.path().join("failed");
-    let err = registry.download_blob("app", &blob, &failed).await.unwrap_err();
+    let err = registry
+        .download_blob("app", &blob, &failed)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains(&blob.to_string()), "{err}");
     assert_eq!(files_in(dir.path()), ["resumed"], "no partial file is left");
 }

@@ -24,7 +24,12 @@ fn digest(d: &Desc) -> Digest {
 }
 
 /// Writes the referrers tag schema's index for `subject`, as a client without the API must.
-async fn write_fallback_tag(pusher: &Pusher, repo: &str, subject: &Desc, referrers: &[(&Desc, &str)]) {
+async fn write_fallback_tag(
+    pusher: &Pusher,
+    repo: &str,
+    subject: &Desc,
+    referrers: &[(&Desc, &str)],
+) {
     let manifests: Vec<_> = referrers
         .iter()
         .map(|(d, t)| json!({"mediaType": OCI_MANIFEST, "digest": d.digest, "size": d.size, "artifactType": t}))
@@ -35,15 +40,22 @@ async fn write_fallback_tag(pusher: &Pusher, repo: &str, subject: &Desc, referre
 }
 
 fn edge_set(g: &Graph) -> BTreeSet<(String, String, EdgeKind)> {
-    g.edges.iter().map(|e| (e.from.to_string(), e.to.to_string(), e.kind)).collect()
+    g.edges
+        .iter()
+        .map(|e| (e.from.to_string(), e.to.to_string(), e.kind))
+        .collect()
 }
 
 fn kind_of(g: &Graph, d: &Desc) -> NodeKind {
-    g.node(&digest(d)).unwrap_or_else(|| panic!("no node {}", d.digest)).kind
+    g.node(&digest(d))
+        .unwrap_or_else(|| panic!("no node {}", d.digest))
+        .kind
 }
 
 fn has_edge(g: &Graph, from: &Desc, to: &Desc, kind: EdgeKind, via: Via) -> bool {
-    g.edges.iter().any(|e| e.from == digest(from) && e.to == digest(to) && e.kind == kind && e.via == via)
+    g.edges
+        .iter()
+        .any(|e| e.from == digest(from) && e.to == digest(to) && e.kind == kind && e.via == via)
 }
 
 #[tokio::test]
@@ -54,34 +66,94 @@ async fn referrers_read_the_same_through_the_api_and_the_fallback_tag() {
     let through_front = Pusher::new(&front.base_url());
 
     let image = direct.image("app", "v1", b"app layer").await;
-    let sbom = through_front.artifact("app", None, SPDX, b"{\"spdxVersion\":\"SPDX-2.3\"}", Some(&image), &[]).await;
-    let att = through_front.artifact("app", None, IN_TOTO, b"{\"_type\":\"stmt\"}", Some(&image), &[("k", "v")]).await;
-    let sig = through_front.artifact("app", None, NOTATION, b"sig", Some(&sbom), &[]).await;
+    let sbom = through_front
+        .artifact(
+            "app",
+            None,
+            SPDX,
+            b"{\"spdxVersion\":\"SPDX-2.3\"}",
+            Some(&image),
+            &[],
+        )
+        .await;
+    let att = through_front
+        .artifact(
+            "app",
+            None,
+            IN_TOTO,
+            b"{\"_type\":\"stmt\"}",
+            Some(&image),
+            &[("k", "v")],
+        )
+        .await;
+    let sig = through_front
+        .artifact("app", None, NOTATION, b"sig", Some(&sbom), &[])
+        .await;
     write_fallback_tag(&direct, "app", &image, &[(&sbom, SPDX), (&att, IN_TOTO)]).await;
     write_fallback_tag(&direct, "app", &sbom, &[(&sig, NOTATION)]).await;
 
     let options = GraphOptions::default();
-    let via_tag = graph::load(registry_at(&reg.host(), &reg).await, &reference(&reg.host(), "app:v1"), &options)
-        .await
-        .unwrap();
-    let via_api = graph::load(registry_at(&front.host(), &reg).await, &reference(&front.host(), "app:v1"), &options)
-        .await
-        .unwrap();
+    let via_tag = graph::load(
+        registry_at(&reg.host(), &reg).await,
+        &reference(&reg.host(), "app:v1"),
+        &options,
+    )
+    .await
+    .unwrap();
+    let via_api = graph::load(
+        registry_at(&front.host(), &reg).await,
+        &reference(&front.host(), "app:v1"),
+        &options,
+    )
+    .await
+    .unwrap();
 
     assert_eq!(via_tag.root, digest(&image));
     assert_eq!(edge_set(&via_tag), edge_set(&via_api));
-    let ids = |g: &Graph| g.nodes.iter().map(|n| (n.id.to_string(), n.kind)).collect::<BTreeSet<_>>();
+    let ids = |g: &Graph| {
+        g.nodes
+            .iter()
+            .map(|n| (n.id.to_string(), n.kind))
+            .collect::<BTreeSet<_>>()
+    };
     assert_eq!(ids(&via_tag), ids(&via_api));
-    assert!(has_edge(&via_tag, &image, &sbom, EdgeKind::Referrer, Via::TagSchema));
-    assert!(has_edge(&via_api, &image, &sbom, EdgeKind::Referrer, Via::Api));
-    assert!(has_edge(&via_api, &sbom, &sig, EdgeKind::Referrer, Via::Api), "a referrer of a referrer");
+    assert!(has_edge(
+        &via_tag,
+        &image,
+        &sbom,
+        EdgeKind::Referrer,
+        Via::TagSchema
+    ));
+    assert!(has_edge(
+        &via_api,
+        &image,
+        &sbom,
+        EdgeKind::Referrer,
+        Via::Api
+    ));
+    assert!(
+        has_edge(&via_api, &sbom, &sig, EdgeKind::Referrer, Via::Api),
+        "a referrer of a referrer"
+    );
     assert_eq!(kind_of(&via_api, &image), NodeKind::Image);
     assert_eq!(kind_of(&via_api, &sbom), NodeKind::Sbom);
     assert_eq!(kind_of(&via_api, &att), NodeKind::Attestation);
     assert_eq!(kind_of(&via_api, &sig), NodeKind::Signature);
-    assert_eq!(via_api.node(&digest(&att)).unwrap().annotations.get("k").map(String::as_str), Some("v"));
+    assert_eq!(
+        via_api
+            .node(&digest(&att))
+            .unwrap()
+            .annotations
+            .get("k")
+            .map(String::as_str),
+        Some("v")
+    );
     assert_eq!(via_api.node(&digest(&image)).unwrap().tags, ["v1"]);
-    assert!(!via_api.truncated && via_api.warnings.is_empty(), "{:?}", via_api.warnings);
+    assert!(
+        !via_api.truncated && via_api.warnings.is_empty(),
+        "{:?}",
+        via_api.warnings
+    );
     // image: config + layer; three referrer manifests, each with the shared empty config and a layer.
     assert_eq!(via_api.nodes.len(), 1 + 2 + 3 + 1 + 3);
 }
@@ -91,11 +163,24 @@ async fn content_written_by_umoci_skopeo_and_oras_py_is_linked() {
     let reg = TestRegistry::anonymous().await;
     let front = ReferrersFront::start(&reg).await;
     let dir = tempfile::tempdir().unwrap();
-    let layout = harness::umoci_multiarch_layout(dir.path(), &[("linux", "amd64"), ("linux", "arm64")]).await;
-    harness::skopeo_copy_all(&layout, harness::MULTIARCH_TAG, &reg.host(), "multi", "v1", None).await;
+    let layout =
+        harness::umoci_multiarch_layout(dir.path(), &[("linux", "amd64"), ("linux", "arm64")])
+            .await;
+    harness::skopeo_copy_all(
+        &layout,
+        harness::MULTIARCH_TAG,
+        &reg.host(),
+        "multi",
+        "v1",
+        None,
+    )
+    .await;
 
     let direct = Pusher::new(&reg.base_url());
-    let index = direct.head("multi", "v1").await.expect("index pushed by skopeo");
+    let index = direct
+        .head("multi", "v1")
+        .await
+        .expect("index pushed by skopeo");
     let graph_before = graph::load(
         registry_at(&front.host(), &reg).await,
         &reference(&front.host(), "multi:v1"),
@@ -104,12 +189,20 @@ async fn content_written_by_umoci_skopeo_and_oras_py_is_linked() {
     .await
     .unwrap();
     let index_digest = digest(&index);
-    let platforms: Vec<_> = graph_before.children(&index_digest).filter(|e| e.kind == EdgeKind::Child).cloned().collect();
+    let platforms: Vec<_> = graph_before
+        .children(&index_digest)
+        .filter(|e| e.kind == EdgeKind::Child)
+        .cloned()
+        .collect();
     assert_eq!(platforms.len(), 2);
     let amd64 = graph_before
         .nodes
         .iter()
-        .find(|n| n.platform.as_ref().is_some_and(|p| p.architecture == "amd64"))
+        .find(|n| {
+            n.platform
+                .as_ref()
+                .is_some_and(|p| p.architecture == "amd64")
+        })
         .expect("an amd64 node")
         .clone();
     let amd64_desc = direct.head("multi", &amd64.id.to_string()).await.unwrap();
@@ -118,30 +211,71 @@ async fn content_written_by_umoci_skopeo_and_oras_py_is_linked() {
     std::fs::write(&sbom_file, br#"{"spdxVersion":"SPDX-2.3","name":"multi"}"#).unwrap();
     let readme = dir.path().join("README.md");
     std::fs::write(&readme, b"# an artifact").unwrap();
-    harness::oras_push(&reg.host(), "multi:sbom", &[(sbom_file.as_path(), SPDX)], Some((&amd64_desc.media_type, &amd64_desc.digest, amd64_desc.size))).await;
-    harness::oras_push(&reg.host(), "docs:v1", &[(readme.as_path(), "text/markdown")], None).await;
+    harness::oras_push(
+        &reg.host(),
+        "multi:sbom",
+        &[(sbom_file.as_path(), SPDX)],
+        Some((&amd64_desc.media_type, &amd64_desc.digest, amd64_desc.size)),
+    )
+    .await;
+    harness::oras_push(
+        &reg.host(),
+        "docs:v1",
+        &[(readme.as_path(), "text/markdown")],
+        None,
+    )
+    .await;
 
-    let g = graph::load(registry_at(&front.host(), &reg).await, &reference(&front.host(), "multi:v1"), &GraphOptions::default())
-        .await
-        .unwrap();
+    let g = graph::load(
+        registry_at(&front.host(), &reg).await,
+        &reference(&front.host(), "multi:v1"),
+        &GraphOptions::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(g.node(&g.root).unwrap().kind, NodeKind::Index);
     let sbom = direct.head("multi", "sbom").await.unwrap();
-    assert!(has_edge(&g, &amd64_desc, &sbom, EdgeKind::Referrer, Via::Api), "oras-py's referrer hangs off amd64");
+    assert!(
+        has_edge(&g, &amd64_desc, &sbom, EdgeKind::Referrer, Via::Api),
+        "oras-py's referrer hangs off amd64"
+    );
     let sbom_node = g.node(&digest(&sbom)).unwrap();
     assert_eq!(sbom_node.kind, NodeKind::Sbom, "{sbom_node:?}");
     for p in &platforms {
         assert_eq!(g.node(&p.to).unwrap().kind, NodeKind::Image);
-        let configs = g.children(&p.to).filter(|e| e.kind == EdgeKind::Config).count();
-        let layers = g.children(&p.to).filter(|e| e.kind == EdgeKind::Layer).count();
-        assert_eq!((configs, layers), (1, 1), "umoci images have a config and one layer");
+        let configs = g
+            .children(&p.to)
+            .filter(|e| e.kind == EdgeKind::Config)
+            .count();
+        let layers = g
+            .children(&p.to)
+            .filter(|e| e.kind == EdgeKind::Layer)
+            .count();
+        assert_eq!(
+            (configs, layers),
+            (1, 1),
+            "umoci images have a config and one layer"
+        );
     }
 
-    let docs = graph::load(registry_at(&reg.host(), &reg).await, &reference(&reg.host(), "docs:v1"), &GraphOptions::default())
-        .await
-        .unwrap();
-    let layer = docs.children(&docs.root).find(|e| e.kind == EdgeKind::Layer).expect("a layer");
+    let docs = graph::load(
+        registry_at(&reg.host(), &reg).await,
+        &reference(&reg.host(), "docs:v1"),
+        &GraphOptions::default(),
+    )
+    .await
+    .unwrap();
+    let layer = docs
+        .children(&docs.root)
+        .find(|e| e.kind == EdgeKind::Layer)
+        .expect("a layer");
     let node = docs.node(&layer.to).unwrap();
-    assert_eq!(node.annotations.get("org.opencontainers.image.title").map(String::as_str), Some("README.md"));
+    assert_eq!(
+        node.annotations
+            .get("org.opencontainers.image.title")
+            .map(String::as_str),
+        Some("README.md")
+    );
 }
 
 #[tokio::test]
@@ -151,7 +285,9 @@ async fn cosign_tags_and_buildx_attestations_are_linked() {
     let amd64 = pusher.image("built", "amd64-only", b"amd64 layer").await;
 
     // buildx: the attestation manifest sits in the index, pointing at its platform manifest.
-    let (stmt, stmt_size) = pusher.blob("built", br#"{"_type":"https://in-toto.io/Statement/v0.1"}"#).await;
+    let (stmt, stmt_size) = pusher
+        .blob("built", br#"{"_type":"https://in-toto.io/Statement/v0.1"}"#)
+        .await;
     let (empty, _) = pusher.blob("built", b"{}").await;
     let att = pusher
         .put_json(
@@ -191,17 +327,40 @@ async fn cosign_tags_and_buildx_attestations_are_linked() {
         )
         .await;
 
-    let g = graph::load(registry_at(&reg.host(), &reg).await, &reference(&reg.host(), "built:v1"), &GraphOptions::default())
-        .await
-        .unwrap();
+    let g = graph::load(
+        registry_at(&reg.host(), &reg).await,
+        &reference(&reg.host(), "built:v1"),
+        &GraphOptions::default(),
+    )
+    .await
+    .unwrap();
     assert!(has_edge(&g, &index, &amd64, EdgeKind::Child, Via::Index));
-    assert!(has_edge(&g, &amd64, &att, EdgeKind::Referrer, Via::Buildx), "{:#?}", g.edges);
-    assert!(!has_edge(&g, &index, &att, EdgeKind::Child, Via::Index), "the attestation is not a platform");
-    assert!(has_edge(&g, &index, &sig, EdgeKind::Referrer, Via::CosignTag));
+    assert!(
+        has_edge(&g, &amd64, &att, EdgeKind::Referrer, Via::Buildx),
+        "{:#?}",
+        g.edges
+    );
+    assert!(
+        !has_edge(&g, &index, &att, EdgeKind::Child, Via::Index),
+        "the attestation is not a platform"
+    );
+    assert!(has_edge(
+        &g,
+        &index,
+        &sig,
+        EdgeKind::Referrer,
+        Via::CosignTag
+    ));
     let att_node = g.node(&digest(&att)).unwrap();
-    assert_eq!((att_node.kind, att_node.format.as_deref()), (NodeKind::Attestation, Some("slsa-provenance")));
+    assert_eq!(
+        (att_node.kind, att_node.format.as_deref()),
+        (NodeKind::Attestation, Some("slsa-provenance"))
+    );
     let sig_node = g.node(&digest(&sig)).unwrap();
-    assert_eq!((sig_node.kind, sig_node.format.as_deref()), (NodeKind::Signature, Some("cosign")));
+    assert_eq!(
+        (sig_node.kind, sig_node.format.as_deref()),
+        (NodeKind::Signature, Some("cosign"))
+    );
     assert!(sig_node.tags.iter().any(|t| t.ends_with(".sig")));
 }
 
@@ -213,7 +372,16 @@ async fn depth_and_node_caps_truncate_and_cycles_end() {
     let mut chain = vec![image.clone()];
     for i in 0..5 {
         let parent = chain.last().unwrap().clone();
-        let next = pusher.artifact("deep", None, NOTATION, format!("sig {i}").as_bytes(), Some(&parent), &[]).await;
+        let next = pusher
+            .artifact(
+                "deep",
+                None,
+                NOTATION,
+                format!("sig {i}").as_bytes(),
+                Some(&parent),
+                &[],
+            )
+            .await;
         write_fallback_tag(&pusher, "deep", &parent, &[(&next, NOTATION)]).await;
         chain.push(next);
     }
@@ -223,20 +391,50 @@ async fn depth_and_node_caps_truncate_and_cycles_end() {
 
     let registry = registry_at(&reg.host(), &reg).await;
     let root = reference(&reg.host(), "deep:v1");
-    let full = graph::load(registry.clone(), &root, &GraphOptions::default()).await.unwrap();
-    assert!(!full.truncated);
-    for pair in chain.windows(2) {
-        assert!(has_edge(&full, &pair[0], &pair[1], EdgeKind::Referrer, Via::TagSchema));
-    }
-    assert!(has_edge(&full, &last, &image, EdgeKind::Referrer, Via::TagSchema), "the cycle's edge is shown once");
-
-    let shallow = graph::load(registry.clone(), &root, &GraphOptions { max_depth: 2, ..Default::default() })
+    let full = graph::load(registry.clone(), &root, &GraphOptions::default())
         .await
         .unwrap();
-    assert!(shallow.truncated);
-    assert!(shallow.node(&digest(&chain[3])).is_none() || shallow.children(&digest(&chain[3])).next().is_none());
+    assert!(!full.truncated);
+    for pair in chain.windows(2) {
+        assert!(has_edge(
+            &full,
+            &pair[0],
+            &pair[1],
+            EdgeKind::Referrer,
+            Via::TagSchema
+        ));
+    }
+    assert!(
+        has_edge(&full, &last, &image, EdgeKind::Referrer, Via::TagSchema),
+        "the cycle's edge is shown once"
+    );
 
-    let small = graph::load(registry, &root, &GraphOptions { max_nodes: 4, ..Default::default() }).await.unwrap();
+    let shallow = graph::load(
+        registry.clone(),
+        &root,
+        &GraphOptions {
+            max_depth: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(shallow.truncated);
+    assert!(
+        shallow.node(&digest(&chain[3])).is_none()
+            || shallow.children(&digest(&chain[3])).next().is_none()
+    );
+
+    let small = graph::load(
+        registry,
+        &root,
+        &GraphOptions {
+            max_nodes: 4,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert!(small.truncated);
     assert_eq!(small.nodes.len(), 4);
 }
@@ -246,10 +444,16 @@ async fn a_referrers_tag_holding_no_index_is_a_warning_not_a_failure() {
     let reg = TestRegistry::anonymous().await;
     let pusher = Pusher::new(&reg.base_url());
     let image = pusher.image("odd", "v1", b"x").await;
-    pusher.image("odd", &image.digest.replace(':', "-"), b"not an index").await;
-    let g = graph::load(registry_at(&reg.host(), &reg).await, &reference(&reg.host(), "odd:v1"), &GraphOptions::default())
-        .await
-        .unwrap();
+    pusher
+        .image("odd", &image.digest.replace(':', "-"), b"not an index")
+        .await;
+    let g = graph::load(
+        registry_at(&reg.host(), &reg).await,
+        &reference(&reg.host(), "odd:v1"),
+        &GraphOptions::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(g.root, digest(&image));
     assert_eq!(g.warnings.len(), 1, "{:?}", g.warnings);
     assert!(g.warnings[0].contains("not an index"), "{}", g.warnings[0]);
@@ -262,7 +466,16 @@ async fn the_cache_saves_manifest_requests_and_a_snapshot_costs_few_round_trips(
     let pusher = Pusher::new(&front.base_url());
     let image = pusher.image("cached", "v1", b"layer").await;
     for i in 0..4 {
-        pusher.artifact("cached", None, SPDX, format!("sbom {i}").as_bytes(), Some(&image), &[]).await;
+        pusher
+            .artifact(
+                "cached",
+                None,
+                SPDX,
+                format!("sbom {i}").as_bytes(),
+                Some(&image),
+                &[],
+            )
+            .await;
     }
     let cache_dir = tempfile::tempdir().unwrap();
     let options = GraphOptions {
@@ -270,27 +483,123 @@ async fn the_cache_saves_manifest_requests_and_a_snapshot_costs_few_round_trips(
         ..Default::default()
     };
     let root = reference(&front.host(), "cached:v1");
-    let first = graph::load(registry_at(&front.host(), &reg).await, &root, &options).await.unwrap();
+    let first = graph::load(registry_at(&front.host(), &reg).await, &root, &options)
+        .await
+        .unwrap();
     assert_eq!(first.nodes.len(), 1 + 2 + 4 + 1 + 4);
 
     // A full reload: manifests known by digest come from the cache; only the tag is fetched.
     let before = front.requests();
-    let second = graph::load(registry_at(&front.host(), &reg).await, &root, &options).await.unwrap();
+    let second = graph::load(registry_at(&front.host(), &reg).await, &root, &options)
+        .await
+        .unwrap();
     let after = front.requests();
     assert_eq!(edge_set(&first), edge_set(&second));
-    assert_eq!(after.manifests - before.manifests, 1, "only the tag was fetched");
+    assert_eq!(
+        after.manifests - before.manifests,
+        1,
+        "only the tag was fetched"
+    );
 
     // With the snapshot: resolve the tag and check the root's referrers, nothing else.
-    let snapshot_options = GraphOptions { reuse_snapshot: true, ..options.clone() };
+    let snapshot_options = GraphOptions {
+        reuse_snapshot: true,
+        ..options.clone()
+    };
     let before = front.requests();
-    let third = graph::load(registry_at(&front.host(), &reg).await, &root, &snapshot_options).await.unwrap();
+    let third = graph::load(
+        registry_at(&front.host(), &reg).await,
+        &root,
+        &snapshot_options,
+    )
+    .await
+    .unwrap();
     let after = front.requests();
     assert_eq!(edge_set(&first), edge_set(&third));
-    let work = (after.manifests + after.referrers + after.tags) - (before.manifests + before.referrers + before.tags);
+    let work = (after.manifests + after.referrers + after.tags)
+        - (before.manifests + before.referrers + before.tags);
     assert!(work <= 3, "{work} requests");
 
     // A new referrer of the root invalidates the snapshot.
-    let extra = pusher.artifact("cached", None, NOTATION, b"new sig", Some(&image), &[]).await;
-    let fourth = graph::load(registry_at(&front.host(), &reg).await, &root, &snapshot_options).await.unwrap();
+    let extra = pusher
+        .artifact("cached", None, NOTATION, b"new sig", Some(&image), &[])
+        .await;
+    let fourth = graph::load(
+        registry_at(&front.host(), &reg).await,
+        &root,
+        &snapshot_options,
+    )
+    .await
+    .unwrap();
     assert!(fourth.node(&digest(&extra)).is_some());
+}
+
+#[tokio::test]
+async fn referrers_filter_by_artifact_type_and_follow_pages_both_ways() {
+    let reg = TestRegistry::anonymous().await;
+    let front = ReferrersFront::start(&reg).await;
+    let direct = Pusher::new(&reg.base_url());
+    let through_front = Pusher::new(&front.base_url());
+    let image = direct.image("filtered", "v1", b"base").await;
+    let mut sboms = Vec::new();
+    let mut sigs = Vec::new();
+    for i in 0..3 {
+        sboms.push(
+            through_front
+                .artifact(
+                    "filtered",
+                    None,
+                    SPDX,
+                    format!("sbom {i}").as_bytes(),
+                    Some(&image),
+                    &[],
+                )
+                .await,
+        );
+        sigs.push(
+            through_front
+                .artifact(
+                    "filtered",
+                    None,
+                    NOTATION,
+                    format!("sig {i}").as_bytes(),
+                    Some(&image),
+                    &[],
+                )
+                .await,
+        );
+    }
+    let entries: Vec<(&Desc, &str)> = sboms
+        .iter()
+        .map(|d| (d, SPDX))
+        .chain(sigs.iter().map(|d| (d, NOTATION)))
+        .collect();
+    write_fallback_tag(&direct, "filtered", &image, &entries).await;
+    front.set_page_size(Some(2));
+
+    let subject = digest(&image);
+    let set = |ds: &[Desc]| ds.iter().map(|d| d.digest.clone()).collect::<BTreeSet<_>>();
+    for (host, source) in [(front.host(), "api"), (reg.host(), "tag-schema")] {
+        let registry = registry_at(&host, &reg).await;
+        let all = registry
+            .referrers("filtered", &subject, None)
+            .await
+            .unwrap();
+        assert_eq!(all.descriptors.len(), 6, "{source}: every page was read");
+        assert_eq!(serde_json::to_value(all.source).unwrap(), source);
+        let only_sboms = registry
+            .referrers("filtered", &subject, Some(SPDX))
+            .await
+            .unwrap();
+        let got: BTreeSet<String> = only_sboms
+            .descriptors
+            .iter()
+            .map(|d| d.digest.to_string())
+            .collect();
+        assert_eq!(got, set(&sboms), "{source}");
+    }
+    assert!(
+        front.requests().referrers >= 3 + 2,
+        "pages of two were followed"
+    );
 }

@@ -1,9 +1,9 @@
 //! Integration tests of the core against Debian's real docker-registry and real peers.
 
-mod harness;
 mod cli;
 mod faults;
 mod graph;
+mod harness;
 mod harness_selftest;
 mod keyring;
 mod read;

@@ -14,13 +14,21 @@ fn reference(host: &str, rest: &str) -> Reference {
 #[tokio::test]
 async fn manifest_bytes_are_kept_exactly_and_verified() {
     let reg = TestRegistry::anonymous().await;
-    let pushed = Pusher::new(&reg.base_url()).image("app", "v1", b"layer one").await;
+    let pushed = Pusher::new(&reg.base_url())
+        .image("app", "v1", b"layer one")
+        .await;
     let registry = registry_at(&reg.host(), &reg).await;
 
-    let by_tag = registry.fetch_manifest(&reference(&reg.host(), "app:v1")).await.unwrap();
+    let by_tag = registry
+        .fetch_manifest(&reference(&reg.host(), "app:v1"))
+        .await
+        .unwrap();
     assert_eq!(by_tag.digest.to_string(), pushed.digest);
     assert_eq!(Digest::sha256_of(&by_tag.bytes).to_string(), pushed.digest);
-    assert_eq!(by_tag.media_type, "application/vnd.oci.image.manifest.v1+json");
+    assert_eq!(
+        by_tag.media_type,
+        "application/vnd.oci.image.manifest.v1+json"
+    );
 
     let by_digest = registry
         .fetch_manifest(&reference(&reg.host(), &format!("app@{}", pushed.digest)))
@@ -28,8 +36,14 @@ async fn manifest_bytes_are_kept_exactly_and_verified() {
         .unwrap();
     assert_eq!(by_digest.bytes, by_tag.bytes);
 
-    let (digest, _, size) = registry.resolve(&reference(&reg.host(), "app:v1")).await.unwrap();
-    assert_eq!((digest.to_string(), size), (pushed.digest.clone(), pushed.size));
+    let (digest, _, size) = registry
+        .resolve(&reference(&reg.host(), "app:v1"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (digest.to_string(), size),
+        (pushed.digest.clone(), pushed.size)
+    );
 }
 
 #[tokio::test]
@@ -59,7 +73,11 @@ async fn blobs_download_verified_and_missing_ones_are_not_found() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err}");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "only the good blob is left");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only the good blob is left"
+    );
 }
 
 #[tokio::test]
@@ -96,7 +114,10 @@ async fn htpasswd_credentials_from_docker_config_and_wrong_ones() {
     let config = docker_config(dir.path(), &host, "alice", "s3cret-pw");
     let client = client_with(&host, RegistrySettings::default(), Some(&config));
     let registry = client.registry(&host).await.unwrap();
-    let fetched = registry.fetch_manifest(&reference(&host, "private:v1")).await.unwrap();
+    let fetched = registry
+        .fetch_manifest(&reference(&host, "private:v1"))
+        .await
+        .unwrap();
     assert_eq!(fetched.digest.to_string(), pushed.digest);
 
     let anonymous = client_with(&host, RegistrySettings::default(), None);
@@ -113,10 +134,18 @@ async fn htpasswd_credentials_from_docker_config_and_wrong_ones() {
         username: "alice".into(),
         password: stowage::auth::Secret::new("wrong-password"),
     };
-    let err = anonymous.connect(&host, Some(wrong)).unwrap().check_credentials().await.unwrap_err();
+    let err = anonymous
+        .connect(&host, Some(wrong))
+        .unwrap()
+        .check_credentials()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Unauthorized { .. }), "{err}");
     let text = err.to_string();
-    assert!(text.contains("alice") && !text.contains("wrong-password"), "{text}");
+    assert!(
+        text.contains("alice") && !text.contains("wrong-password"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -129,7 +158,10 @@ async fn tls_registry_is_trusted_only_through_its_ca() {
     let host = reg.host();
 
     let trusting = registry_at(&host, &reg).await;
-    let fetched = trusting.fetch_manifest(&reference(&host, "secure:v1")).await.unwrap();
+    let fetched = trusting
+        .fetch_manifest(&reference(&host, "secure:v1"))
+        .await
+        .unwrap();
     assert_eq!(fetched.digest.to_string(), pushed.digest);
 
     let untrusting = client_with(&host, RegistrySettings::default(), None);
@@ -140,7 +172,10 @@ async fn tls_registry_is_trusted_only_through_its_ca() {
         .fetch_manifest(&reference(&host, "secure:v1"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Tls { .. }), "expected a TLS error, got {err}");
+    assert!(
+        matches!(err, Error::Tls { .. }),
+        "expected a TLS error, got {err}"
+    );
     assert!(err.to_string().contains("custom CA"), "{err}");
 }
 
@@ -151,7 +186,10 @@ async fn token_auth_caches_tokens_and_uses_the_refresh_token() {
     let reg = TestRegistry::with_token_issuer(&issuer).await;
     let host = reg.host();
     let token = issuer.mint("bob", &["repository:team/app:pull,push"]);
-    let pushed = Pusher::new(&reg.base_url()).bearer(&token).image("team/app", "v1", b"tok").await;
+    let pushed = Pusher::new(&reg.base_url())
+        .bearer(&token)
+        .image("team/app", "v1", b"tok")
+        .await;
     let pushed2 = Pusher::new(&reg.base_url())
         .bearer(&issuer.mint("bob", &["repository:team/other:pull,push"]))
         .image("team/other", "v1", b"tok2")
@@ -163,13 +201,23 @@ async fn token_auth_caches_tokens_and_uses_the_refresh_token() {
     let client = client_with(&host, RegistrySettings::default(), Some(&config));
     let registry = client.registry(&host).await.unwrap();
     for _ in 0..3 {
-        let m = registry.fetch_manifest(&reference(&host, "team/app:v1")).await.unwrap();
+        let m = registry
+            .fetch_manifest(&reference(&host, "team/app:v1"))
+            .await
+            .unwrap();
         assert_eq!(m.digest.to_string(), pushed.digest);
     }
-    assert_eq!(issuer.get_requests() - gets, 1, "one token for one scope, then cached");
+    assert_eq!(
+        issuer.get_requests() - gets,
+        1,
+        "one token for one scope, then cached"
+    );
 
     // A second scope: the refresh token from the first answer is used, through the OAuth2 POST.
-    let m = registry.fetch_manifest(&reference(&host, "team/other:v1")).await.unwrap();
+    let m = registry
+        .fetch_manifest(&reference(&host, "team/other:v1"))
+        .await
+        .unwrap();
     assert_eq!(m.digest.to_string(), pushed2.digest);
     assert_eq!(issuer.get_requests() - gets, 1);
     assert_eq!(issuer.post_requests() - posts, 1);
@@ -178,13 +226,23 @@ async fn token_auth_caches_tokens_and_uses_the_refresh_token() {
         username: "bob".into(),
         password: stowage::auth::Secret::new("not-his"),
     };
-    let err = client.connect(&host, Some(wrong)).unwrap().check_credentials().await.unwrap_err();
+    let err = client
+        .connect(&host, Some(wrong))
+        .unwrap()
+        .check_credentials()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Unauthorized { .. }), "{err}");
     let ok = Credential::Basic {
         username: "bob".into(),
         password: stowage::auth::Secret::new("hunter22"),
     };
-    client.connect(&host, Some(ok)).unwrap().check_credentials().await.unwrap();
+    client
+        .connect(&host, Some(ok))
+        .unwrap()
+        .check_credentials()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -219,13 +277,21 @@ async fn identity_token_from_docker_config_uses_the_oauth2_post() {
         .to_string();
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.json");
-    std::fs::write(&config, serde_json::to_vec(&serde_json::json!({"auths": {&host: {"identitytoken": refresh}}})).unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        serde_json::to_vec(&serde_json::json!({"auths": {&host: {"identitytoken": refresh}}}))
+            .unwrap(),
+    )
+    .unwrap();
     let posts = issuer.post_requests();
     let registry = client_with(&host, RegistrySettings::default(), Some(&config))
         .registry(&host)
         .await
         .unwrap();
-    let m = registry.fetch_manifest(&reference(&host, "c/app:v1")).await.unwrap();
+    let m = registry
+        .fetch_manifest(&reference(&host, "c/app:v1"))
+        .await
+        .unwrap();
     assert_eq!(m.digest.to_string(), pushed.digest);
     assert_eq!(issuer.post_requests() - posts, 1);
 }

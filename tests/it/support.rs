@@ -13,8 +13,12 @@ use crate::harness::TestRegistry;
 pub fn client_with(host: &str, settings: RegistrySettings, docker_config: Option<&Path>) -> Client {
     let mut all = Settings::default();
     all.registries.insert(host.to_string(), settings);
-    let credentials =
-        Credentials::new("stowage-it", docker_config.map(Path::to_path_buf), Vec::new()).without_keyring();
+    let credentials = Credentials::new(
+        "stowage-it",
+        docker_config.map(Path::to_path_buf),
+        Vec::new(),
+    )
+    .without_keyring();
     Client::new(all, credentials)
 }
 
