@@ -6,6 +6,7 @@ mod client;
 mod listing;
 mod manifest;
 mod referrers;
+mod upload;
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -1,0 +1,1 @@
+//! Writing to a registry: blob uploads (monolithic, streamed, chunked with resume), mounts, manifest pushes, deletes.
