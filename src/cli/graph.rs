@@ -143,7 +143,7 @@ fn label(node: &Node) -> String {
     if let Some(p) = &node.platform {
         let _ = write!(s, " {p}");
     }
-    let _ = write!(s, " {}", human_size(node.size));
+    let _ = write!(s, " {}", super::progress::human_bytes(node.size));
     // An image's "artifact type" is only its config type: noise for people.
     let artifact_type = node
         .artifact_type
@@ -164,19 +164,4 @@ fn label(node: &Node) -> String {
         let _ = write!(s, " ERROR: {e}");
     }
     s
-}
-
-fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }

@@ -3,6 +3,7 @@
 mod browse;
 mod graph;
 mod login;
+mod progress;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,0 +1,136 @@
+//! Where an artifact is: a registry reference, or an OCI layout on disk (`oci:PATH[:TAG|@DIGEST]`,
+//! skopeo's spelling), accepted everywhere a registry reference is.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use crate::digest::Digest;
+use crate::error::Error;
+use crate::reference::Reference;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Remote(Reference),
+    Layout {
+        path: PathBuf,
+        tag: Option<String>,
+        digest: Option<Digest>,
+    },
+}
+
+impl Location {
+    /// The tag or digest the location names, if any (a digest wins).
+    pub fn selector(&self) -> Option<String> {
+        match self {
+            Location::Remote(r) => r
+                .digest
+                .as_ref()
+                .map(Digest::to_string)
+                .or_else(|| r.tag.clone()),
+            Location::Layout { tag, digest, .. } => digest
+                .as_ref()
+                .map(Digest::to_string)
+                .or_else(|| tag.clone()),
+        }
+    }
+
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Location::Remote(r) => r.tag.as_deref(),
+            Location::Layout { tag, .. } => tag.as_deref(),
+        }
+    }
+
+    pub fn digest(&self) -> Option<&Digest> {
+        match self {
+            Location::Remote(r) => r.digest.as_ref(),
+            Location::Layout { digest, .. } => digest.as_ref(),
+        }
+    }
+}
+
+impl FromStr for Location {
+    type Err = Error;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let Some(rest) = input.strip_prefix("oci:") else {
+            return Ok(Location::Remote(input.parse()?));
+        };
+        // Like skopeo, the path ends at the first ':' or '@' after it; paths holding them can't be named.
+        let (path, digest) = match rest.split_once('@') {
+            Some((p, d)) => (p, Some(d.parse::<Digest>()?)),
+            None => (rest, None),
+        };
+        let (path, tag) = match path.split_once(':') {
+            Some((p, t)) => (p, Some(t.to_string())),
+            None => (path, None),
+        };
+        if path.is_empty() {
+            return Err(Error::Invalid(format!(
+                "{input}: an OCI layout needs a path (oci:PATH[:TAG|@DIGEST])"
+            )));
+        }
+        if let Some(t) = &tag {
+            // Tags in a layout follow the registry's grammar, so the same names travel both ways.
+            Reference::repository("localhost", "layout")?.with_tag(t)?;
+        }
+        Ok(Location::Layout {
+            path: PathBuf::from(path),
+            tag,
+            digest,
+        })
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Remote(r) => write!(f, "{r}"),
+            Location::Layout { path, tag, digest } => {
+                write!(f, "oci:{}", path.display())?;
+                if let Some(t) = tag {
+                    write!(f, ":{t}")?;
+                }
+                if let Some(d) = digest {
+                    write!(f, "@{d}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const D: &str = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+
+    #[test]
+    fn layouts_and_registries() {
+        let l: Location = "oci:/tmp/store:v1".parse().unwrap();
+        assert_eq!(
+            l,
+            Location::Layout {
+                path: "/tmp/store".into(),
+                tag: Some("v1".into()),
+                digest: None
+            }
+        );
+        assert_eq!(l.selector().as_deref(), Some("v1"));
+        let l: Location = format!("oci:rel/dir@{D}").parse().unwrap();
+        assert_eq!(l.selector().as_deref(), Some(D));
+        assert_eq!(l.to_string(), format!("oci:rel/dir@{D}"));
+        let r: Location = "ghcr.io/a/b:1".parse().unwrap();
+        assert!(matches!(r, Location::Remote(_)));
+        assert_eq!(r.tag(), Some("1"));
+    }
+
+    #[test]
+    fn bad_layout_references() {
+        for bad in ["oci:", "oci::tag", "oci:/x:bad tag", "oci:/x@sha256:zz"] {
+            assert!(bad.parse::<Location>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Progress of a transfer (per blob and overall: bytes, total, rate, time left), shared by the
+//! CLI's progress lines and the app's progress channel, with reporting throttled by the reader.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::digest::Digest;
+
+/// How a blob got to its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Sent over the wire.
+    Uploaded,
+    /// The target had it already.
+    Skipped,
+    /// Linked from another repository of the same registry, without sending bytes.
+    Mounted,
+    /// Fetched from the source and written locally.
+    Downloaded,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "state", content = "detail")]
+pub enum BlobState {
+    Waiting,
+    Running,
+    Done(Outcome),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlobProgress {
+    /// What people know the blob by: a file name, or the digest.
+    pub name: String,
+    pub digest: Option<Digest>,
+    pub total: u64,
+    pub done: u64,
+    pub state: BlobState,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    pub blobs: Vec<BlobProgress>,
+    pub done: u64,
+    pub total: u64,
+    /// Bytes per second over the last few seconds.
+    pub rate: f64,
+    /// Seconds left at that rate, when it can be told.
+    pub eta_secs: Option<f64>,
+    pub elapsed_secs: f64,
+}
+
+/// The shared record of one transfer. Workers update it; readers take snapshots when they like.
+pub struct Transfer {
+    started: Instant,
+    blobs: Mutex<Vec<BlobProgress>>,
+    samples: Mutex<VecDeque<(Instant, u64)>>,
+}
+
+const RATE_WINDOW: Duration = Duration::from_secs(3);
+
+impl Default for Transfer {
+    fn default() -> Self {
+        Transfer::new()
+    }
+}
+
+impl Transfer {
+    pub fn new() -> Transfer {
+        Transfer {
+            started: Instant::now(),
+            blobs: Mutex::new(Vec::new()),
+            samples: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// Registers a blob; returns its index for later updates.
+    pub fn add(&self, name: impl Into<String>, digest: Option<Digest>, total: u64) -> usize {
+        let mut blobs = self.lock();
+        blobs.push(BlobProgress {
+            name: name.into(),
+            digest,
+            total,
+            done: 0,
+            state: BlobState::Waiting,
+        });
+        blobs.len() - 1
+    }
+
+    pub fn advance(&self, id: usize, done: u64) {
+        if let Some(b) = self.lock().get_mut(id) {
+            b.done = done;
+            b.state = BlobState::Running;
+        }
+    }
+
+    pub fn finish(&self, id: usize, digest: &Digest, outcome: Outcome) {
+        if let Some(b) = self.lock().get_mut(id) {
+            b.done = b.total;
+            b.digest = Some(digest.clone());
+            b.state = BlobState::Done(outcome);
+        }
+    }
+
+    pub fn fail(&self, id: usize, message: String) {
+        if let Some(b) = self.lock().get_mut(id) {
+            b.state = BlobState::Failed(message);
+        }
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        let blobs = self.lock().clone();
+        let total: u64 = blobs.iter().map(|b| b.total).sum();
+        // Skipped and mounted blobs move no bytes; counting them would inflate the rate.
+        let moved: u64 = blobs
+            .iter()
+            .filter(|b| {
+                !matches!(
+                    b.state,
+                    BlobState::Done(Outcome::Skipped | Outcome::Mounted)
+                )
+            })
+            .map(|b| b.done)
+            .sum();
+        let done: u64 = blobs.iter().map(|b| b.done).sum();
+        let now = Instant::now();
+        let rate = match self.samples.lock() {
+            Ok(mut samples) => {
+                samples.push_back((now, moved));
+                while samples.len() > 2
+                    && samples.front().is_some_and(|(t, _)| now - *t > RATE_WINDOW)
+                {
+                    samples.pop_front();
+                }
+                match samples.front() {
+                    Some((t, b)) if now > *t && moved > *b => {
+                        (moved - b) as f64 / (now - *t).as_secs_f64()
+                    }
+                    _ => 0.0,
+                }
+            }
+            Err(_) => 0.0,
+        };
+        let left = total.saturating_sub(done);
+        Snapshot {
+            blobs,
+            done,
+            total,
+            rate,
+            eta_secs: (rate > 0.0).then(|| left as f64 / rate),
+            elapsed_secs: self.started.elapsed().as_secs_f64(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<BlobProgress>> {
+        // A panicking worker must not take progress reporting down with it.
+        self.blobs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Runs `work`, calling `report` with a snapshot every `interval` and once at the end.
+pub async fn watch<T>(
+    transfer: &Transfer,
+    interval: Duration,
+    report: impl Fn(&Snapshot),
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    tokio::pin!(work);
+    let mut tick = tokio::time::interval(interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            out = &mut work => {
+                report(&transfer.snapshot());
+                return out;
+            }
+            _ = tick.tick() => report(&transfer.snapshot()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_and_states() {
+        let t = Transfer::new();
+        let a = t.add("a.txt", None, 100);
+        let b = t.add("b.txt", None, 50);
+        t.advance(a, 40);
+        let s = t.snapshot();
+        assert_eq!((s.done, s.total), (40, 150));
+        assert_eq!(s.blobs[a].state, BlobState::Running);
+        assert_eq!(s.blobs[b].state, BlobState::Waiting);
+        let d = Digest::sha256_of(b"b");
+        t.finish(b, &d, Outcome::Skipped);
+        t.fail(a, "boom".into());
+        let s = t.snapshot();
+        assert_eq!(s.blobs[b].done, 50);
+        assert_eq!(s.blobs[b].state, BlobState::Done(Outcome::Skipped));
+        assert_eq!(s.blobs[a].state, BlobState::Failed("boom".into()));
+    }
+
+    #[tokio::test]
+    async fn watch_reports_at_the_end_at_least() {
+        let t = Transfer::new();
+        let id = t.add("x", None, 10);
+        let count = std::sync::atomic::AtomicUsize::new(0);
+        let out = watch(
+            &t,
+            Duration::from_secs(60),
+            |_| {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            },
+            async {
+                t.advance(id, 10);
+                7
+            },
+        )
+        .await;
+        assert_eq!(out, 7);
+        assert!(count.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    }
+}
