@@ -11,10 +11,13 @@ pub mod digest;
 pub mod error;
 pub mod graph;
 pub mod layout;
+pub mod location;
 pub mod manifest;
+pub mod ops;
 pub mod pack;
 pub mod reference;
 pub mod registry;
+pub mod transfer;
 pub mod transport;
 
 pub use digest::Digest;
