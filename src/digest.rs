@@ -138,6 +138,7 @@ impl<'de> Deserialize<'de> for Digest {
 }
 
 /// Hashes bytes as they stream past, in the algorithm of the digest being verified.
+#[derive(Clone)]
 pub enum Hasher {
     Sha256(Sha256),
     Sha512(Sha512),

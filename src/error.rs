@@ -90,6 +90,9 @@ pub enum Error {
     #[error("invalid configuration {}: {detail}", path.display())]
     Config { path: PathBuf, detail: String },
 
+    #[error("cancelled")]
+    Cancelled,
+
     #[error("{0}")]
     Invalid(String),
 }
@@ -115,6 +118,7 @@ impl Error {
             Error::NoKeyring { .. } => "no_keyring",
             Error::Io { .. } => "io",
             Error::Config { .. } => "config",
+            Error::Cancelled => "cancelled",
             Error::Invalid(_) => "invalid",
         }
     }

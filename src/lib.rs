@@ -16,6 +16,7 @@ pub mod manifest;
 pub mod ops;
 pub mod pack;
 pub mod reference;
+pub mod store;
 pub mod registry;
 pub mod transfer;
 pub mod transport;

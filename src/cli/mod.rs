@@ -4,6 +4,7 @@ mod browse;
 mod graph;
 mod login;
 mod progress;
+mod write;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,6 +58,16 @@ enum Command {
     },
     /// Show everything that hangs off a reference: index, manifests, config, layers, referrers.
     Graph(graph::GraphArgs),
+    /// Push files and folders as one OCI artifact.
+    Push(write::PushArgs),
+    /// Attach files to a manifest or index as a referrer (an artifact whose subject it is).
+    Attach(write::AttachArgs),
+    /// Write an artifact's files to a folder.
+    Pull(write::PullArgs),
+    /// Copy an artifact between registries and layouts.
+    Cp(write::CopyArgs),
+    /// Delete a manifest (by digest), optionally with its referrers; or remove a tag.
+    Rm(write::RemoveArgs),
 }
 
 /// What a command gets: the user's folders and settings, and a registry client.
@@ -103,6 +114,11 @@ pub async fn run(cli: Cli) -> Result<()> {
             vec![registry_of(r)?]
         }
         Command::Graph(a) => vec![registry_of(&a.reference)?],
+        Command::Push(a) => registries_in(&[&a.target])?,
+        Command::Attach(a) => registries_in(&[&a.subject])?,
+        Command::Pull(a) => registries_in(&[&a.source])?,
+        Command::Cp(a) => registries_in(&[&a.source, &a.target])?,
+        Command::Rm(a) => registries_in(&[&a.target])?,
     };
     let ctx = Context::new(&cli, &registries)?;
     match cli.command {
@@ -113,5 +129,21 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Manifest { reference } => browse::manifest(&ctx, &reference).await,
         Command::Blob { reference, output } => browse::blob(&ctx, &reference, output).await,
         Command::Graph(args) => graph::graph(&ctx, args).await,
+        Command::Push(args) => write::push(&ctx, args).await,
+        Command::Attach(args) => write::attach(&ctx, args).await,
+        Command::Pull(args) => write::pull(&ctx, args).await,
+        Command::Cp(args) => write::copy(&ctx, args).await,
+        Command::Rm(args) => write::remove(&ctx, args).await,
     }
+}
+
+/// The registries among some locations (layouts have none), for per-registry flags.
+fn registries_in(locations: &[&str]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for l in locations {
+        if let stowage::location::Location::Remote(r) = l.parse()? {
+            out.push(r.registry);
+        }
+    }
+    Ok(out)
 }

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use reqwest::header::{CONTENT_LENGTH, RANGE};
 use reqwest::{Method, Response, StatusCode};
 
-use super::{expect_success, Registry};
+use super::{expect_success, Progress, Registry};
 use crate::auth::Scope;
 use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
@@ -18,6 +18,8 @@ const MAX_RESUMES: u32 = 3;
 /// Chunks in flight between the network and the hashing and writing threads: enough to keep
 /// the wire busy, small enough to keep memory flat.
 const PIPELINE_DEPTH: usize = 64;
+/// Progress is reported every this many bytes.
+const PROGRESS_STEP: u64 = 256 * 1024;
 
 /// A blob body that verifies its digest and size when it ends.
 pub struct BlobStream {
@@ -150,8 +152,20 @@ impl Registry {
         digest: &Digest,
         path: &Path,
     ) -> Result<u64> {
+        self.download_blob_with(repository, digest, path, &|_| {})
+            .await
+    }
+
+    /// `download_blob`, telling `progress` how many bytes arrived.
+    pub async fn download_blob_with(
+        &self,
+        repository: &str,
+        digest: &Digest,
+        path: &Path,
+        progress: Progress<'_>,
+    ) -> Result<u64> {
         let tmp = partial_path(path);
-        let result = self.download_to(repository, digest, &tmp).await;
+        let result = self.download_to(repository, digest, &tmp, progress).await;
         match result {
             Ok(n) => {
                 std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
@@ -164,7 +178,13 @@ impl Registry {
         }
     }
 
-    async fn download_to(&self, repository: &str, digest: &Digest, tmp: &Path) -> Result<u64> {
+    async fn download_to(
+        &self,
+        repository: &str,
+        digest: &Digest,
+        tmp: &Path,
+        progress: Progress<'_>,
+    ) -> Result<u64> {
         let file = std::fs::File::create(tmp).map_err(|e| Error::io(tmp, e))?;
         let (write_tx, mut write_rx) = tokio::sync::mpsc::channel::<Bytes>(PIPELINE_DEPTH);
         let (hash_tx, mut hash_rx) = tokio::sync::mpsc::channel::<Bytes>(PIPELINE_DEPTH);
@@ -187,7 +207,7 @@ impl Registry {
 
         let what = format!("blob {digest} of {repository}");
         let received = self
-            .pump(repository, digest, &what, &write_tx, &hash_tx)
+            .pump(repository, digest, &what, &write_tx, &hash_tx, progress)
             .await;
         drop((write_tx, hash_tx));
         let written = writer
@@ -210,8 +230,10 @@ impl Registry {
         what: &str,
         write_tx: &tokio::sync::mpsc::Sender<Bytes>,
         hash_tx: &tokio::sync::mpsc::Sender<Bytes>,
+        progress: Progress<'_>,
     ) -> Result<(u64, Option<u64>)> {
         let mut received = 0u64;
+        let mut reported = 0u64;
         let mut total = None;
         let mut resumes = 0;
         loop {
@@ -230,6 +252,10 @@ impl Registry {
                 match resp.chunk().await {
                     Ok(Some(chunk)) => {
                         received += chunk.len() as u64;
+                        if received - reported >= PROGRESS_STEP {
+                            progress(received);
+                            reported = received;
+                        }
                         if total.is_some_and(|t| received > t) {
                             return Err(Error::SizeMismatch {
                                 what: what.to_string(),
@@ -249,7 +275,10 @@ impl Registry {
                 }
             };
             match dropped {
-                None if total.is_none_or(|t| received >= t) => return Ok((received, total)),
+                None if total.is_none_or(|t| received >= t) => {
+                    progress(received);
+                    return Ok((received, total));
+                }
                 None if resumes < MAX_RESUMES => resumes += 1,
                 Some(_) if resumes < MAX_RESUMES && total.is_some() => resumes += 1,
                 None => {

@@ -2,10 +2,13 @@
 //! typed errors, and the read operations (manifests, blobs, tags, catalog, referrers).
 
 mod blob;
+mod chunked;
 mod client;
 mod listing;
 mod manifest;
+mod manifest_push;
 mod referrers;
+mod source;
 mod upload;
 
 use std::collections::HashMap;
@@ -23,7 +26,9 @@ pub use blob::BlobStream;
 pub use client::Client;
 pub use listing::next_link;
 pub use manifest::FetchedManifest;
+pub use manifest_push::PushedManifest;
 pub use referrers::{Referrers, ReferrersSource};
+pub use upload::{cancelled, Cancel, Progress, UploadOptions};
 
 /// Caps on what a registry can make unbounded.
 #[derive(Debug, Clone, Copy)]

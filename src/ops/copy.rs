@@ -1,0 +1,197 @@
+//! Copy: an artifact from any store to any other, with index children always and referrers
+//! on request; blobs the target has are skipped, blobs on the same registry are mounted.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use futures::future::BoxFuture;
+use futures::stream::{self, StreamExt, TryStreamExt};
+use futures::FutureExt;
+use serde::Serialize;
+
+use super::fallback;
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::manifest::{Descriptor, Manifest};
+use crate::registry::{Cancel, UploadOptions};
+use crate::store::Store;
+use crate::transfer::{Outcome, Transfer};
+
+#[derive(Debug, Clone)]
+pub struct CopyOptions {
+    /// Also copy referrers, and their referrers.
+    pub recursive: bool,
+    pub concurrency: usize,
+    pub upload: UploadOptions,
+}
+
+impl Default for CopyOptions {
+    fn default() -> Self {
+        CopyOptions {
+            recursive: false,
+            concurrency: 4,
+            upload: UploadOptions::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Copied {
+    pub digest: Digest,
+    pub target: String,
+    pub manifests: usize,
+    pub blobs: usize,
+}
+
+struct Copier<'a> {
+    source: &'a Store,
+    target: &'a Store,
+    options: &'a CopyOptions,
+    transfer: &'a Transfer,
+    cancel: &'a Cancel,
+    done: Mutex<HashSet<Digest>>,
+    counts: Mutex<(usize, usize)>,
+}
+
+/// Copies what `selector` names in `source` to `target`, tagging it `tag` there if given.
+pub async fn copy(
+    source: &Store,
+    selector: &str,
+    target: &Store,
+    tag: Option<&str>,
+    options: &CopyOptions,
+    transfer: &Transfer,
+    cancel: &Cancel,
+) -> Result<Copied> {
+    let root = source.fetch_manifest(selector).await?;
+    let copier = Copier {
+        source,
+        target,
+        options,
+        transfer,
+        cancel,
+        done: Mutex::new(HashSet::new()),
+        counts: Mutex::new((0, 0)),
+    };
+    copier.manifest(root.digest.clone()).await?;
+    if let Some(tag) = tag {
+        target.tag(&root, tag).await?;
+    }
+    let (manifests, blobs) = *copier.counts.lock().unwrap_or_else(|e| e.into_inner());
+    Ok(Copied {
+        digest: root.digest,
+        target: target.name(),
+        manifests,
+        blobs,
+    })
+}
+
+impl Copier<'_> {
+    /// Copies one manifest after everything it names; then, if asked, its referrers.
+    fn manifest(&self, digest: Digest) -> BoxFuture<'_, Result<()>> {
+        async move {
+            if !self.done.lock().unwrap_or_else(|e| e.into_inner()).insert(digest.clone()) {
+                return Ok(());
+            }
+            if self.cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let fetched = self.source.fetch_manifest(&digest.to_string()).await?;
+            let manifest = fetched.parse()?;
+            match &manifest {
+                Manifest::Index(index) => {
+                    let children: Vec<_> = index.manifests.iter().map(|d| self.manifest(d.digest.clone())).collect();
+                    stream::iter(children)
+                        .buffer_unordered(self.options.concurrency.max(1))
+                        .try_collect::<Vec<()>>()
+                        .await?;
+                }
+                Manifest::Image(image) => {
+                    let blobs: Vec<BoxFuture<'_, Result<()>>> = std::iter::once(&image.config)
+                        .chain(image.layers.iter())
+                        .map(|d| self.blob(d.clone()).boxed())
+                        .collect();
+                    stream::iter(blobs)
+                        .buffer_unordered(self.options.concurrency.max(1))
+                        .try_collect::<Vec<()>>()
+                        .await?;
+                }
+            }
+            let pushed = self
+                .target
+                .push_manifest(fetched.bytes.clone(), &fetched.media_type, &[])
+                .await?;
+            self.counts.lock().unwrap_or_else(|e| e.into_inner()).0 += 1;
+            if let (Some(subject), Some((registry, repository))) = (manifest.subject(), self.target.registry()) {
+                if pushed.subject.as_ref() != Some(&subject.digest) {
+                    let entry = fallback::referrer_descriptor(
+                        &manifest,
+                        &fetched.media_type,
+                        pushed.digest.clone(),
+                        pushed.size,
+                    );
+                    fallback::update(registry, repository, &subject.digest, fallback::Change::Add(entry)).await?;
+                }
+            }
+            if self.options.recursive {
+                let referrers = self.source.referrers(&digest, None).await?;
+                let referrers: Vec<_> = referrers.into_iter().map(|d| self.manifest(d.digest)).collect();
+                stream::iter(referrers)
+                    .buffer_unordered(self.options.concurrency.max(1))
+                    .try_collect::<Vec<()>>()
+                    .await?;
+            }
+            Ok(())
+        }
+        .boxed()
+    }
+
+    async fn blob(&self, desc: Descriptor) -> Result<()> {
+        let id = self.transfer.add(desc.digest.short(), Some(desc.digest.clone()), desc.size);
+        let result = self.move_blob(&desc, &|n| self.transfer.advance(id, n)).await;
+        match result {
+            Ok(outcome) => {
+                self.transfer.finish(id, &desc.digest, outcome);
+                self.counts.lock().unwrap_or_else(|e| e.into_inner()).1 += 1;
+                Ok(())
+            }
+            Err(e) => {
+                self.transfer.fail(id, e.to_string());
+                Err(e)
+            }
+        }
+    }
+
+    async fn move_blob(&self, desc: &Descriptor, progress: &(dyn Fn(u64) + Send + Sync)) -> Result<Outcome> {
+        if self.target.blob_size(&desc.digest).await?.is_some() {
+            return Ok(Outcome::Skipped);
+        }
+        if let (Some((from, from_repo)), Some((to, to_repo))) = (self.source.registry(), self.target.registry()) {
+            if from.name() == to.name() && to.mount_blob(to_repo, &desc.digest, from_repo).await? {
+                return Ok(Outcome::Mounted);
+            }
+        }
+        if let Store::Layout(layout) = self.source {
+            let path = layout.blob_path(&desc.digest);
+            self.target
+                .push_blob_file(&path, Some((&desc.digest, desc.size)), &self.options.upload, progress, self.cancel)
+                .await?;
+            return Ok(Outcome::Uploaded);
+        }
+        // From a registry: through a verified spool file, then up with the digest known.
+        let spool = tempfile::Builder::new()
+            .prefix(".stowage-copy-")
+            .tempdir()
+            .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        let path = spool.path().join(desc.digest.hex());
+        self.source.download_blob(desc, &path, &|_| {}).await?;
+        self.target
+            .push_blob_file(&path, Some((&desc.digest, desc.size)), &self.options.upload, progress, self.cancel)
+            .await?;
+        Ok(match self.target {
+            Store::Layout(_) => Outcome::Downloaded,
+            Store::Remote { .. } => Outcome::Uploaded,
+        })
+    }
+}

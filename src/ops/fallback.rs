@@ -1,0 +1,160 @@
+//! Keeping the referrers tag (`<alg>-<hex>`) right for registries without the Referrers API,
+//! including when several clients attach to the same subject at once.
+//!
+//! The distribution API has no compare-and-swap for tags, so two clients that read the index,
+//! add their entry and write it back can each erase the other's entry. Stowage closes that race
+//! by bounding it in time: a writer never writes an index it read longer than a staleness bound
+//! ago, and a writer is done only when a read at least a settle time (three staleness bounds)
+//! after its last write still shows its change. Any concurrent writer that read before our write
+//! must have written within its staleness bound, so inside our settle window; we then see our
+//! entry missing and write it again. Both bounds grow with the registry's round-trip time, so
+//! slow links do not starve writers. The cost is the settle time, on such registries only.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::manifest::media_type::OCI_INDEX;
+use crate::manifest::{Descriptor, Manifest};
+use crate::reference::Reference;
+use crate::registry::Registry;
+
+/// The shortest staleness bound: the longest a read may be trusted before writing back what it said.
+const MIN_STALENESS: Duration = Duration::from_millis(250);
+const MAX_ROUNDS: usize = 40;
+
+/// What to do to the index: add this descriptor, or remove the one with this digest.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Add(Descriptor),
+    Remove(Digest),
+}
+
+impl Change {
+    fn digest(&self) -> &Digest {
+        match self {
+            Change::Add(d) => &d.digest,
+            Change::Remove(d) => d,
+        }
+    }
+
+    fn is_applied(&self, entries: &[Descriptor]) -> bool {
+        let present = entries.iter().any(|e| &e.digest == self.digest());
+        matches!(self, Change::Add(_)) == present
+    }
+}
+
+/// Applies `change` to the referrers tag of `subject` in `repository`, and waits until it sticks.
+pub async fn update(registry: &Registry, repository: &str, subject: &Digest, change: Change) -> Result<()> {
+    let tag = subject.fallback_tag();
+    let reference = Reference {
+        registry: registry.name().to_string(),
+        repository: repository.to_string(),
+        tag: Some(tag.clone()),
+        digest: None,
+    };
+    let mut replaced: Vec<Digest> = Vec::new();
+    let mut last_write: Option<Instant> = None;
+    for round in 0..MAX_ROUNDS {
+        let read_at = Instant::now();
+        let (current, entries) = read_index(registry, &reference).await?;
+        let staleness = MIN_STALENESS.max(read_at.elapsed() * 2);
+        let settle = staleness * 3;
+        if change.is_applied(&entries) {
+            match last_write {
+                // Nothing to do, and nothing of ours that could be undone.
+                None => return Ok(()),
+                Some(at) if at.elapsed() >= settle => {
+                    delete_replaced(registry, repository, &replaced, current.as_ref()).await;
+                    return Ok(());
+                }
+                Some(at) => {
+                    tokio::time::sleep(settle.saturating_sub(at.elapsed())).await;
+                    continue;
+                }
+            }
+        }
+        let mut next: Vec<Descriptor> = entries
+            .into_iter()
+            .filter(|e| &e.digest != change.digest())
+            .collect();
+        if let Change::Add(d) = &change {
+            next.push(d.clone());
+        }
+        let bytes = index_bytes(&next)?;
+        if read_at.elapsed() > staleness {
+            continue;
+        }
+        registry.push_manifest(repository, &tag, OCI_INDEX, bytes.into()).await?;
+        last_write = Some(Instant::now());
+        if let Some(old) = current {
+            replaced.push(old);
+        }
+        // Spread retries of writers that collided, so they stop colliding.
+        if round > 0 {
+            let jitter = (subject.hex().as_bytes()[round % 64] as u64 + round as u64 * 7) % 50;
+            tokio::time::sleep(Duration::from_millis(jitter)).await;
+        }
+    }
+    Err(Error::Invalid(format!(
+        "the referrers tag {tag} in {repository} kept changing under us; {} is not recorded",
+        change.digest()
+    )))
+}
+
+/// The current index behind the tag and its entries; no tag is an empty index.
+async fn read_index(registry: &Registry, reference: &Reference) -> Result<(Option<Digest>, Vec<Descriptor>)> {
+    match registry.fetch_manifest(reference).await {
+        Ok(fetched) => match fetched.parse()? {
+            Manifest::Index(index) => Ok((Some(fetched.digest), index.manifests)),
+            Manifest::Image(_) => Err(Error::Malformed {
+                url: reference.to_string(),
+                detail: "the referrers tag holds an image manifest, not an index; refusing to overwrite it".into(),
+            }),
+        },
+        Err(e) if e.is_not_found() => Ok((None, Vec::new())),
+        Err(e) => Err(e),
+    }
+}
+
+fn index_bytes(entries: &[Descriptor]) -> Result<Vec<u8>> {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Index<'a> {
+        schema_version: u32,
+        media_type: &'a str,
+        manifests: &'a [Descriptor],
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        annotations: BTreeMap<String, String>,
+    }
+    serde_json::to_vec(&Index {
+        schema_version: 2,
+        media_type: OCI_INDEX,
+        manifests: entries,
+        annotations: BTreeMap::new(),
+    })
+    .map_err(|e| Error::Invalid(e.to_string()))
+}
+
+/// The spec asks clients to delete the index they replaced, where the registry allows it.
+/// Never the one the tag points at now, and failures only leave garbage behind.
+async fn delete_replaced(registry: &Registry, repository: &str, replaced: &[Digest], current: Option<&Digest>) {
+    for old in replaced {
+        if Some(old) == current {
+            continue;
+        }
+        if let Err(e) = registry.delete_manifest(repository, old).await {
+            tracing::debug!(digest = %old, error = %e, "old referrers index not deleted");
+        }
+    }
+}
+
+/// The descriptor of a referrer for the index: media type, digest, size, artifactType (falling
+/// back to the config's media type) and the manifest's annotations, as the spec requires.
+pub fn referrer_descriptor(manifest: &Manifest, media_type: &str, digest: Digest, size: u64) -> Descriptor {
+    let mut d = Descriptor::new(media_type, digest, size);
+    d.artifact_type = manifest.artifact_type().map(str::to_string);
+    d.annotations = manifest.annotations().clone();
+    d
+}

@@ -1,0 +1,328 @@
+//! One interface over the two places artifacts live, a registry repository and an OCI layout,
+//! so that push, pull, copy and delete are written once.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use crate::digest::{Digest, Hasher};
+use crate::error::{Error, Result};
+use crate::layout::Layout;
+use crate::location::Location;
+use crate::manifest::Descriptor;
+use crate::reference::Reference;
+use crate::registry::{Cancel, Client, FetchedManifest, Progress, PushedManifest, Registry, UploadOptions};
+use crate::transfer::Outcome;
+
+pub enum Store {
+    Remote {
+        registry: Arc<Registry>,
+        repository: String,
+    },
+    Layout(Layout),
+}
+
+/// How far a read of a local file goes before checking for cancellation and reporting.
+const READ_CHUNK: usize = 1 << 20;
+
+impl Store {
+    /// The store a location names. A layout is created when `create` is set and it is missing.
+    pub async fn open(client: &Client, location: &Location, create: bool) -> Result<Store> {
+        match location {
+            Location::Remote(r) => Ok(Store::Remote {
+                registry: client.registry(&r.registry).await?,
+                repository: r.repository.clone(),
+            }),
+            Location::Layout { path, .. } => {
+                let path = path.clone();
+                let layout = tokio::task::spawn_blocking(move || {
+                    if create {
+                        Layout::open_or_create(path)
+                    } else {
+                        Layout::open(path)
+                    }
+                })
+                .await
+                .map_err(|e| Error::Invalid(format!("opening the layout failed: {e}")))??;
+                Ok(Store::Layout(layout))
+            }
+        }
+    }
+
+    /// How people name this store: `registry/repository` or `oci:PATH`.
+    pub fn name(&self) -> String {
+        match self {
+            Store::Remote { registry, repository } => format!("{}/{repository}", registry.name()),
+            Store::Layout(l) => format!("oci:{}", l.root().display()),
+        }
+    }
+
+    /// The registry behind a remote store.
+    pub fn registry(&self) -> Option<(&Arc<Registry>, &str)> {
+        match self {
+            Store::Remote { registry, repository } => Some((registry, repository)),
+            Store::Layout(_) => None,
+        }
+    }
+
+    fn reference(&self, registry: &Registry, repository: &str, selector: &str) -> Result<Reference> {
+        let base = Reference::repository(registry.name(), repository)?;
+        Ok(match selector.parse::<Digest>() {
+            Ok(d) => base.with_digest(d),
+            Err(_) => base.with_tag(selector)?,
+        })
+    }
+
+    /// The descriptor a tag or digest names.
+    pub async fn resolve(&self, selector: &str) -> Result<Descriptor> {
+        match self {
+            Store::Remote { registry, repository } => {
+                let reference = self.reference(registry, repository, selector)?;
+                let (digest, media_type, size) = registry.resolve(&reference).await?;
+                Ok(Descriptor::new(&media_type, digest, size))
+            }
+            Store::Layout(l) => l.resolve(selector),
+        }
+    }
+
+    /// A manifest by tag or digest, verified.
+    pub async fn fetch_manifest(&self, selector: &str) -> Result<FetchedManifest> {
+        match self {
+            Store::Remote { registry, repository } => {
+                registry.fetch_manifest(&self.reference(registry, repository, selector)?).await
+            }
+            Store::Layout(l) => {
+                let digest = match selector.parse::<Digest>() {
+                    Ok(d) => d,
+                    Err(_) => l.resolve(selector)?.digest,
+                };
+                l.fetch_manifest(&digest)
+            }
+        }
+    }
+
+    pub async fn blob_size(&self, digest: &Digest) -> Result<Option<u64>> {
+        match self {
+            Store::Remote { registry, repository } => registry.blob_exists(repository, digest).await,
+            Store::Layout(l) => l.blob_size(digest),
+        }
+    }
+
+    pub async fn push_blob_bytes(&self, bytes: Bytes) -> Result<Digest> {
+        match self {
+            Store::Remote { registry, repository } => registry.push_blob_bytes(repository, bytes).await,
+            Store::Layout(l) => {
+                let digest = Digest::sha256_of(&bytes);
+                let mut w = l.blob_writer(&digest, Some(bytes.len() as u64))?;
+                w.write(&bytes).await?;
+                Ok(w.finish().await?.0)
+            }
+        }
+    }
+
+    /// Stores a file as a blob. A known digest lets the store skip what it has; the bytes sent
+    /// are hashed all the same, so a file that changed is caught.
+    pub async fn push_blob_file(
+        &self,
+        path: &Path,
+        known: Option<(&Digest, u64)>,
+        options: &UploadOptions,
+        progress: Progress<'_>,
+        cancel: &Cancel,
+    ) -> Result<(Digest, u64, Outcome)> {
+        if let Some((digest, size)) = known {
+            if self.blob_size(digest).await?.is_some() {
+                progress(size);
+                return Ok((digest.clone(), size, Outcome::Skipped));
+            }
+        }
+        match self {
+            Store::Remote { registry, repository } => {
+                let (d, n) = registry
+                    .push_blob_file(repository, path, known, options, progress, cancel)
+                    .await?;
+                Ok((d, n, Outcome::Uploaded))
+            }
+            Store::Layout(l) => {
+                // A layout's writer wants the digest first: local files are read twice, which
+                // costs little next to a network upload and keeps the writer verifying.
+                let (digest, size) = match known {
+                    Some((d, n)) => (d.clone(), n),
+                    None => hash_file(path, cancel).await?,
+                };
+                if l.blob_size(&digest)?.is_some() {
+                    progress(size);
+                    return Ok((digest, size, Outcome::Skipped));
+                }
+                let mut writer = l.blob_writer(&digest, Some(size))?;
+                let mut file = tokio::fs::File::open(path).await.map_err(|e| Error::io(path, e))?;
+                let mut buf = vec![0u8; READ_CHUNK];
+                let mut done = 0u64;
+                loop {
+                    if cancel.is_cancelled() {
+                        return Err(crate::registry::cancelled());
+                    }
+                    let n = tokio::io::AsyncReadExt::read(&mut file, &mut buf)
+                        .await
+                        .map_err(|e| Error::io(path, e))?;
+                    if n == 0 {
+                        break;
+                    }
+                    writer.write(&buf[..n]).await?;
+                    done += n as u64;
+                    progress(done);
+                }
+                let (d, n) = writer.finish().await.map_err(|e| match e {
+                    Error::DigestMismatch { expected, actual, .. } => Error::DigestMismatch {
+                        what: format!("file {} (it changed while being stored)", path.display()),
+                        expected,
+                        actual,
+                    },
+                    other => other,
+                })?;
+                Ok((d, n, Outcome::Uploaded))
+            }
+        }
+    }
+
+    /// Stores manifest bytes, under each tag (or by digest alone when there are none).
+    pub async fn push_manifest(&self, bytes: Bytes, media_type: &str, tags: &[String]) -> Result<PushedManifest> {
+        match self {
+            Store::Remote { registry, repository } => {
+                let digest = Digest::sha256_of(&bytes);
+                let first = tags.first().cloned().unwrap_or_else(|| digest.to_string());
+                let pushed = registry.push_manifest(repository, &first, media_type, bytes.clone()).await?;
+                for tag in tags.iter().skip(1) {
+                    registry.push_manifest(repository, tag, media_type, bytes.clone()).await?;
+                }
+                Ok(pushed)
+            }
+            Store::Layout(l) => {
+                let d = l.put_manifest(&bytes, media_type, tags)?;
+                // A layout's referrers are found by reading its manifests: no fallback tag needed.
+                let subject = crate::manifest::Manifest::parse(&bytes, Some(media_type))
+                    .ok()
+                    .and_then(|m| m.subject().map(|s| s.digest.clone()));
+                Ok(PushedManifest {
+                    digest: d.digest,
+                    size: d.size,
+                    subject,
+                })
+            }
+        }
+    }
+
+    pub async fn tag(&self, manifest: &FetchedManifest, tag: &str) -> Result<()> {
+        match self {
+            Store::Remote { registry, repository } => {
+                registry
+                    .push_manifest(repository, tag, &manifest.media_type, manifest.bytes.clone())
+                    .await?;
+                Ok(())
+            }
+            Store::Layout(l) => {
+                let d = Descriptor::new(&manifest.media_type, manifest.digest.clone(), manifest.bytes.len() as u64);
+                l.tag(&d, tag)
+            }
+        }
+    }
+
+    pub async fn referrers(&self, subject: &Digest, artifact_type: Option<&str>) -> Result<Vec<Descriptor>> {
+        match self {
+            Store::Remote { registry, repository } => Ok(registry
+                .referrers(repository, subject, artifact_type)
+                .await?
+                .descriptors),
+            Store::Layout(l) => l.referrers(subject, artifact_type),
+        }
+    }
+
+    pub async fn tags(&self) -> Result<Vec<String>> {
+        match self {
+            Store::Remote { registry, repository } => registry.tags(repository).await,
+            Store::Layout(l) => l.tags(),
+        }
+    }
+
+    /// Removes a manifest; on a registry, by digest (every tag on it goes too).
+    pub async fn delete_manifest(&self, digest: &Digest) -> Result<()> {
+        match self {
+            Store::Remote { registry, repository } => registry.delete_manifest(repository, digest).await,
+            Store::Layout(l) => {
+                if l.delete_manifest(digest)? {
+                    Ok(())
+                } else {
+                    Err(Error::NotFound {
+                        what: format!("manifest {digest}"),
+                        url: self.name(),
+                    })
+                }
+            }
+        }
+    }
+
+    /// Writes a blob to `path`, verified; nothing is left at `path` if it fails.
+    pub async fn download_blob(&self, desc: &Descriptor, path: &Path, progress: Progress<'_>) -> Result<u64> {
+        match self {
+            Store::Remote { registry, repository } => {
+                registry.download_blob_with(repository, &desc.digest, path, progress).await
+            }
+            Store::Layout(l) => {
+                let source = l.blob_path(&desc.digest);
+                let tmp = path.with_file_name(format!(
+                    ".{}.{}.partial",
+                    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    std::process::id()
+                ));
+                let copied = tokio::fs::copy(&source, &tmp).await.map_err(|e| Error::io(&source, e));
+                let verified = match copied {
+                    Ok(n) => hash_file(&tmp, &Cancel::new()).await.and_then(|(d, _)| {
+                        if d == desc.digest {
+                            Ok(n)
+                        } else {
+                            Err(Error::DigestMismatch {
+                                what: format!("blob {} in {}", desc.digest, self.name()),
+                                expected: desc.digest.clone(),
+                                actual: d,
+                            })
+                        }
+                    }),
+                    Err(e) => Err(e),
+                };
+                match verified {
+                    Ok(n) => {
+                        tokio::fs::rename(&tmp, path).await.map_err(|e| Error::io(path, e))?;
+                        progress(n);
+                        Ok(n)
+                    }
+                    Err(e) => {
+                        let _ = tokio::fs::remove_file(&tmp).await;
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The sha256 and size of a file, read in chunks off the async threads' way.
+pub async fn hash_file(path: &Path, cancel: &Cancel) -> Result<(Digest, u64)> {
+    let mut file = tokio::fs::File::open(path).await.map_err(|e| Error::io(path, e))?;
+    let mut hasher = Hasher::new(crate::digest::Algorithm::Sha256);
+    let mut buf = vec![0u8; READ_CHUNK];
+    let mut size = 0u64;
+    loop {
+        if cancel.is_cancelled() {
+            return Err(crate::registry::cancelled());
+        }
+        let n = tokio::io::AsyncReadExt::read(&mut file, &mut buf)
+            .await
+            .map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            return Ok((hasher.finish(), size));
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+}
