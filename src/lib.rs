@@ -16,8 +16,8 @@ pub mod manifest;
 pub mod ops;
 pub mod pack;
 pub mod reference;
-pub mod store;
 pub mod registry;
+pub mod store;
 pub mod transfer;
 pub mod transport;
 

@@ -163,7 +163,8 @@ impl FromStr for Reference {
     }
 }
 
-fn validate_tag(tag: &str) -> Result<(), String> {
+/// Checks a tag against the distribution spec's grammar: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+pub fn validate_tag(tag: &str) -> Result<(), String> {
     let mut bytes = tag.bytes();
     let first_ok = bytes
         .next()

@@ -12,7 +12,9 @@ use crate::layout::Layout;
 use crate::location::Location;
 use crate::manifest::Descriptor;
 use crate::reference::Reference;
-use crate::registry::{Cancel, Client, FetchedManifest, Progress, PushedManifest, Registry, UploadOptions};
+use crate::registry::{
+    Cancel, Client, FetchedManifest, Progress, PushedManifest, Registry, UploadOptions,
+};
 use crate::transfer::Outcome;
 
 pub enum Store {
@@ -53,7 +55,10 @@ impl Store {
     /// How people name this store: `registry/repository` or `oci:PATH`.
     pub fn name(&self) -> String {
         match self {
-            Store::Remote { registry, repository } => format!("{}/{repository}", registry.name()),
+            Store::Remote {
+                registry,
+                repository,
+            } => format!("{}/{repository}", registry.name()),
             Store::Layout(l) => format!("oci:{}", l.root().display()),
         }
     }
@@ -61,12 +66,20 @@ impl Store {
     /// The registry behind a remote store.
     pub fn registry(&self) -> Option<(&Arc<Registry>, &str)> {
         match self {
-            Store::Remote { registry, repository } => Some((registry, repository)),
+            Store::Remote {
+                registry,
+                repository,
+            } => Some((registry, repository)),
             Store::Layout(_) => None,
         }
     }
 
-    fn reference(&self, registry: &Registry, repository: &str, selector: &str) -> Result<Reference> {
+    fn reference(
+        &self,
+        registry: &Registry,
+        repository: &str,
+        selector: &str,
+    ) -> Result<Reference> {
         let base = Reference::repository(registry.name(), repository)?;
         Ok(match selector.parse::<Digest>() {
             Ok(d) => base.with_digest(d),
@@ -77,7 +90,10 @@ impl Store {
     /// The descriptor a tag or digest names.
     pub async fn resolve(&self, selector: &str) -> Result<Descriptor> {
         match self {
-            Store::Remote { registry, repository } => {
+            Store::Remote {
+                registry,
+                repository,
+            } => {
                 let reference = self.reference(registry, repository, selector)?;
                 let (digest, media_type, size) = registry.resolve(&reference).await?;
                 Ok(Descriptor::new(&media_type, digest, size))
@@ -89,8 +105,13 @@ impl Store {
     /// A manifest by tag or digest, verified.
     pub async fn fetch_manifest(&self, selector: &str) -> Result<FetchedManifest> {
         match self {
-            Store::Remote { registry, repository } => {
-                registry.fetch_manifest(&self.reference(registry, repository, selector)?).await
+            Store::Remote {
+                registry,
+                repository,
+            } => {
+                registry
+                    .fetch_manifest(&self.reference(registry, repository, selector)?)
+                    .await
             }
             Store::Layout(l) => {
                 let digest = match selector.parse::<Digest>() {
@@ -104,14 +125,25 @@ impl Store {
 
     pub async fn blob_size(&self, digest: &Digest) -> Result<Option<u64>> {
         match self {
-            Store::Remote { registry, repository } => registry.blob_exists(repository, digest).await,
+            Store::Remote {
+                registry,
+                repository,
+            } => registry.blob_exists(repository, digest).await,
             Store::Layout(l) => l.blob_size(digest),
         }
     }
 
+    /// Stores a small blob held in memory, unless the store has it.
     pub async fn push_blob_bytes(&self, bytes: Bytes) -> Result<Digest> {
+        let digest = Digest::sha256_of(&bytes);
+        if self.blob_size(&digest).await?.is_some() {
+            return Ok(digest);
+        }
         match self {
-            Store::Remote { registry, repository } => registry.push_blob_bytes(repository, bytes).await,
+            Store::Remote {
+                registry,
+                repository,
+            } => registry.push_blob_bytes(repository, bytes).await,
             Store::Layout(l) => {
                 let digest = Digest::sha256_of(&bytes);
                 let mut w = l.blob_writer(&digest, Some(bytes.len() as u64))?;
@@ -138,7 +170,10 @@ impl Store {
             }
         }
         match self {
-            Store::Remote { registry, repository } => {
+            Store::Remote {
+                registry,
+                repository,
+            } => {
                 let (d, n) = registry
                     .push_blob_file(repository, path, known, options, progress, cancel)
                     .await?;
@@ -156,7 +191,9 @@ impl Store {
                     return Ok((digest, size, Outcome::Skipped));
                 }
                 let mut writer = l.blob_writer(&digest, Some(size))?;
-                let mut file = tokio::fs::File::open(path).await.map_err(|e| Error::io(path, e))?;
+                let mut file = tokio::fs::File::open(path)
+                    .await
+                    .map_err(|e| Error::io(path, e))?;
                 let mut buf = vec![0u8; READ_CHUNK];
                 let mut done = 0u64;
                 loop {
@@ -174,7 +211,9 @@ impl Store {
                     progress(done);
                 }
                 let (d, n) = writer.finish().await.map_err(|e| match e {
-                    Error::DigestMismatch { expected, actual, .. } => Error::DigestMismatch {
+                    Error::DigestMismatch {
+                        expected, actual, ..
+                    } => Error::DigestMismatch {
                         what: format!("file {} (it changed while being stored)", path.display()),
                         expected,
                         actual,
@@ -187,14 +226,26 @@ impl Store {
     }
 
     /// Stores manifest bytes, under each tag (or by digest alone when there are none).
-    pub async fn push_manifest(&self, bytes: Bytes, media_type: &str, tags: &[String]) -> Result<PushedManifest> {
+    pub async fn push_manifest(
+        &self,
+        bytes: Bytes,
+        media_type: &str,
+        tags: &[String],
+    ) -> Result<PushedManifest> {
         match self {
-            Store::Remote { registry, repository } => {
+            Store::Remote {
+                registry,
+                repository,
+            } => {
                 let digest = Digest::sha256_of(&bytes);
                 let first = tags.first().cloned().unwrap_or_else(|| digest.to_string());
-                let pushed = registry.push_manifest(repository, &first, media_type, bytes.clone()).await?;
+                let pushed = registry
+                    .push_manifest(repository, &first, media_type, bytes.clone())
+                    .await?;
                 for tag in tags.iter().skip(1) {
-                    registry.push_manifest(repository, tag, media_type, bytes.clone()).await?;
+                    registry
+                        .push_manifest(repository, tag, media_type, bytes.clone())
+                        .await?;
                 }
                 Ok(pushed)
             }
@@ -215,22 +266,41 @@ impl Store {
 
     pub async fn tag(&self, manifest: &FetchedManifest, tag: &str) -> Result<()> {
         match self {
-            Store::Remote { registry, repository } => {
+            Store::Remote {
+                registry,
+                repository,
+            } => {
                 registry
-                    .push_manifest(repository, tag, &manifest.media_type, manifest.bytes.clone())
+                    .push_manifest(
+                        repository,
+                        tag,
+                        &manifest.media_type,
+                        manifest.bytes.clone(),
+                    )
                     .await?;
                 Ok(())
             }
             Store::Layout(l) => {
-                let d = Descriptor::new(&manifest.media_type, manifest.digest.clone(), manifest.bytes.len() as u64);
+                let d = Descriptor::new(
+                    &manifest.media_type,
+                    manifest.digest.clone(),
+                    manifest.bytes.len() as u64,
+                );
                 l.tag(&d, tag)
             }
         }
     }
 
-    pub async fn referrers(&self, subject: &Digest, artifact_type: Option<&str>) -> Result<Vec<Descriptor>> {
+    pub async fn referrers(
+        &self,
+        subject: &Digest,
+        artifact_type: Option<&str>,
+    ) -> Result<Vec<Descriptor>> {
         match self {
-            Store::Remote { registry, repository } => Ok(registry
+            Store::Remote {
+                registry,
+                repository,
+            } => Ok(registry
                 .referrers(repository, subject, artifact_type)
                 .await?
                 .descriptors),
@@ -240,7 +310,10 @@ impl Store {
 
     pub async fn tags(&self) -> Result<Vec<String>> {
         match self {
-            Store::Remote { registry, repository } => registry.tags(repository).await,
+            Store::Remote {
+                registry,
+                repository,
+            } => registry.tags(repository).await,
             Store::Layout(l) => l.tags(),
         }
     }
@@ -248,7 +321,10 @@ impl Store {
     /// Removes a manifest; on a registry, by digest (every tag on it goes too).
     pub async fn delete_manifest(&self, digest: &Digest) -> Result<()> {
         match self {
-            Store::Remote { registry, repository } => registry.delete_manifest(repository, digest).await,
+            Store::Remote {
+                registry,
+                repository,
+            } => registry.delete_manifest(repository, digest).await,
             Store::Layout(l) => {
                 if l.delete_manifest(digest)? {
                     Ok(())
@@ -263,19 +339,33 @@ impl Store {
     }
 
     /// Writes a blob to `path`, verified; nothing is left at `path` if it fails.
-    pub async fn download_blob(&self, desc: &Descriptor, path: &Path, progress: Progress<'_>) -> Result<u64> {
+    pub async fn download_blob(
+        &self,
+        desc: &Descriptor,
+        path: &Path,
+        progress: Progress<'_>,
+    ) -> Result<u64> {
         match self {
-            Store::Remote { registry, repository } => {
-                registry.download_blob_with(repository, &desc.digest, path, progress).await
+            Store::Remote {
+                registry,
+                repository,
+            } => {
+                registry
+                    .download_blob_with(repository, &desc.digest, path, progress)
+                    .await
             }
             Store::Layout(l) => {
                 let source = l.blob_path(&desc.digest);
                 let tmp = path.with_file_name(format!(
                     ".{}.{}.partial",
-                    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    path.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
                     std::process::id()
                 ));
-                let copied = tokio::fs::copy(&source, &tmp).await.map_err(|e| Error::io(&source, e));
+                let copied = tokio::fs::copy(&source, &tmp)
+                    .await
+                    .map_err(|e| Error::io(&source, e));
                 let verified = match copied {
                     Ok(n) => hash_file(&tmp, &Cancel::new()).await.and_then(|(d, _)| {
                         if d == desc.digest {
@@ -292,7 +382,9 @@ impl Store {
                 };
                 match verified {
                     Ok(n) => {
-                        tokio::fs::rename(&tmp, path).await.map_err(|e| Error::io(path, e))?;
+                        tokio::fs::rename(&tmp, path)
+                            .await
+                            .map_err(|e| Error::io(path, e))?;
                         progress(n);
                         Ok(n)
                     }
@@ -308,7 +400,9 @@ impl Store {
 
 /// The sha256 and size of a file, read in chunks off the async threads' way.
 pub async fn hash_file(path: &Path, cancel: &Cancel) -> Result<(Digest, u64)> {
-    let mut file = tokio::fs::File::open(path).await.map_err(|e| Error::io(path, e))?;
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| Error::io(path, e))?;
     let mut hasher = Hasher::new(crate::digest::Algorithm::Sha256);
     let mut buf = vec![0u8; READ_CHUNK];
     let mut size = 0u64;

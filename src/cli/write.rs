@@ -127,7 +127,10 @@ fn cancel_on_ctrl_c() -> Cancel {
 
 fn print<T: Serialize>(output: Output, value: &T, text: impl FnOnce() -> String) -> Result<()> {
     match output {
-        Output::Json => println!("{}", serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?),
+        Output::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?
+        ),
         Output::Text => println!("{}", text()),
     }
     Ok(())
@@ -143,7 +146,9 @@ fn push_options(ctx: &Context) -> PushOptions {
 pub async fn push(ctx: &Context, args: PushArgs) -> Result<()> {
     let location: Location = args.target.parse()?;
     if location.digest().is_some() {
-        return Err(Error::Invalid("push to a tag or a repository, not a digest".into()));
+        return Err(Error::Invalid(
+            "push to a tag or a repository, not a digest".into(),
+        ));
     }
     let store = Store::open(&ctx.client, &location, true).await?;
     let mut tags: Vec<String> = location.tag().map(str::to_string).into_iter().collect();
@@ -159,8 +164,14 @@ pub async fn push(ctx: &Context, args: PushArgs) -> Result<()> {
     std::fs::create_dir_all(&ctx.dirs.cache).map_err(|e| Error::io(&ctx.dirs.cache, e))?;
     let transfer = Transfer::new();
     let cancel = cancel_on_ctrl_c();
-    let pushed = with_progress(&transfer, push::push(&store, &request, &push_options(ctx), &transfer, &cancel)).await?;
-    print(args.output, &pushed, || format!("{}@{}", pushed.target, pushed.digest))
+    let pushed = with_progress(
+        &transfer,
+        push::push(&store, &request, &push_options(ctx), &transfer, &cancel),
+    )
+    .await?;
+    print(args.output, &pushed, || {
+        format!("{}@{}", pushed.target, pushed.digest)
+    })
 }
 
 pub async fn attach(ctx: &Context, args: AttachArgs) -> Result<()> {
@@ -181,8 +192,14 @@ pub async fn attach(ctx: &Context, args: AttachArgs) -> Result<()> {
     std::fs::create_dir_all(&ctx.dirs.cache).map_err(|e| Error::io(&ctx.dirs.cache, e))?;
     let transfer = Transfer::new();
     let cancel = cancel_on_ctrl_c();
-    let pushed = with_progress(&transfer, push::push(&store, &request, &push_options(ctx), &transfer, &cancel)).await?;
-    print(args.output, &pushed, || format!("{}@{}", pushed.target, pushed.digest))
+    let pushed = with_progress(
+        &transfer,
+        push::push(&store, &request, &push_options(ctx), &transfer, &cancel),
+    )
+    .await?;
+    print(args.output, &pushed, || {
+        format!("{}@{}", pushed.target, pushed.digest)
+    })
 }
 
 pub async fn pull(ctx: &Context, args: PullArgs) -> Result<()> {
@@ -191,9 +208,17 @@ pub async fn pull(ctx: &Context, args: PullArgs) -> Result<()> {
     let store = Store::open(&ctx.client, &location, false).await?;
     let transfer = Transfer::new();
     let cancel = cancel_on_ctrl_c();
-    let pulled = with_progress(&transfer, pull::pull(&store, &selector, &args.dir, &transfer, &cancel)).await?;
+    let pulled = with_progress(
+        &transfer,
+        pull::pull(&store, &selector, &args.dir, &transfer, &cancel),
+    )
+    .await?;
     print(args.output, &pulled, || {
-        let mut lines: Vec<String> = pulled.files.iter().map(|f| args.dir.join(f).display().to_string()).collect();
+        let mut lines: Vec<String> = pulled
+            .files
+            .iter()
+            .map(|f| args.dir.join(f).display().to_string())
+            .collect();
         lines.push(pulled.digest.to_string());
         lines.join("\n")
     })
@@ -215,10 +240,20 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<()> {
     let cancel = cancel_on_ctrl_c();
     let copied = with_progress(
         &transfer,
-        copy::copy(&source, &selector, &target, to.tag(), &options, &transfer, &cancel),
+        copy::copy(
+            &source,
+            &selector,
+            &target,
+            to.tag(),
+            &options,
+            &transfer,
+            &cancel,
+        ),
     )
     .await?;
-    print(args.output, &copied, || format!("{}@{}", copied.target, copied.digest))
+    print(args.output, &copied, || {
+        format!("{}@{}", copied.target, copied.digest)
+    })
 }
 
 pub async fn remove(ctx: &Context, args: RemoveArgs) -> Result<()> {
@@ -227,24 +262,38 @@ pub async fn remove(ctx: &Context, args: RemoveArgs) -> Result<()> {
     if let (Some(tag), None, false) = (location.tag(), location.digest(), args.cascade) {
         if !args.dry_run {
             delete::untag(&store, tag).await?;
-            return print(args.output, &serde_json::json!({"untagged": tag}), || format!("untagged {tag}"));
+            return print(args.output, &serde_json::json!({"untagged": tag}), || {
+                format!("untagged {tag}")
+            });
         }
     }
-    let selector = location
-        .selector()
-        .ok_or_else(|| Error::Invalid(format!("{location}: name what to delete by digest (or tag)")))?;
+    let selector = location.selector().ok_or_else(|| {
+        Error::Invalid(format!(
+            "{location}: name what to delete by digest (or tag)"
+        ))
+    })?;
     let plan = delete::plan(&store, &selector, args.cascade).await?;
     if args.dry_run {
         return print(args.output, &plan, || {
             plan.manifests
                 .iter()
-                .map(|d| format!("would delete {} {}", d.digest, d.artifact_type.as_deref().unwrap_or(&d.media_type)))
+                .map(|d| {
+                    format!(
+                        "would delete {} {}",
+                        d.digest,
+                        d.artifact_type.as_deref().unwrap_or(&d.media_type)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         });
     }
     let deleted = delete::execute(&store, &plan).await?;
     print(args.output, &deleted, || {
-        deleted.iter().map(|d| format!("deleted {d}")).collect::<Vec<_>>().join("\n")
+        deleted
+            .iter()
+            .map(|d| format!("deleted {d}"))
+            .collect::<Vec<_>>()
+            .join("\n")
     })
 }

@@ -39,7 +39,6 @@ impl IndexLock {
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
         // File::lock is stable since Rust 1.89, above the package's declared rust-version.
-        #[allow(clippy::incompatible_msrv)]
         file.lock().map_err(|e| Error::io(&path, e))?;
         Ok(IndexLock { _file: file })
     }

@@ -38,7 +38,6 @@ pub use write::validate_tag;
 
 const LAYOUT_FILE: &str = "oci-layout";
 const LAYOUT_VERSION: &str = "1.0.0";
-const MAX_TAG_LEN: usize = 128;
 
 /// An OCI image layout folder.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! Writing manifests and tags: stored blobs first, then index.json changed under the lock.
 
 use super::index::{IndexFile, IndexLock};
-use super::{blob, Layout, MAX_TAG_LEN};
+use super::{blob, Layout};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::{media_type, Descriptor, Manifest};
@@ -144,17 +144,5 @@ fn declared_artifact_type(manifest: &Manifest) -> Option<String> {
 /// be pushed as it is.
 // reference.rs has the same check, private to references.
 pub fn validate_tag(tag: &str) -> Result<()> {
-    let mut bytes = tag.bytes();
-    let first_ok = bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
-    let rest_ok = bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
-    if first_ok && rest_ok && tag.len() <= MAX_TAG_LEN {
-        Ok(())
-    } else {
-        Err(Error::Invalid(format!(
-            "invalid tag {tag:?}: a tag is a letter, digit or _ followed by up to {} letters, digits, _, . or -",
-            MAX_TAG_LEN - 1
-        )))
-    }
+    crate::reference::validate_tag(tag).map_err(Error::Invalid)
 }

@@ -186,7 +186,7 @@ async fn put_manifest_refuses_what_a_registry_would() {
         let err = layout
             .put_manifest(&fine, OCI_MANIFEST, &[bad.to_string()])
             .expect_err(bad);
-        assert!(err.to_string().contains("invalid tag"), "{bad}: {err}");
+        assert!(err.to_string().contains("tag"), "{bad}: {err}");
     }
     let huge = vec![b' '; 4 * 1024 * 1024 + 1];
     assert_eq!(

@@ -91,7 +91,12 @@ impl Copier<'_> {
     /// Copies one manifest after everything it names; then, if asked, its referrers.
     fn manifest(&self, digest: Digest) -> BoxFuture<'_, Result<()>> {
         async move {
-            if !self.done.lock().unwrap_or_else(|e| e.into_inner()).insert(digest.clone()) {
+            if !self
+                .done
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(digest.clone())
+            {
                 return Ok(());
             }
             if self.cancel.is_cancelled() {
@@ -101,7 +106,11 @@ impl Copier<'_> {
             let manifest = fetched.parse()?;
             match &manifest {
                 Manifest::Index(index) => {
-                    let children: Vec<_> = index.manifests.iter().map(|d| self.manifest(d.digest.clone())).collect();
+                    let children: Vec<_> = index
+                        .manifests
+                        .iter()
+                        .map(|d| self.manifest(d.digest.clone()))
+                        .collect();
                     stream::iter(children)
                         .buffer_unordered(self.options.concurrency.max(1))
                         .try_collect::<Vec<()>>()
@@ -123,7 +132,9 @@ impl Copier<'_> {
                 .push_manifest(fetched.bytes.clone(), &fetched.media_type, &[])
                 .await?;
             self.counts.lock().unwrap_or_else(|e| e.into_inner()).0 += 1;
-            if let (Some(subject), Some((registry, repository))) = (manifest.subject(), self.target.registry()) {
+            if let (Some(subject), Some((registry, repository))) =
+                (manifest.subject(), self.target.registry())
+            {
                 if pushed.subject.as_ref() != Some(&subject.digest) {
                     let entry = fallback::referrer_descriptor(
                         &manifest,
@@ -131,12 +142,21 @@ impl Copier<'_> {
                         pushed.digest.clone(),
                         pushed.size,
                     );
-                    fallback::update(registry, repository, &subject.digest, fallback::Change::Add(entry)).await?;
+                    fallback::update(
+                        registry,
+                        repository,
+                        &subject.digest,
+                        fallback::Change::Add(entry),
+                    )
+                    .await?;
                 }
             }
             if self.options.recursive {
                 let referrers = self.source.referrers(&digest, None).await?;
-                let referrers: Vec<_> = referrers.into_iter().map(|d| self.manifest(d.digest)).collect();
+                let referrers: Vec<_> = referrers
+                    .into_iter()
+                    .map(|d| self.manifest(d.digest))
+                    .collect();
                 stream::iter(referrers)
                     .buffer_unordered(self.options.concurrency.max(1))
                     .try_collect::<Vec<()>>()
@@ -148,8 +168,12 @@ impl Copier<'_> {
     }
 
     async fn blob(&self, desc: Descriptor) -> Result<()> {
-        let id = self.transfer.add(desc.digest.short(), Some(desc.digest.clone()), desc.size);
-        let result = self.move_blob(&desc, &|n| self.transfer.advance(id, n)).await;
+        let id = self
+            .transfer
+            .add(desc.digest.short(), Some(desc.digest.clone()), desc.size);
+        let result = self
+            .move_blob(&desc, &|n| self.transfer.advance(id, n))
+            .await;
         match result {
             Ok(outcome) => {
                 self.transfer.finish(id, &desc.digest, outcome);
@@ -163,11 +187,17 @@ impl Copier<'_> {
         }
     }
 
-    async fn move_blob(&self, desc: &Descriptor, progress: &(dyn Fn(u64) + Send + Sync)) -> Result<Outcome> {
+    async fn move_blob(
+        &self,
+        desc: &Descriptor,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<Outcome> {
         if self.target.blob_size(&desc.digest).await?.is_some() {
             return Ok(Outcome::Skipped);
         }
-        if let (Some((from, from_repo)), Some((to, to_repo))) = (self.source.registry(), self.target.registry()) {
+        if let (Some((from, from_repo)), Some((to, to_repo))) =
+            (self.source.registry(), self.target.registry())
+        {
             if from.name() == to.name() && to.mount_blob(to_repo, &desc.digest, from_repo).await? {
                 return Ok(Outcome::Mounted);
             }
@@ -175,7 +205,13 @@ impl Copier<'_> {
         if let Store::Layout(layout) = self.source {
             let path = layout.blob_path(&desc.digest);
             self.target
-                .push_blob_file(&path, Some((&desc.digest, desc.size)), &self.options.upload, progress, self.cancel)
+                .push_blob_file(
+                    &path,
+                    Some((&desc.digest, desc.size)),
+                    &self.options.upload,
+                    progress,
+                    self.cancel,
+                )
                 .await?;
             return Ok(Outcome::Uploaded);
         }
@@ -187,7 +223,13 @@ impl Copier<'_> {
         let path = spool.path().join(desc.digest.hex());
         self.source.download_blob(desc, &path, &|_| {}).await?;
         self.target
-            .push_blob_file(&path, Some((&desc.digest, desc.size)), &self.options.upload, progress, self.cancel)
+            .push_blob_file(
+                &path,
+                Some((&desc.digest, desc.size)),
+                &self.options.upload,
+                progress,
+                self.cancel,
+            )
             .await?;
         Ok(match self.target {
             Store::Layout(_) => Outcome::Downloaded,

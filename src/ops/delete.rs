@@ -41,11 +41,20 @@ async fn collect_referrers(
     depth: usize,
 ) -> Result<()> {
     if depth > MAX_DEPTH {
-        return Err(Error::Invalid(format!("referrers of {subject} nest deeper than {MAX_DEPTH}")));
+        return Err(Error::Invalid(format!(
+            "referrers of {subject} nest deeper than {MAX_DEPTH}"
+        )));
     }
     for referrer in store.referrers(subject, None).await? {
         if seen.insert(referrer.digest.clone()) {
-            Box::pin(collect_referrers(store, &referrer.digest, seen, order, depth + 1)).await?;
+            Box::pin(collect_referrers(
+                store,
+                &referrer.digest,
+                seen,
+                order,
+                depth + 1,
+            ))
+            .await?;
             order.push(referrer);
         }
     }
@@ -65,7 +74,13 @@ pub async fn execute(store: &Store, plan: &DeletePlan) -> Result<Vec<Digest>> {
                 .and_then(|f| f.parse().ok())
                 .and_then(|m| m.subject().map(|s| s.digest.clone()));
             if let Some(subject) = subject {
-                fallback::update(registry, repository, &subject, fallback::Change::Remove(desc.digest.clone())).await?;
+                fallback::update(
+                    registry,
+                    repository,
+                    &subject,
+                    fallback::Change::Remove(desc.digest.clone()),
+                )
+                .await?;
             }
         }
         store.delete_manifest(&desc.digest).await?;
@@ -78,9 +93,13 @@ pub async fn execute(store: &Store, plan: &DeletePlan) -> Result<Vec<Digest>> {
 /// and say so in their error.
 pub async fn untag(store: &Store, tag: &str) -> Result<()> {
     match store {
-        Store::Remote { registry, repository } => registry.delete_tag(repository, tag).await,
+        Store::Remote {
+            registry,
+            repository,
+        } => registry.delete_tag(repository, tag).await,
         Store::Layout(_) => Err(Error::Invalid(
-            "removing a tag alone from a layout is not supported; delete the manifest by digest".into(),
+            "removing a tag alone from a layout is not supported; delete the manifest by digest"
+                .into(),
         )),
     }
 }

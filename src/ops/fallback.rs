@@ -46,7 +46,12 @@ impl Change {
 }
 
 /// Applies `change` to the referrers tag of `subject` in `repository`, and waits until it sticks.
-pub async fn update(registry: &Registry, repository: &str, subject: &Digest, change: Change) -> Result<()> {
+pub async fn update(
+    registry: &Registry,
+    repository: &str,
+    subject: &Digest,
+    change: Change,
+) -> Result<()> {
     let tag = subject.fallback_tag();
     let reference = Reference {
         registry: registry.name().to_string(),
@@ -86,7 +91,9 @@ pub async fn update(registry: &Registry, repository: &str, subject: &Digest, cha
         if read_at.elapsed() > staleness {
             continue;
         }
-        registry.push_manifest(repository, &tag, OCI_INDEX, bytes.into()).await?;
+        registry
+            .push_manifest(repository, &tag, OCI_INDEX, bytes.into())
+            .await?;
         last_write = Some(Instant::now());
         if let Some(old) = current {
             replaced.push(old);
@@ -104,7 +111,10 @@ pub async fn update(registry: &Registry, repository: &str, subject: &Digest, cha
 }
 
 /// The current index behind the tag and its entries; no tag is an empty index.
-async fn read_index(registry: &Registry, reference: &Reference) -> Result<(Option<Digest>, Vec<Descriptor>)> {
+async fn read_index(
+    registry: &Registry,
+    reference: &Reference,
+) -> Result<(Option<Digest>, Vec<Descriptor>)> {
     match registry.fetch_manifest(reference).await {
         Ok(fetched) => match fetched.parse()? {
             Manifest::Index(index) => Ok((Some(fetched.digest), index.manifests)),
@@ -139,7 +149,12 @@ fn index_bytes(entries: &[Descriptor]) -> Result<Vec<u8>> {
 
 /// The spec asks clients to delete the index they replaced, where the registry allows it.
 /// Never the one the tag points at now, and failures only leave garbage behind.
-async fn delete_replaced(registry: &Registry, repository: &str, replaced: &[Digest], current: Option<&Digest>) {
+async fn delete_replaced(
+    registry: &Registry,
+    repository: &str,
+    replaced: &[Digest],
+    current: Option<&Digest>,
+) {
     for old in replaced {
         if Some(old) == current {
             continue;
@@ -152,7 +167,12 @@ async fn delete_replaced(registry: &Registry, repository: &str, replaced: &[Dige
 
 /// The descriptor of a referrer for the index: media type, digest, size, artifactType (falling
 /// back to the config's media type) and the manifest's annotations, as the spec requires.
-pub fn referrer_descriptor(manifest: &Manifest, media_type: &str, digest: Digest, size: u64) -> Descriptor {
+pub fn referrer_descriptor(
+    manifest: &Manifest,
+    media_type: &str,
+    digest: Digest,
+    size: u64,
+) -> Descriptor {
     let mut d = Descriptor::new(media_type, digest, size);
     d.artifact_type = manifest.artifact_type().map(str::to_string);
     d.annotations = manifest.annotations().clone();

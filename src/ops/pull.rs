@@ -40,7 +40,13 @@ pub fn safe_title(title: &str) -> Result<PathBuf> {
 }
 
 /// Pulls the manifest `selector` names from `store` into `dest` (created if missing).
-pub async fn pull(store: &Store, selector: &str, dest: &Path, transfer: &Transfer, cancel: &Cancel) -> Result<Pulled> {
+pub async fn pull(
+    store: &Store,
+    selector: &str,
+    dest: &Path,
+    transfer: &Transfer,
+    cancel: &Cancel,
+) -> Result<Pulled> {
     let fetched = store.fetch_manifest(selector).await?;
     let manifest = match fetched.parse()? {
         Manifest::Image(m) => m,
@@ -91,7 +97,10 @@ pub async fn pull(store: &Store, selector: &str, dest: &Path, transfer: &Transfe
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        let result = fetch_layer(store, layer, title, staging.path(), &|n| transfer.advance(id, n)).await;
+        let result = fetch_layer(store, layer, title, staging.path(), &|n| {
+            transfer.advance(id, n)
+        })
+        .await;
         match result {
             Ok(()) => transfer.finish(id, &layer.digest, Outcome::Downloaded),
             Err(e) => {
@@ -138,7 +147,10 @@ async fn fetch_layer(
     store.download_blob(layer, &archive, progress).await?;
     let into = target.parent().unwrap_or(staging).to_path_buf();
     let expected = layer.annotations.get(ORAS_DIGEST).cloned();
-    let title_name = title.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let title_name = title
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let unpacked = tokio::task::spawn_blocking(move || -> Result<pack::UnpackedDir> {
         let file = std::fs::File::open(&archive).map_err(|e| Error::io(&archive, e))?;
         let out = pack::unpack(std::io::BufReader::new(file), &into);

@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
+use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt, TryStreamExt};
+use futures::FutureExt;
 use serde::Serialize;
 
 use super::fallback;
@@ -20,6 +22,8 @@ use crate::transfer::{Outcome, Transfer};
 /// oras' artifact type for artifacts nobody typed.
 pub const UNKNOWN_ARTIFACT: &str = "application/vnd.unknown.artifact.v1";
 pub const CREATED_ANNOTATION: &str = "org.opencontainers.image.created";
+/// Files up to this size are hashed before upload (see `plan`).
+const PREHASH_LIMIT: u64 = 16 * 1024 * 1024;
 
 /// One file or folder to push, with its media type when the user gave one.
 #[derive(Debug, Clone)]
@@ -109,7 +113,9 @@ pub struct Plan {
 /// Checks every file and packs folders; fails before anything is sent if one is unusable.
 pub fn plan(request: &PushRequest, scratch: &Path) -> Result<Plan> {
     if request.files.is_empty() {
-        return Err(Error::Invalid("nothing to push: give at least one file or folder".into()));
+        return Err(Error::Invalid(
+            "nothing to push: give at least one file or folder".into(),
+        ));
     }
     let mut spool = None;
     let mut titles = HashSet::new();
@@ -118,12 +124,21 @@ pub fn plan(request: &PushRequest, scratch: &Path) -> Result<Plan> {
         let path = &spec.path;
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         // `.` and `..` are named after the folder they stand for.
-        let named = if meta.is_dir() { std::fs::canonicalize(path).map_err(|e| Error::io(path, e))? } else { path.clone() };
+        let named = if meta.is_dir() {
+            std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?
+        } else {
+            path.clone()
+        };
         let title = named
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .filter(|n| !n.is_empty() && n != "." && n != "..")
-            .ok_or_else(|| Error::Invalid(format!("{}: cannot name a layer after this path", path.display())))?;
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "{}: cannot name a layer after this path",
+                    path.display()
+                ))
+            })?;
         if !titles.insert(title.clone()) {
             return Err(Error::Invalid(format!(
                 "two files are named {title:?}: a pull could not tell them apart; rename one"
@@ -148,14 +163,24 @@ pub fn plan(request: &PushRequest, scratch: &Path) -> Result<Plan> {
             layers.push(PlannedLayer {
                 title,
                 source: archive,
-                media_type: spec.media_type.clone().unwrap_or_else(|| TAR_GZIP.to_string()),
+                media_type: spec
+                    .media_type
+                    .clone()
+                    .unwrap_or_else(|| TAR_GZIP.to_string()),
                 size: packed.size,
                 digest: Some(packed.digest),
                 annotations,
             });
         } else if meta.is_file() {
             // Opening now turns "unreadable" into an error naming the file, before any upload.
-            std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            // Small files are hashed first, so blobs the target has are skipped or mounted;
+            // large ones are hashed while they upload, so they are read once.
+            let digest = if meta.len() <= PREHASH_LIMIT {
+                Some(hash_reader(file).map_err(|e| Error::io(path, e))?)
+            } else {
+                None
+            };
             let media_type = match &spec.media_type {
                 Some(t) => t.clone(),
                 None => pack::sniff(path)?.to_string(),
@@ -165,7 +190,7 @@ pub fn plan(request: &PushRequest, scratch: &Path) -> Result<Plan> {
                 source: path.clone(),
                 media_type,
                 size: meta.len(),
-                digest: None,
+                digest,
                 annotations,
             });
         } else {
@@ -177,13 +202,27 @@ pub fn plan(request: &PushRequest, scratch: &Path) -> Result<Plan> {
     }
     let artifact_type = request.artifact_type.clone().unwrap_or_else(|| {
         let types: Vec<&str> = layers.iter().map(|l| l.media_type.as_str()).collect();
-        pack::artifact_type_for(&types).unwrap_or(UNKNOWN_ARTIFACT).to_string()
+        pack::artifact_type_for(&types)
+            .unwrap_or(UNKNOWN_ARTIFACT)
+            .to_string()
     });
     Ok(Plan {
         layers,
         artifact_type,
         _spool: spool,
     })
+}
+
+fn hash_reader(mut file: std::fs::File) -> std::io::Result<Digest> {
+    let mut hasher = crate::digest::Hasher::new(crate::digest::Algorithm::Sha256);
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = std::io::Read::read(&mut file, &mut buf)?;
+        if n == 0 {
+            return Ok(hasher.finish());
+        }
+        hasher.update(&buf[..n]);
+    }
 }
 
 /// The artifact manifest, serialised once: these are the bytes hashed and sent.
@@ -232,29 +271,15 @@ pub async fn push_plan(
         .iter()
         .map(|l| transfer.add(l.title.clone(), l.digest.clone(), l.size))
         .collect();
-    let blobs: Vec<PushedBlob> = stream::iter(plan.layers.iter().zip(ids))
-        .map(|(layer, id)| async move {
-            let known = layer.digest.as_ref().map(|d| (d, layer.size));
-            let progress = |n: u64| transfer.advance(id, n);
-            let result = store
-                .push_blob_file(&layer.source, known, &options.upload, &progress, cancel)
-                .await;
-            match result {
-                Ok((digest, size, outcome)) => {
-                    transfer.finish(id, &digest, outcome);
-                    Ok(PushedBlob {
-                        title: layer.title.clone(),
-                        digest,
-                        size,
-                        outcome,
-                    })
-                }
-                Err(e) => {
-                    transfer.fail(id, e.to_string());
-                    Err(e)
-                }
-            }
-        })
+    // Boxed up front: a closure-made stream of futures would not be `Send` for every lifetime,
+    // and callers (the app) spawn pushes onto other tasks.
+    let uploads: Vec<BoxFuture<'_, Result<PushedBlob>>> = plan
+        .layers
+        .iter()
+        .zip(ids)
+        .map(|(layer, id)| upload_layer(store, layer, id, options, transfer, cancel).boxed())
+        .collect();
+    let blobs: Vec<PushedBlob> = stream::iter(uploads)
         .buffered(options.concurrency.max(1))
         .try_collect()
         .await?;
@@ -286,16 +311,42 @@ pub async fn push_plan(
         subject: request.subject.as_ref(),
         annotations,
     };
-    let bytes = Bytes::from(serde_json::to_vec(&manifest).map_err(|e| Error::Invalid(e.to_string()))?);
-    let pushed = store.push_manifest(bytes.clone(), OCI_MANIFEST, &request.tags).await?;
+    let bytes =
+        Bytes::from(serde_json::to_vec(&manifest).map_err(|e| Error::Invalid(e.to_string()))?);
+    let pushed = match store
+        .push_manifest(bytes.clone(), OCI_MANIFEST, &request.tags)
+        .await
+    {
+        Err(e) if is_blob_unknown(&e) => {
+            // distribution can lose a blob that several clients upload at the same moment (the
+            // shared `{}` config of concurrent attaches): put back what is missing, then retry.
+            confirm_blobs(store, plan, &blobs, options, cancel).await?;
+            store
+                .push_manifest(bytes.clone(), OCI_MANIFEST, &request.tags)
+                .await?
+        }
+        other => other?,
+    };
 
     let mut referrers_tag_updated = None;
     if let (Some(subject), Some((registry, repository))) = (&request.subject, store.registry()) {
         let indexed = pushed.subject.as_ref() == Some(&subject.digest);
         if !indexed {
-            let parsed = Manifest::parse(&bytes, Some(OCI_MANIFEST)).map_err(|e| Error::Invalid(e.to_string()))?;
-            let entry = fallback::referrer_descriptor(&parsed, OCI_MANIFEST, pushed.digest.clone(), pushed.size);
-            fallback::update(registry, repository, &subject.digest, fallback::Change::Add(entry)).await?;
+            let parsed = Manifest::parse(&bytes, Some(OCI_MANIFEST))
+                .map_err(|e| Error::Invalid(e.to_string()))?;
+            let entry = fallback::referrer_descriptor(
+                &parsed,
+                OCI_MANIFEST,
+                pushed.digest.clone(),
+                pushed.size,
+            );
+            fallback::update(
+                registry,
+                repository,
+                &subject.digest,
+                fallback::Change::Add(entry),
+            )
+            .await?;
         }
         referrers_tag_updated = Some(!indexed);
     }
@@ -311,6 +362,65 @@ pub async fn push_plan(
     })
 }
 
+fn is_blob_unknown(e: &Error) -> bool {
+    matches!(e, Error::Status { status: 400, code: Some(code), message, .. }
+        if code == "BLOB_UNKNOWN" || code == "MANIFEST_BLOB_UNKNOWN"
+            || (code == "DIGEST_INVALID" && message.contains("blob unknown")))
+}
+
+/// Uploads again whatever the store no longer has: the empty config, or a layer.
+async fn confirm_blobs(
+    store: &Store,
+    plan: &Plan,
+    blobs: &[PushedBlob],
+    options: &PushOptions,
+    cancel: &Cancel,
+) -> Result<()> {
+    let empty = Digest::sha256_of(b"{}");
+    if store.blob_size(&empty).await?.is_none() {
+        store.push_blob_bytes(Bytes::from_static(b"{}")).await?;
+    }
+    for (layer, blob) in plan.layers.iter().zip(blobs) {
+        if store.blob_size(&blob.digest).await?.is_none() {
+            let known = Some((&blob.digest, blob.size));
+            store
+                .push_blob_file(&layer.source, known, &options.upload, &|_| {}, cancel)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn upload_layer(
+    store: &Store,
+    layer: &PlannedLayer,
+    id: usize,
+    options: &PushOptions,
+    transfer: &Transfer,
+    cancel: &Cancel,
+) -> Result<PushedBlob> {
+    let known = layer.digest.as_ref().map(|d| (d, layer.size));
+    let progress = |n: u64| transfer.advance(id, n);
+    let result = store
+        .push_blob_file(&layer.source, known, &options.upload, &progress, cancel)
+        .await;
+    match result {
+        Ok((digest, size, outcome)) => {
+            transfer.finish(id, &digest, outcome);
+            Ok(PushedBlob {
+                title: layer.title.clone(),
+                digest,
+                size,
+                outcome,
+            })
+        }
+        Err(e) => {
+            transfer.fail(id, e.to_string());
+            Err(e)
+        }
+    }
+}
+
 /// Now in RFC 3339, UTC, to the second, without a date library for one timestamp.
 fn rfc3339_now() -> String {
     let secs = std::time::SystemTime::now()
@@ -319,7 +429,12 @@ fn rfc3339_now() -> String {
         .unwrap_or(0);
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let (y, m, d) = civil_from_days(days as i64);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// Howard Hinnant's days-to-civil algorithm.
@@ -354,14 +469,20 @@ mod tests {
         std::fs::create_dir(&a).unwrap();
         std::fs::write(a.join("x.txt"), b"1").unwrap();
         std::fs::write(dir.path().join("x.txt"), b"2").unwrap();
-        let spec = |p: PathBuf| FileSpec { path: p, media_type: None };
+        let spec = |p: PathBuf| FileSpec {
+            path: p,
+            media_type: None,
+        };
         let request = PushRequest {
             files: vec![spec(dir.path().join("x.txt")), spec(a.join("x.txt"))],
             ..Default::default()
         };
         let err = plan(&request, dir.path()).err().expect("duplicate titles");
         assert!(err.to_string().contains("x.txt"), "{err}");
-        let missing = PushRequest { files: vec![spec(dir.path().join("nope"))], ..Default::default() };
+        let missing = PushRequest {
+            files: vec![spec(dir.path().join("nope"))],
+            ..Default::default()
+        };
         let err = plan(&missing, dir.path()).err().expect("missing file");
         assert!(err.to_string().contains("nope"), "{err}");
         assert!(plan(&PushRequest::default(), dir.path()).is_err());
@@ -374,17 +495,33 @@ mod tests {
         std::fs::create_dir(&folder).unwrap();
         std::fs::write(folder.join("index.html"), b"<html></html>").unwrap();
         let sbom = dir.path().join("sbom.json");
-        std::fs::write(&sbom, br#"{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT"}"#).unwrap();
+        std::fs::write(
+            &sbom,
+            br#"{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT"}"#,
+        )
+        .unwrap();
         let request = PushRequest {
             files: vec![
-                FileSpec { path: folder, media_type: None },
-                FileSpec { path: sbom, media_type: None },
+                FileSpec {
+                    path: folder,
+                    media_type: None,
+                },
+                FileSpec {
+                    path: sbom,
+                    media_type: None,
+                },
             ],
             ..Default::default()
         };
         let plan = plan(&request, dir.path()).unwrap();
         assert_eq!(plan.layers[0].media_type, TAR_GZIP);
-        assert_eq!(plan.layers[0].annotations.get(ORAS_UNPACK).map(String::as_str), Some("true"));
+        assert_eq!(
+            plan.layers[0]
+                .annotations
+                .get(ORAS_UNPACK)
+                .map(String::as_str),
+            Some("true")
+        );
         assert!(plan.layers[0].digest.is_some());
         assert_eq!(plan.layers[1].media_type, "application/spdx+json");
         assert_eq!(plan.artifact_type, "application/spdx+json");

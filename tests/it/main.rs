@@ -6,5 +6,8 @@ mod graph;
 mod harness;
 mod harness_selftest;
 mod keyring;
+mod layout;
+mod ops;
 mod read;
 mod support;
+mod upload;

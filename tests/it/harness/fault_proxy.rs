@@ -1,5 +1,7 @@
 //! `FaultProxy`: a proxy in front of a TestRegistry that answers with switchable hostile faults.
 
+mod uploads;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -7,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 use futures::{stream, StreamExt};
 
@@ -16,7 +18,8 @@ use super::forward::{
 };
 use super::registry::TestRegistry;
 
-/// What the proxy does wrong. Manifest faults apply to manifest GETs only, blob faults to blob GETs.
+/// What the proxy does wrong. Manifest faults apply to manifest GETs only, blob faults to blob GETs,
+/// upload faults to the requests named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
     /// Pass everything through.
@@ -35,6 +38,19 @@ pub enum Fault {
     RedirectBlobs,
     /// Blob GET bodies stop after n bytes, under a Content-Length of the full size.
     CutAfter(u64),
+    /// The next upload PATCH or PUT with a body longer than n: the proxy reads n bytes of it,
+    /// passes them to the registry, and drops both connections, like a network cut. Once only;
+    /// the fault then switches back to None.
+    CutUploadAfter(u64),
+    /// The next n upload PATCHes answer 503 after their body was read; the registry never sees them.
+    UploadServerErrors(u64),
+    /// Upload POST answers carry `OCI-Chunk-Min-Length: n`.
+    ChunkMinLength(u64),
+    /// Manifest PUT answers carry a Docker-Content-Digest with one hex digit changed.
+    WrongPushDigest,
+    /// Upload sessions live on another host (like object storage): POST answers point there,
+    /// and that host forwards to the registry with the POST's credentials.
+    UploadsElsewhere,
 }
 
 /// A fault-injecting proxy on a free loopback port, with its redirect target on another host.
@@ -58,6 +74,17 @@ struct FaultState {
     next_ticket: AtomicU64,
     redirect_requests: AtomicU64,
     redirect_saw_auth: AtomicBool,
+    upload_errors_left: AtomicU64,
+    /// Requests to upload URLs seen, in order.
+    upload_requests: Mutex<Vec<UploadRequest>>,
+}
+
+/// A request to an upload URL (POST, PATCH, PUT, GET, DELETE), as the proxy saw it arrive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadRequest {
+    pub method: String,
+    pub content_length: Option<u64>,
+    pub content_range: Option<String>,
 }
 
 impl FaultProxy {
@@ -75,11 +102,14 @@ impl FaultProxy {
             next_ticket: AtomicU64::new(1),
             redirect_requests: AtomicU64::new(0),
             redirect_saw_auth: AtomicBool::new(false),
+            upload_errors_left: AtomicU64::new(0),
+            upload_requests: Mutex::default(),
         });
         let router = Router::new().fallback(handle).with_state(state.clone());
         let served = Served::start("127.0.0.1", router).await;
         let storage = Router::new()
             .route("/storage/{ticket}", get(serve_ticket))
+            .route("/upload/{ticket}", any(uploads::serve_elsewhere))
             .with_state(state.clone());
         let redirect = start_on_other_host(storage).await;
         *state.origin.lock().unwrap() = served.origin();
@@ -100,7 +130,7 @@ impl FaultProxy {
         self.served.origin()
     }
 
-    /// Switches the fault; `ServerErrors(n)` starts a fresh count of n.
+    /// Switches the fault; `ServerErrors(n)` and `UploadServerErrors(n)` start a fresh count of n.
     pub fn set_fault(&self, fault: Fault) {
         let n = if let Fault::ServerErrors(n) = fault {
             n
@@ -108,7 +138,25 @@ impl FaultProxy {
             0
         };
         self.state.errors_left.store(n, Ordering::SeqCst);
+        let n = if let Fault::UploadServerErrors(n) = fault {
+            n
+        } else {
+            0
+        };
+        self.state.upload_errors_left.store(n, Ordering::SeqCst);
         *self.state.fault.lock().unwrap() = fault;
+    }
+
+    /// Requests to upload URLs the proxy received, in order.
+    pub fn upload_requests(&self) -> Vec<UploadRequest> {
+        self.state.upload_requests.lock().unwrap().clone()
+    }
+
+    /// The upload PATCH and PUT requests among them.
+    pub fn upload_bodies(&self) -> Vec<UploadRequest> {
+        let mut all = self.upload_requests();
+        all.retain(|r| r.method == "PATCH" || r.method == "PUT");
+        all
     }
 
     pub fn fault(&self) -> Fault {
@@ -174,7 +222,20 @@ async fn handle(State(state): State<Arc<FaultState>>, req: Request<Body>) -> Res
             body.into(),
         );
     }
+    if route.kind == PathKind::Upload {
+        uploads::record(&state, &req);
+        if let Some(resp) = uploads::fault(&state, &req) {
+            state.faults_injected.fetch_add(1, Ordering::SeqCst);
+            return resp.answer(&state, req).await;
+        }
+    }
     let fault = *state.fault.lock().unwrap();
+    if let (Fault::WrongPushDigest, PathKind::Manifest, &Method::PUT) =
+        (fault, route.kind, req.method())
+    {
+        state.faults_injected.fetch_add(1, Ordering::SeqCst);
+        return uploads::wrong_push_digest(&state, req).await;
+    }
     let is_get = req.method() == Method::GET;
     let injected = match (fault, route.kind, is_get) {
         (Fault::WrongDigest, PathKind::Manifest, true) => Some(wrong_digest(&state, req).await),

@@ -14,7 +14,8 @@ mod token_issuer;
 pub use fault_proxy::{Fault, FaultProxy};
 pub use forward::{RequestCounts, MANIFEST_ACCEPT};
 pub use peers::{
-    layout_ref, oras_push, python, skopeo_copy_all, umoci_multiarch_layout, MULTIARCH_TAG,
+    layout_ref, oras_pull, oras_push, python, skopeo_copy_all, umoci_multiarch_layout,
+    MULTIARCH_TAG,
 };
 pub use push::{push_blob, push_manifest, Desc, Pusher, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST};
 pub use referrers_front::ReferrersFront;

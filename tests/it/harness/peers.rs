@@ -159,3 +159,33 @@ pub async fn oras_push(
         .unwrap_or_else(|| panic!("oras-py result without digest: {result}"))
         .to_string()
 }
+
+/// oras-py pull of `HOST/TARGET` into `outdir`; returns the paths it reports writing.
+pub async fn oras_pull(host: &str, target: &str, outdir: &Path) -> Vec<String> {
+    let script = r#"
+import json, sys
+import oras.client
+a = json.loads(sys.argv[-1])
+c = oras.client.OrasClient(hostname=a["host"], insecure=True)
+files = c.pull(target=a["host"] + "/" + a["target"], outdir=a["outdir"])
+print("STOWAGE-RESULT " + json.dumps({"files": files}))
+"#;
+    let args = json!({"host": host, "target": target, "outdir": outdir.to_string_lossy()});
+    let mut cmd = Command::new(python());
+    cmd.arg("-c").arg(script).arg(args.to_string());
+    let stdout = run(cmd).await;
+    let result = stdout
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("STOWAGE-RESULT "))
+        .unwrap_or_else(|| panic!("oras-py printed no result:\n{stdout}"));
+    let result: Value = serde_json::from_str(result).expect("oras-py result");
+    result["files"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -4,6 +4,7 @@ use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::pki::Ca;
@@ -31,7 +32,8 @@ pub enum RegistryAuth {
 
 /// A running `docker-registry serve`, killed and reaped on drop.
 pub struct TestRegistry {
-    child: Child,
+    /// Behind a lock so a test can kill the registry while a client still uses it.
+    child: Mutex<Child>,
     dir: tempfile::TempDir,
     port: u16,
     tls: Option<(String, PathBuf)>,
@@ -103,7 +105,7 @@ impl TestRegistry {
             match wait_ready(&mut child, &url, &client, &log_path).await {
                 Ok(()) => {
                     return TestRegistry {
-                        child,
+                        child: Mutex::new(child),
                         dir,
                         port,
                         tls,
@@ -172,10 +174,19 @@ impl TestRegistry {
     }
 }
 
+impl TestRegistry {
+    /// Kills the registry process now (SIGKILL, like a crash), keeping its storage for
+    /// inspection. Requests to it fail from then on with "connection refused".
+    pub fn kill(&self) {
+        let mut child = self.child.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
 impl Drop for TestRegistry {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }
 
