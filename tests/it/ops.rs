@@ -485,7 +485,7 @@ async fn cascading_delete_removes_referrers_and_their_tag_entries() {
     std::fs::write(&sbom, br#"{"spdxVersion":"SPDX-2.3"}"#).unwrap();
     let first = push_files(
         &store,
-        &[sbom.clone()],
+        std::slice::from_ref(&sbom),
         &[],
         Some(subject.clone()),
         Some(SPDX),
