@@ -38,15 +38,14 @@ impl Store {
             }),
             Location::Layout { path, .. } => {
                 let path = path.clone();
-                let layout = tokio::task::spawn_blocking(move || {
+                let layout = blocking(move || {
                     if create {
                         Layout::open_or_create(path)
                     } else {
                         Layout::open(path)
                     }
                 })
-                .await
-                .map_err(|e| Error::Invalid(format!("opening the layout failed: {e}")))??;
+                .await?;
                 Ok(Store::Layout(layout))
             }
         }
@@ -250,7 +249,13 @@ impl Store {
                 Ok(pushed)
             }
             Store::Layout(l) => {
-                let d = l.put_manifest(&bytes, media_type, tags)?;
+                let (layout, body, mt, tg) = (
+                    l.clone(),
+                    bytes.clone(),
+                    media_type.to_string(),
+                    tags.to_vec(),
+                );
+                let d = blocking(move || layout.put_manifest(&body, &mt, &tg)).await?;
                 // A layout's referrers are found by reading its manifests: no fallback tag needed.
                 let subject = crate::manifest::Manifest::parse(&bytes, Some(media_type))
                     .ok()
@@ -286,7 +291,8 @@ impl Store {
                     manifest.digest.clone(),
                     manifest.bytes.len() as u64,
                 );
-                l.tag(&d, tag)
+                let (layout, tag) = (l.clone(), tag.to_string());
+                blocking(move || layout.tag(&d, &tag)).await
             }
         }
     }
@@ -326,7 +332,8 @@ impl Store {
                 repository,
             } => registry.delete_manifest(repository, digest).await,
             Store::Layout(l) => {
-                if l.delete_manifest(digest)? {
+                let (layout, d) = (l.clone(), digest.clone());
+                if blocking(move || layout.delete_manifest(&d)).await? {
                     Ok(())
                 } else {
                     Err(Error::NotFound {
@@ -396,6 +403,13 @@ impl Store {
             }
         }
     }
+}
+
+/// Runs a layout call that may wait on the index lock off the async threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Invalid(format!("a layout operation failed: {e}")))?
 }
 
 /// The sha256 and size of a file, read in chunks off the async threads' way.
