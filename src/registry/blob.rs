@@ -16,8 +16,9 @@ use crate::error::{Error, Result};
 /// How many times a dropped download is resumed before giving up.
 const MAX_RESUMES: u32 = 3;
 /// Chunks in flight between the network and the hashing and writing threads: enough to keep
-/// the wire busy, small enough to keep memory flat.
-const PIPELINE_DEPTH: usize = 64;
+/// the wire busy, small enough to keep memory flat (hyper reads up to ~400 KiB at a time, so
+/// this holds at most a few MiB per queue).
+const PIPELINE_DEPTH: usize = 16;
 /// Progress is reported every this many bytes.
 const PROGRESS_STEP: u64 = 256 * 1024;
 
