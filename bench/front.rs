@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 // The harness's forwarding plumbing, compiled a second time here: `harness::forward` is private
 // to the harness and the harness may not be edited from the benchmarks.
 #[path = "../tests/it/harness/forward.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::duplicate_mod)]
 mod forward;
 
 /// What `forward.rs` expects beside it (`super::registry`).

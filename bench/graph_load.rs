@@ -43,6 +43,8 @@ const PLATFORMS: [(&str, &str, Option<&str>); 8] = [
     ("linux", "riscv64", None),
 ];
 const EMPTY_CONFIG: &[u8] = b"{}";
+/// Requests timed one after another to find the real cost of one round trip.
+const SERIAL_SAMPLES: usize = 21;
 const REFERRERS_PER_IMAGE: usize = 10;
 const NESTED_PER_REFERRER: usize = 10;
 /// Pushes in flight during setup: enough to keep setup short, few enough that the front and the
@@ -108,6 +110,7 @@ async fn main() {
     let answer_costs = answer_costs(&registry, &front, &platform).await;
 
     front.set_latency(opts.latency);
+    let round_trips = round_trips(&front, &platform).await;
     let root: Reference = format!("{}/{REPO}:{TAG}", front.host())
         .parse()
         .expect("reference");
@@ -172,6 +175,13 @@ async fn main() {
         Front::Harness(_) => "the harness's ReferrersFront",
     };
     report(&opts, setup_time, &a, b.as_ref(), &c, &d, which);
+    println!(
+        "One request at {} ms added latency, as a client sees it (median of {SERIAL_SAMPLES} in \
+         a row): manifest GET by digest {}, referrers GET {}.",
+        opts.latency.as_millis(),
+        ms(round_trips.0),
+        ms(round_trips.1)
+    );
     println!(
         "One referrers answer at no added latency, {pushed} manifests in the repository \
          (median of 3): lean front {}, harness ReferrersFront {}.",
@@ -267,6 +277,36 @@ async fn answer_costs(
         costs.push(times[1]);
     }
     (costs[0], costs[1])
+}
+
+/// What one round trip really costs through the front with its latency on (median of
+/// `SERIAL_SAMPLES` in a row): the bound counts exactly the added latency, and the difference is
+/// the loopback stack's own time (front, registry, HTTP, timers), paid once per round trip.
+async fn round_trips(front: &Front, subject: &Desc) -> (Duration, Duration) {
+    let http = reqwest::Client::new();
+    let base = front.base_url();
+    let manifest = format!("{base}/v2/{REPO}/manifests/{}", subject.digest);
+    let referrers = format!("{base}/v2/{REPO}/referrers/{}", subject.digest);
+    let mut medians = Vec::new();
+    for url in [manifest, referrers] {
+        let mut times = Vec::new();
+        for _ in 0..SERIAL_SAMPLES {
+            let start = Instant::now();
+            let resp = http
+                .get(&url)
+                .header(reqwest::header::ACCEPT, harness::MANIFEST_ACCEPT)
+                .header(reqwest::header::ACCEPT, OCI_INDEX)
+                .send()
+                .await
+                .expect("GET");
+            assert!(resp.status().is_success(), "{url}: {}", resp.status());
+            resp.bytes().await.expect("body");
+            times.push(start.elapsed());
+        }
+        times.sort();
+        medians.push(times[times.len() / 2]);
+    }
+    (medians[0], medians[1])
 }
 
 /// PUTs every stored manifest that has a subject again, through `base_url` (the registry
