@@ -30,16 +30,24 @@ const READ_CHUNK: usize = 1 << 20;
 
 impl Store {
     /// The store a location names. A layout is created when `create` is set and it is missing.
-    pub async fn open(client: &Client, location: &Location, create: bool) -> Result<Store> {
+    /// A layout `.tar` is unpacked (read-only) under `cache`, once per version of the file.
+    pub async fn open(
+        client: &Client,
+        location: &Location,
+        create: bool,
+        cache: &Path,
+    ) -> Result<Store> {
         match location {
             Location::Remote(r) => Ok(Store::Remote {
                 registry: client.registry(&r.registry).await?,
                 repository: r.repository.clone(),
             }),
             Location::Layout { path, .. } => {
-                let path = path.clone();
+                let (path, cache) = (path.clone(), cache.to_path_buf());
                 let layout = blocking(move || {
-                    if create {
+                    if path.is_file() {
+                        open_archive(&path, &cache)
+                    } else if create {
                         Layout::open_or_create(path)
                     } else {
                         Layout::open(path)
@@ -403,6 +411,38 @@ impl Store {
             }
         }
     }
+}
+
+/// Opens a layout archive through its unpacked copy under `cache`, keyed by the file's path,
+/// size and modification time, so an unchanged archive is unpacked once.
+fn open_archive(path: &Path, cache: &Path) -> Result<Layout> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    let canonical = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    let key =
+        Digest::sha256_of(format!("{}\0{}\0{mtime}", canonical.display(), meta.len()).as_bytes());
+    let dir = cache.join("layouts").join(&key.hex()[..32]);
+    if dir.join("done").exists() {
+        if let Some(root) = std::fs::read_to_string(dir.join("done"))
+            .ok()
+            .map(std::path::PathBuf::from)
+        {
+            if let Ok(mut layout) = Layout::open(&root) {
+                layout.mark_archive(path);
+                return Ok(layout);
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let scratch = dir.join("layout");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let layout = Layout::open_tar(path, &scratch)?;
+    let _ = std::fs::write(dir.join("done"), layout.root().display().to_string());
+    Ok(layout)
 }
 
 /// Runs a layout call that may wait on the index lock off the async threads.

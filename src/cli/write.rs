@@ -150,7 +150,7 @@ pub async fn push(ctx: &Context, args: PushArgs) -> Result<()> {
             "push to a tag or a repository, not a digest".into(),
         ));
     }
-    let store = Store::open(&ctx.client, &location, true).await?;
+    let store = Store::open(&ctx.client, &location, true, &ctx.dirs.cache).await?;
     let mut tags: Vec<String> = location.tag().map(str::to_string).into_iter().collect();
     tags.extend(args.tags);
     let request = PushRequest {
@@ -179,7 +179,7 @@ pub async fn attach(ctx: &Context, args: AttachArgs) -> Result<()> {
     let selector = location
         .selector()
         .ok_or_else(|| Error::Invalid(format!("{location}: name the subject by tag or digest")))?;
-    let store = Store::open(&ctx.client, &location, false).await?;
+    let store = Store::open(&ctx.client, &location, false, &ctx.dirs.cache).await?;
     let subject = store.resolve(&selector).await?;
     let request = PushRequest {
         files: file_specs(&args.files),
@@ -205,7 +205,7 @@ pub async fn attach(ctx: &Context, args: AttachArgs) -> Result<()> {
 pub async fn pull(ctx: &Context, args: PullArgs) -> Result<()> {
     let location: Location = args.source.parse()?;
     let selector = location.selector().unwrap_or_else(|| "latest".to_string());
-    let store = Store::open(&ctx.client, &location, false).await?;
+    let store = Store::open(&ctx.client, &location, false, &ctx.dirs.cache).await?;
     let transfer = Transfer::new();
     let cancel = cancel_on_ctrl_c();
     let pulled = with_progress(
@@ -230,8 +230,8 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<()> {
     let selector = from
         .selector()
         .ok_or_else(|| Error::Invalid(format!("{from}: name what to copy by tag or digest")))?;
-    let source = Store::open(&ctx.client, &from, false).await?;
-    let target = Store::open(&ctx.client, &to, true).await?;
+    let source = Store::open(&ctx.client, &from, false, &ctx.dirs.cache).await?;
+    let target = Store::open(&ctx.client, &to, true, &ctx.dirs.cache).await?;
     let options = CopyOptions {
         recursive: args.recursive,
         ..Default::default()
@@ -258,7 +258,7 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<()> {
 
 pub async fn remove(ctx: &Context, args: RemoveArgs) -> Result<()> {
     let location: Location = args.target.parse()?;
-    let store = Store::open(&ctx.client, &location, false).await?;
+    let store = Store::open(&ctx.client, &location, false, &ctx.dirs.cache).await?;
     if let (Some(tag), None, false) = (location.tag(), location.digest(), args.cascade) {
         if !args.dry_run {
             delete::untag(&store, tag).await?;

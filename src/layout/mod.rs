@@ -122,6 +122,11 @@ impl Layout {
         Ok(layout)
     }
 
+    /// Marks a copy unpacked earlier from `tar_path` as that archive's read-only copy.
+    pub fn mark_archive(&mut self, tar_path: &Path) {
+        self.archive = Some(tar_path.to_path_buf());
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

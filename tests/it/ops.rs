@@ -287,6 +287,53 @@ async fn skopeo_reads_stowage_layouts_and_registry_content_exactly() {
         format!("oci:{}:back", theirs.display()),
     ])
     .await;
+    // skopeo's layout archive opens the same way, through `oci:FILE`.
+    let archive = dir.path().join("theirs.tar");
+    run(vec![
+        "copy".into(),
+        "--src-tls-verify=false".into(),
+        format!("docker://{}/from-layout:v1", reg.host()),
+        format!("oci-archive:{}:packed", archive.display()),
+    ])
+    .await;
+    let location: stowage::location::Location =
+        format!("oci:{}:packed", archive.display()).parse().unwrap();
+    let client = crate::support::client_with(&reg.host(), Default::default(), None);
+    let cache = dir.path().join("cache");
+    let packed = Store::open(&client, &location, false, &cache)
+        .await
+        .unwrap();
+    assert_eq!(
+        packed.resolve("packed").await.unwrap().digest,
+        pushed.digest
+    );
+    let again = Store::open(&client, &location, false, &cache)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.resolve("packed").await.unwrap().digest,
+        pushed.digest,
+        "reopened from the unpacked copy"
+    );
+    let request = PushRequest {
+        files: vec![spec(&files[0])],
+        tags: vec!["nope".into()],
+        ..Default::default()
+    };
+    let err = push::push(
+        &again,
+        &request,
+        &PushOptions::default(),
+        &Transfer::new(),
+        &Cancel::new(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("theirs.tar"),
+        "archives are read-only: {err}"
+    );
+
     let back = Store::Layout(Layout::open(&theirs).unwrap());
     let out = dir.path().join("out");
     pull::pull(&back, "back", &out, &Transfer::new(), &Cancel::new())
