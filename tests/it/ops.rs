@@ -654,3 +654,54 @@ async fn a_hostile_title_is_refused_on_pull_and_nothing_is_written() {
     assert!(!root.path().join("escaped.txt").exists());
     assert!(!out.join("ok.txt").exists(), "nothing partial");
 }
+
+#[tokio::test]
+async fn a_cancelled_push_stops_and_leaves_no_manifest() {
+    let reg = TestRegistry::anonymous().await;
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.bin");
+    let chunk: Vec<u8> = (0..1024 * 1024u32).map(|i| (i * 7 % 251) as u8).collect();
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&big).unwrap();
+        for _ in 0..256 {
+            f.write_all(&chunk).unwrap();
+        }
+    }
+    let store = Arc::new(remote(&reg.host(), &reg, "cancelled").await);
+    let transfer = Arc::new(Transfer::new());
+    let cancel = Cancel::new();
+    let task = {
+        let (store, transfer, cancel, big) =
+            (store.clone(), transfer.clone(), cancel.clone(), big.clone());
+        tokio::spawn(async move {
+            let request = PushRequest {
+                files: vec![spec(&big)],
+                tags: vec!["v1".into()],
+                ..Default::default()
+            };
+            push::push(
+                &store,
+                &request,
+                &PushOptions::default(),
+                &transfer,
+                &cancel,
+            )
+            .await
+        })
+    };
+    while transfer.snapshot().done == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    cancel.cancel();
+    let err = task.await.unwrap().unwrap_err();
+    assert!(err.to_string().contains("cancelled"), "{err}");
+    assert!(
+        transfer.snapshot().done < 256 * 1024 * 1024,
+        "it stopped before the end"
+    );
+    assert!(
+        store.fetch_manifest("v1").await.unwrap_err().is_not_found(),
+        "no manifest"
+    );
+}
