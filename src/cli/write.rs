@@ -10,7 +10,7 @@ use stowage::ops::copy::{self, CopyOptions};
 use stowage::ops::delete;
 use stowage::ops::pull;
 use stowage::ops::push::{self, FileSpec, PushOptions, PushRequest};
-use stowage::registry::Cancel;
+use stowage::registry::{Cancel, UploadOptions};
 use stowage::store::Store;
 use stowage::transfer::Transfer;
 use stowage::{Error, Result};
@@ -23,6 +23,30 @@ pub enum Output {
     #[default]
     Text,
     Json,
+}
+
+/// How blobs travel, for the commands that upload.
+#[derive(Args)]
+pub struct TransferArgs {
+    /// Blobs uploaded at once.
+    #[arg(long, default_value_t = 4)]
+    concurrency: usize,
+    /// Upload files of at least this many MiB in chunks that resume after a dropped connection.
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    chunk_threshold: u64,
+    /// MiB per chunk (raised to the registry's OCI-Chunk-Min-Length).
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    chunk_size: u64,
+}
+
+impl TransferArgs {
+    fn upload(&self) -> UploadOptions {
+        const MIB: u64 = 1024 * 1024;
+        UploadOptions {
+            chunk_size: self.chunk_size.max(1) * MIB,
+            chunk_threshold: self.chunk_threshold.saturating_mul(MIB),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -45,6 +69,8 @@ pub struct PushArgs {
     no_created: bool,
     #[arg(short, long, value_enum, default_value = "text")]
     output: Output,
+    #[command(flatten)]
+    transfer: TransferArgs,
 }
 
 #[derive(Args)]
@@ -61,6 +87,8 @@ pub struct AttachArgs {
     no_created: bool,
     #[arg(short, long, value_enum, default_value = "text")]
     output: Output,
+    #[command(flatten)]
+    transfer: TransferArgs,
 }
 
 #[derive(Args)]
@@ -81,6 +109,8 @@ pub struct CopyArgs {
     recursive: bool,
     #[arg(short, long, value_enum, default_value = "text")]
     output: Output,
+    #[command(flatten)]
+    transfer: TransferArgs,
 }
 
 #[derive(Args)]
@@ -136,10 +166,11 @@ fn print<T: Serialize>(output: Output, value: &T, text: impl FnOnce() -> String)
     Ok(())
 }
 
-fn push_options(ctx: &Context) -> PushOptions {
+fn push_options(ctx: &Context, transfer: &TransferArgs) -> PushOptions {
     PushOptions {
         scratch: ctx.dirs.cache.clone(),
-        ..Default::default()
+        concurrency: transfer.concurrency,
+        upload: transfer.upload(),
     }
 }
 
@@ -166,7 +197,13 @@ pub async fn push(ctx: &Context, args: PushArgs) -> Result<()> {
     let cancel = cancel_on_ctrl_c();
     let pushed = with_progress(
         &transfer,
-        push::push(&store, &request, &push_options(ctx), &transfer, &cancel),
+        push::push(
+            &store,
+            &request,
+            &push_options(ctx, &args.transfer),
+            &transfer,
+            &cancel,
+        ),
     )
     .await?;
     print(args.output, &pushed, || {
@@ -194,7 +231,13 @@ pub async fn attach(ctx: &Context, args: AttachArgs) -> Result<()> {
     let cancel = cancel_on_ctrl_c();
     let pushed = with_progress(
         &transfer,
-        push::push(&store, &request, &push_options(ctx), &transfer, &cancel),
+        push::push(
+            &store,
+            &request,
+            &push_options(ctx, &args.transfer),
+            &transfer,
+            &cancel,
+        ),
     )
     .await?;
     print(args.output, &pushed, || {
@@ -234,7 +277,8 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<()> {
     let target = Store::open(&ctx.client, &to, true, &ctx.dirs.cache).await?;
     let options = CopyOptions {
         recursive: args.recursive,
-        ..Default::default()
+        concurrency: args.transfer.concurrency,
+        upload: args.transfer.upload(),
     };
     let transfer = Transfer::new();
     let cancel = cancel_on_ctrl_c();
