@@ -192,23 +192,7 @@ pub async fn push(ctx: &Context, args: PushArgs) -> Result<()> {
         created: !args.no_created,
         subject: None,
     };
-    std::fs::create_dir_all(&ctx.dirs.cache).map_err(|e| Error::io(&ctx.dirs.cache, e))?;
-    let transfer = Transfer::new();
-    let cancel = cancel_on_ctrl_c();
-    let pushed = with_progress(
-        &transfer,
-        push::push(
-            &store,
-            &request,
-            &push_options(ctx, &args.transfer),
-            &transfer,
-            &cancel,
-        ),
-    )
-    .await?;
-    print(args.output, &pushed, || {
-        format!("{}@{}", pushed.target, pushed.digest)
-    })
+    run_push(ctx, &store, &request, &args.transfer, args.output).await
 }
 
 pub async fn attach(ctx: &Context, args: AttachArgs) -> Result<()> {
@@ -226,21 +210,27 @@ pub async fn attach(ctx: &Context, args: AttachArgs) -> Result<()> {
         created: !args.no_created,
         subject: Some(subject),
     };
+    run_push(ctx, &store, &request, &args.transfer, args.output).await
+}
+
+/// Pushes with a progress line and Ctrl-C, then prints where it went.
+async fn run_push(
+    ctx: &Context,
+    store: &Store,
+    request: &PushRequest,
+    transfer_args: &TransferArgs,
+    output: Output,
+) -> Result<()> {
     std::fs::create_dir_all(&ctx.dirs.cache).map_err(|e| Error::io(&ctx.dirs.cache, e))?;
     let transfer = Transfer::new();
     let cancel = cancel_on_ctrl_c();
+    let options = push_options(ctx, transfer_args);
     let pushed = with_progress(
         &transfer,
-        push::push(
-            &store,
-            &request,
-            &push_options(ctx, &args.transfer),
-            &transfer,
-            &cancel,
-        ),
+        push::push(store, request, &options, &transfer, &cancel),
     )
     .await?;
-    print(args.output, &pushed, || {
+    print(output, &pushed, || {
         format!("{}@{}", pushed.target, pushed.digest)
     })
 }
