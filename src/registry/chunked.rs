@@ -16,11 +16,11 @@ use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, 
 use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
-use super::source::{FileSource, ReadOutcome};
-use super::upload::{
-    algorithm_for, cancelled, check_stored_digest, push_scope, registry_offset, strip_query,
-    with_digest, Cancel, Progress, Session, UploadStatus,
+use super::session::{
+    check_stored_digest, registry_offset, strip_query, with_digest, Session, UploadStatus,
 };
+use super::source::{FileSource, ReadOutcome};
+use super::upload::{algorithm_for, cancelled, push_scope, Cancel, Progress};
 use super::{expect_success, Registry};
 use crate::auth::Scope;
 use crate::digest::{Digest, Hasher};
@@ -35,6 +35,9 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 const TICK: Duration = Duration::from_millis(25);
 /// A body that has not moved for this long is given up on.
 const STALL: Duration = Duration::from_secs(60);
+/// How long the registry may take to answer once it has the whole body (it may re-read and hash
+/// a large blob before committing it).
+const ANSWER_WAIT: Duration = Duration::from_secs(300);
 
 /// What the caller watches an upload with.
 struct Watch<'a> {
@@ -214,7 +217,7 @@ impl Registry {
                     Err(e) => run.failed(e, Step::Resync),
                 },
                 Step::Restart if run.restarts >= MAX_RESTARTS => {
-                    return Err(run.give_up(what, "the registry kept losing the upload session"))
+                    return Err(run.give_up(what, Some("the registry kept losing the upload session")))
                 }
                 Step::Restart => {
                     self.cancel_upload(repository, &run.session).await;
@@ -236,7 +239,7 @@ impl Registry {
                 }
             };
             if run.failures >= MAX_FAILURES {
-                return Err(run.give_up(what, "giving up"));
+                return Err(run.give_up(what, None));
             }
             if run.failures > 0 && !matches!(step, Step::Send) {
                 let backoff = FIRST_BACKOFF * 2u32.pow(run.failures - 1);
@@ -288,7 +291,12 @@ impl Registry {
             if let Ok(session) = self.session_of(&resp).await {
                 run.session = session;
             }
-            let at = registry_offset(&resp).unwrap_or(end);
+            let at = match registry_offset(&resp) {
+                // `0-0` after a 1-byte chunk from 0 can only mean that byte.
+                Some(0) if end == 1 => 1,
+                Some(at) => at,
+                None => end,
+            };
             if let (true, Some(hasher)) = (at == end, hasher) {
                 run.offset = end;
                 run.hasher = hasher;
@@ -402,7 +410,7 @@ impl Registry {
             (Err(Stop::Stalled), _) => BodyOutcome::Broken(
                 Error::Connect {
                     url: strip_query(req.url),
-                    detail: format!("nothing moved for {} s", STALL.as_secs()),
+                    detail: "the upload stalled: no progress, or no answer after the body".into(),
                 },
                 sent,
             ),
@@ -437,15 +445,19 @@ impl Run {
         next
     }
 
-    fn give_up(&mut self, what: &str, why: &str) -> Error {
-        let last = self
-            .last_error
-            .take()
-            .map_or_else(String::new, |e| format!(": last error: {e}"));
+    fn give_up(&mut self, what: &str, why: Option<&str>) -> Error {
+        let url = strip_query(&self.session.location);
+        let last = match self.last_error.take() {
+            // Said once is enough: the URL leads the message already.
+            Some(Error::Connect { url: u, detail }) if u == url => format!(": {detail}"),
+            Some(e) => format!(": {e}"),
+            None => String::new(),
+        };
+        let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
         Error::Connect {
-            url: strip_query(&self.session.location),
+            url,
             detail: format!(
-                "the upload of {what} stopped at byte {} after {} failed attempts ({why}){last}",
+                "the upload of {what} stopped at byte {} after {} failed attempts{why}{last}",
                 self.offset, self.failures
             ),
         }
@@ -494,8 +506,14 @@ async fn drive<T>(
         }
         if now != last_move.0 {
             last_move = (now, Instant::now());
-        } else if now < length && last_move.1.elapsed() > STALL {
+        } else if now < length && last_move.1.elapsed() > STALL
+            || now >= length && last_move.1.elapsed() > ANSWER_WAIT
+        {
             return Err(Stop::Stalled);
         }
     }
 }
+
+#[cfg(test)]
+#[path = "chunked_tests.rs"]
+mod tests;

@@ -8,6 +8,7 @@ mod listing;
 mod manifest;
 mod manifest_push;
 mod referrers;
+mod session;
 mod source;
 mod upload;
 

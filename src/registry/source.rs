@@ -233,16 +233,20 @@ impl ReadJob {
         if more > 0 {
             let now = self.file.metadata().map_or(self.len + 1, |m| m.len());
             let mut grown = hasher.clone();
-            // Hash what was appended so the error shows the digest the file has now.
+            // Hash what was appended so the error shows the digest the file has now; only up
+            // to the length seen, or a writer that keeps appending would keep us here.
             if self.expected.is_some() {
                 let mut buf = vec![0u8; BLOCK];
                 let mut pos = self.len;
-                while let Ok(n) = read_full_at(&self.file, &mut buf, pos) {
-                    if n == 0 {
-                        break;
+                while pos < now {
+                    let want = BLOCK.min((now - pos) as usize);
+                    match read_full_at(&self.file, &mut buf[..want], pos) {
+                        Ok(n) if n > 0 => {
+                            grown.update(&buf[..n]);
+                            pos += n as u64;
+                        }
+                        _ => break,
                     }
-                    grown.update(&buf[..n]);
-                    pos += n as u64;
                 }
             }
             return Err(self.changed(&grown, now));
