@@ -32,6 +32,7 @@ pub struct Transport {
     registry: String,
     host: String,
     client: reqwest::Client,
+    upload_client: reqwest::Client,
     /// Loopback hosts may speak either; which one is found by asking once.
     scheme: OnceCell<Scheme>,
     forced: Option<Scheme>,
@@ -49,13 +50,7 @@ impl Transport {
         certs_dir: &Path,
     ) -> Result<Transport> {
         let host = api_host(registry).to_string();
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("stowage/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(CONNECT_TIMEOUT)
-            .read_timeout(READ_TIMEOUT)
-            // reqwest drops Authorization when a redirect leaves the host; keep that, and a limit.
-            .redirect(reqwest::redirect::Policy::limited(10))
-            .tcp_nodelay(true);
+        let mut roots = Vec::new();
         for pem_path in ca_files(&host, settings, certs_dir) {
             let pem = std::fs::read(&pem_path).map_err(|e| Error::io(&pem_path, e))?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| Error::Config {
@@ -68,14 +63,30 @@ impl Transport {
                     detail: "no PEM certificate in the file".into(),
                 });
             }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
+            roots.extend(certs);
         }
-        let client = builder.build().map_err(|e| Error::Tls {
-            registry: registry.to_string(),
-            detail: e.to_string(),
-        })?;
+        let build = |read_timeout: Option<Duration>| {
+            let mut builder = reqwest::Client::builder()
+                .user_agent(concat!("stowage/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(CONNECT_TIMEOUT)
+                // reqwest drops Authorization when a redirect leaves the host; keep that, and a limit.
+                .redirect(reqwest::redirect::Policy::limited(10))
+                .tcp_nodelay(true);
+            if let Some(t) = read_timeout {
+                builder = builder.read_timeout(t);
+            }
+            for cert in &roots {
+                builder = builder.add_root_certificate(cert.clone());
+            }
+            builder.build().map_err(|e| Error::Tls {
+                registry: registry.to_string(),
+                detail: e.to_string(),
+            })
+        };
+        let client = build(Some(READ_TIMEOUT))?;
+        // reqwest's read timeout runs from the request's start to the answer's headers, so an
+        // upload client cannot have one: uploads watch their own progress instead.
+        let upload_client = build(None)?;
         let forced = if settings.insecure {
             Some(Scheme::Http)
         } else if is_loopback(&host) {
@@ -87,6 +98,7 @@ impl Transport {
             registry: registry.to_string(),
             host,
             client,
+            upload_client,
             scheme: OnceCell::new(),
             forced,
         })
@@ -98,6 +110,11 @@ impl Transport {
 
     pub fn client(&self) -> &reqwest::Client {
         &self.client
+    }
+
+    /// The client for request bodies that may take long to send (blob uploads).
+    pub fn upload_client(&self) -> &reqwest::Client {
+        &self.upload_client
     }
 
     /// `scheme://host` for this registry, asking the host once when it is loopback: HTTPS if it

@@ -217,7 +217,9 @@ impl Registry {
                     Err(e) => run.failed(e, Step::Resync),
                 },
                 Step::Restart if run.restarts >= MAX_RESTARTS => {
-                    return Err(run.give_up(what, Some("the registry kept losing the upload session")))
+                    return Err(
+                        run.give_up(what, Some("the registry kept losing the upload session"))
+                    )
                 }
                 Step::Restart => {
                     self.cancel_upload(repository, &run.session).await;
@@ -376,7 +378,7 @@ impl Registry {
     ) -> BodyOutcome {
         let (body, reader) =
             source.stream(req.start, req.end, req.hasher, req.expected, watch.cancel);
-        let client = self.transport.client();
+        let client = self.transport.upload_client();
         let mut builder = client
             .request(req.method, req.url.as_str())
             .header(CONTENT_TYPE, "application/octet-stream")

@@ -41,7 +41,7 @@ impl Cancel {
 
 /// The error a cancelled upload ends with.
 pub fn cancelled() -> Error {
-    Error::Invalid("cancelled".into())
+    Error::Cancelled
 }
 
 /// How files are uploaded.
