@@ -32,7 +32,7 @@ pub struct TransferArgs {
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
     /// Upload files of at least this many MiB in chunks that resume after a dropped connection.
-    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    #[arg(long, value_name = "MIB", default_value_t = 2048)]
     chunk_threshold: u64,
     /// MiB per chunk (raised to the registry's OCI-Chunk-Min-Length).
     #[arg(long, value_name = "MIB", default_value_t = 64)]
