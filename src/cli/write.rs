@@ -31,20 +31,25 @@ pub struct TransferArgs {
     /// Blobs uploaded at once.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
-    /// Upload files of at least this many MiB in chunks that resume after a dropped connection.
-    #[arg(long, value_name = "MIB", default_value_t = 2048)]
-    chunk_threshold: u64,
-    /// MiB per chunk (raised to the registry's OCI-Chunk-Min-Length).
-    #[arg(long, value_name = "MIB", default_value_t = 64)]
-    chunk_size: u64,
+    /// Upload files of at least this many MiB in chunks that resume after a dropped
+    /// connection [default: 2048].
+    #[arg(long, value_name = "MIB")]
+    chunk_threshold: Option<u64>,
+    /// MiB per chunk, raised to the registry's OCI-Chunk-Min-Length [default: 64].
+    #[arg(long, value_name = "MIB")]
+    chunk_size: Option<u64>,
 }
 
 impl TransferArgs {
+    /// The core's defaults, with what the user set.
     fn upload(&self) -> UploadOptions {
         const MIB: u64 = 1024 * 1024;
+        let defaults = UploadOptions::default();
         UploadOptions {
-            chunk_size: self.chunk_size.max(1) * MIB,
-            chunk_threshold: self.chunk_threshold.saturating_mul(MIB),
+            chunk_size: self.chunk_size.map_or(defaults.chunk_size, |m| m.max(1) * MIB),
+            chunk_threshold: self
+                .chunk_threshold
+                .map_or(defaults.chunk_threshold, |m| m.saturating_mul(MIB)),
         }
     }
 }
