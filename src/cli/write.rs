@@ -46,7 +46,9 @@ impl TransferArgs {
         const MIB: u64 = 1024 * 1024;
         let defaults = UploadOptions::default();
         UploadOptions {
-            chunk_size: self.chunk_size.map_or(defaults.chunk_size, |m| m.max(1) * MIB),
+            chunk_size: self
+                .chunk_size
+                .map_or(defaults.chunk_size, |m| m.max(1) * MIB),
             chunk_threshold: self
                 .chunk_threshold
                 .map_or(defaults.chunk_threshold, |m| m.saturating_mul(MIB)),
