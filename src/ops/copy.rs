@@ -132,25 +132,7 @@ impl Copier<'_> {
                 .push_manifest(fetched.bytes.clone(), &fetched.media_type, &[])
                 .await?;
             self.counts.lock().unwrap_or_else(|e| e.into_inner()).0 += 1;
-            if let (Some(subject), Some((registry, repository))) =
-                (manifest.subject(), self.target.registry())
-            {
-                if pushed.subject.as_ref() != Some(&subject.digest) {
-                    let entry = fallback::referrer_descriptor(
-                        &manifest,
-                        &fetched.media_type,
-                        pushed.digest.clone(),
-                        pushed.size,
-                    );
-                    fallback::update(
-                        registry,
-                        repository,
-                        &subject.digest,
-                        fallback::Change::Add(entry),
-                    )
-                    .await?;
-                }
-            }
+            fallback::record_referrer(self.target, &manifest, &fetched.media_type, &pushed).await?;
             if self.options.recursive {
                 let referrers = self.source.referrers(&digest, None).await?;
                 let referrers: Vec<_> = referrers

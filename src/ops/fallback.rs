@@ -18,7 +18,8 @@ use crate::error::{Error, Result};
 use crate::manifest::media_type::OCI_INDEX;
 use crate::manifest::{Descriptor, Manifest};
 use crate::reference::Reference;
-use crate::registry::Registry;
+use crate::registry::{PushedManifest, Registry};
+use crate::store::Store;
 
 /// The shortest staleness bound: the longest a read may be trusted before writing back what it said.
 const MIN_STALENESS: Duration = Duration::from_millis(250);
@@ -163,6 +164,27 @@ async fn delete_replaced(
             tracing::debug!(digest = %old, error = %e, "old referrers index not deleted");
         }
     }
+}
+
+/// After a manifest push: when the manifest has a subject, the store is a registry, and the
+/// registry did not index the subject itself (no `OCI-Subject`), adds the manifest to the
+/// subject's referrers tag. Returns whether the tag was updated, `None` without a subject or a registry.
+pub async fn record_referrer(
+    store: &Store,
+    manifest: &Manifest,
+    media_type: &str,
+    pushed: &PushedManifest,
+) -> Result<Option<bool>> {
+    let (Some(subject), Some((registry, repository))) = (manifest.subject(), store.registry())
+    else {
+        return Ok(None);
+    };
+    if pushed.subject.as_ref() == Some(&subject.digest) {
+        return Ok(Some(false));
+    }
+    let entry = referrer_descriptor(manifest, media_type, pushed.digest.clone(), pushed.size);
+    update(registry, repository, &subject.digest, Change::Add(entry)).await?;
+    Ok(Some(true))
 }
 
 /// The descriptor of a referrer for the index: media type, digest, size, artifactType (falling

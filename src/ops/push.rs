@@ -328,28 +328,10 @@ pub async fn push_plan(
         other => other?,
     };
 
-    let mut referrers_tag_updated = None;
-    if let (Some(subject), Some((registry, repository))) = (&request.subject, store.registry()) {
-        let indexed = pushed.subject.as_ref() == Some(&subject.digest);
-        if !indexed {
-            let parsed = Manifest::parse(&bytes, Some(OCI_MANIFEST))
-                .map_err(|e| Error::Invalid(e.to_string()))?;
-            let entry = fallback::referrer_descriptor(
-                &parsed,
-                OCI_MANIFEST,
-                pushed.digest.clone(),
-                pushed.size,
-            );
-            fallback::update(
-                registry,
-                repository,
-                &subject.digest,
-                fallback::Change::Add(entry),
-            )
-            .await?;
-        }
-        referrers_tag_updated = Some(!indexed);
-    }
+    let parsed =
+        Manifest::parse(&bytes, Some(OCI_MANIFEST)).map_err(|e| Error::Invalid(e.to_string()))?;
+    let referrers_tag_updated =
+        fallback::record_referrer(store, &parsed, OCI_MANIFEST, &pushed).await?;
     Ok(Pushed {
         target: store.name(),
         digest: pushed.digest,
