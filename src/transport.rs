@@ -278,7 +278,7 @@ fn is_tls(e: &reqwest::Error) -> bool {
 }
 
 /// URLs in errors lose their query: a hostile registry's Location could carry anything there.
-fn strip_query(url: &str) -> String {
+pub fn strip_query(url: &str) -> String {
     url.split('?').next().unwrap_or(url).to_string()
 }
 

@@ -184,26 +184,21 @@ impl Copier<'_> {
                 return Ok(Outcome::Mounted);
             }
         }
-        if let Store::Layout(layout) = self.source {
-            let path = layout.blob_path(&desc.digest);
-            self.target
-                .push_blob_file(
-                    &path,
-                    Some((&desc.digest, desc.size)),
-                    &self.options.upload,
-                    progress,
-                    self.cancel,
-                )
-                .await?;
-            return Ok(Outcome::Uploaded);
-        }
-        // From a registry: through a verified spool file, then up with the digest known.
-        let spool = tempfile::Builder::new()
-            .prefix(".stowage-copy-")
-            .tempdir()
-            .map_err(|e| Error::io(std::env::temp_dir(), e))?;
-        let path = spool.path().join(desc.digest.hex());
-        self.source.download_blob(desc, &path, &|_| {}).await?;
+        // From a layout, straight from its blob file; from a registry, through a verified spool
+        // file. Either way the upload goes with the digest known.
+        let spool;
+        let path = match self.source {
+            Store::Layout(layout) => layout.blob_path(&desc.digest),
+            Store::Remote { .. } => {
+                spool = tempfile::Builder::new()
+                    .prefix(".stowage-copy-")
+                    .tempdir()
+                    .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+                let path = spool.path().join(desc.digest.hex());
+                self.source.download_blob(desc, &path, &|_| {}).await?;
+                path
+            }
+        };
         self.target
             .push_blob_file(
                 &path,
@@ -213,9 +208,9 @@ impl Copier<'_> {
                 self.cancel,
             )
             .await?;
-        Ok(match self.target {
-            Store::Layout(_) => Outcome::Downloaded,
-            Store::Remote { .. } => Outcome::Uploaded,
+        Ok(match (self.source, self.target) {
+            (Store::Remote { .. }, Store::Layout(_)) => Outcome::Downloaded,
+            _ => Outcome::Uploaded,
         })
     }
 }

@@ -40,14 +40,7 @@ impl BlobStream {
 
     /// The next chunk; `Ok(None)` at the end once digest and size were checked.
     pub async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
-        let url = self
-            .resp
-            .url()
-            .as_str()
-            .split('?')
-            .next()
-            .unwrap_or("")
-            .to_string();
+        let url = crate::transport::strip_query(self.resp.url().as_str());
         let chunk = self.resp.chunk().await.map_err(|e| Error::Connect {
             url,
             detail: format!("download of {} broke off: {e}", self.what),
@@ -242,13 +235,7 @@ impl Registry {
             if total.is_none() {
                 total = content_length(&resp);
             }
-            let url = resp
-                .url()
-                .as_str()
-                .split('?')
-                .next()
-                .unwrap_or("")
-                .to_string();
+            let url = crate::transport::strip_query(resp.url().as_str());
             let dropped = loop {
                 match resp.chunk().await {
                     Ok(Some(chunk)) => {

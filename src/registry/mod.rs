@@ -198,13 +198,7 @@ pub(crate) async fn expect_success(resp: Response, what: &str) -> Result<Respons
     if status.is_success() {
         return Ok(resp);
     }
-    let url = resp
-        .url()
-        .as_str()
-        .split('?')
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let url = crate::transport::strip_query(resp.url().as_str());
     match status {
         StatusCode::NOT_FOUND => Err(Error::NotFound {
             what: what.to_string(),
@@ -228,13 +222,7 @@ pub(crate) async fn expect_success(resp: Response, what: &str) -> Result<Respons
 
 /// Reads a whole body, refusing more than `limit` bytes whatever Content-Length claims.
 pub(crate) async fn read_capped(mut resp: Response, limit: usize) -> Result<Vec<u8>> {
-    let url = resp
-        .url()
-        .as_str()
-        .split('?')
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let url = crate::transport::strip_query(resp.url().as_str());
     if resp.content_length().is_some_and(|n| n > limit as u64) {
         return Err(Error::TooLarge {
             what: "the answer".into(),

@@ -72,13 +72,7 @@ impl Registry {
             url: self.name().to_string(),
             detail: format!("registry URL: {e}"),
         })?;
-        let request_url = resp
-            .url()
-            .as_str()
-            .split('?')
-            .next()
-            .unwrap_or("")
-            .to_string();
+        let request_url = crate::transport::strip_query(resp.url().as_str());
         let raw = resp
             .headers()
             .get(LOCATION)
@@ -273,7 +267,7 @@ pub(super) fn parse_range(value: &str) -> Option<u64> {
 }
 
 pub(super) fn strip_query(url: &Url) -> String {
-    url.as_str().split('?').next().unwrap_or("").to_string()
+    crate::transport::strip_query(url.as_str())
 }
 
 #[cfg(test)]
