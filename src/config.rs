@@ -96,6 +96,11 @@ impl Dirs {
     pub fn manifest_cache(&self) -> PathBuf {
         self.cache.join("manifests")
     }
+
+    /// The Local store: one OCI layout per repository (see [`crate::local::LocalStore`]).
+    pub fn local_store(&self) -> PathBuf {
+        self.data.join("local")
+    }
 }
 
 #[cfg(test)]

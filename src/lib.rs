@@ -1,8 +1,9 @@
 //! Stowage's core: the OCI distribution protocol, credentials, and the artifact graph.
 //!
-//! Layers, each using only those above it: [`reference`] and [`digest`] (names),
+//! Layers, each using only those above it: [`reference`](mod@reference) and [`digest`] (names),
 //! [`transport`] (HTTP, TLS, retries), [`auth`] (challenges, tokens, credential stores),
-//! [`registry`] (the distribution API), [`graph`] (the artifact DAG). No Tauri here.
+//! [`registry`] (the distribution API), [`graph`] (the artifact DAG over a registry or a
+//! layout), [`local`] (the app's Local store of layouts). No Tauri here.
 
 pub mod auth;
 pub mod cache;
@@ -11,6 +12,7 @@ pub mod digest;
 pub mod error;
 pub mod graph;
 pub mod layout;
+pub mod local;
 pub mod location;
 pub mod manifest;
 pub mod ops;

@@ -81,8 +81,8 @@ impl Store {
         }
     }
 
-    fn reference(
-        &self,
+    /// The reference a tag or digest names in a registry repository.
+    pub(crate) fn reference(
         registry: &Registry,
         repository: &str,
         selector: &str,
@@ -101,7 +101,7 @@ impl Store {
                 registry,
                 repository,
             } => {
-                let reference = self.reference(registry, repository, selector)?;
+                let reference = Store::reference(registry, repository, selector)?;
                 let (digest, media_type, size) = registry.resolve(&reference).await?;
                 Ok(Descriptor::new(&media_type, digest, size))
             }
@@ -117,7 +117,7 @@ impl Store {
                 repository,
             } => {
                 registry
-                    .fetch_manifest(&self.reference(registry, repository, selector)?)
+                    .fetch_manifest(&Store::reference(registry, repository, selector)?)
                     .await
             }
             Store::Layout(l) => {
@@ -318,7 +318,12 @@ impl Store {
                 .referrers(repository, subject, artifact_type)
                 .await?
                 .descriptors),
-            Store::Layout(l) => l.referrers(subject, artifact_type),
+            Store::Layout(l) => {
+                // The subject scan reads every manifest in the layout.
+                let (layout, subject) = (l.clone(), subject.clone());
+                let artifact_type = artifact_type.map(str::to_string);
+                blocking(move || layout.referrers(&subject, artifact_type.as_deref())).await
+            }
         }
     }
 
@@ -445,8 +450,10 @@ fn open_archive(path: &Path, cache: &Path) -> Result<Layout> {
     Ok(layout)
 }
 
-/// Runs a layout call that may wait on the index lock off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+/// Runs a layout call that may wait on the index lock, or read many files, off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| Error::Invalid(format!("a layout operation failed: {e}")))?

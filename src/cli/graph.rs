@@ -1,4 +1,4 @@
-//! `graph`: the artifact graph of a reference, as a tree for people or JSON for programs.
+//! `graph`: the artifact graph of a reference or a layout, as a tree for people or JSON for programs.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -7,7 +7,9 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 use stowage::cache::ManifestCache;
 use stowage::graph::{self, EdgeKind, Graph, GraphOptions, Node, Via};
-use stowage::{Digest, Error, Reference, Result};
+use stowage::location::Location;
+use stowage::store::Store;
+use stowage::{Digest, Error, Result};
 
 use super::Context;
 
@@ -44,8 +46,9 @@ pub struct GraphArgs {
 }
 
 pub async fn graph(ctx: &Context, args: GraphArgs) -> Result<()> {
-    let reference: Reference = args.reference.parse()?;
-    let registry = ctx.registry(&reference.registry).await?;
+    let location: Location = args.reference.parse()?;
+    let selector = location.selector().unwrap_or_else(|| "latest".into());
+    let store = Store::open(&ctx.client, &location, false, &ctx.dirs.cache).await?;
     let options = GraphOptions {
         max_depth: args.depth,
         max_nodes: args.max_nodes,
@@ -53,8 +56,9 @@ pub async fn graph(ctx: &Context, args: GraphArgs) -> Result<()> {
         referrers: !args.no_referrers,
         cache: (!args.no_cache).then(|| ManifestCache::new(ctx.dirs.manifest_cache())),
         reuse_snapshot: args.cached && !args.no_cache,
+        events: None,
     };
-    let graph = graph::load(registry, &reference, &options).await?;
+    let graph = graph::load_store(&store, &selector, &options).await?;
     let text = match args.output {
         Output::Json => {
             serde_json::to_string_pretty(&graph).map_err(|e| Error::Invalid(e.to_string()))? + "\n"
@@ -128,6 +132,7 @@ fn via_name(via: Via) -> &'static str {
         Via::TagSchema => "referrers tag",
         Via::CosignTag => "cosign tag",
         Via::Buildx => "buildx",
+        Via::Subject => "subject",
     }
 }
 

@@ -56,7 +56,8 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Show everything that hangs off a reference: index, manifests, config, layers, referrers.
+    /// Show everything that hangs off a reference or layout: index, manifests, config, layers,
+    /// referrers.
     Graph(graph::GraphArgs),
     /// Push files and folders as one OCI artifact.
     Push(write::PushArgs),
@@ -113,7 +114,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         | Command::Blob { reference: r, .. } => {
             vec![registry_of(r)?]
         }
-        Command::Graph(a) => vec![registry_of(&a.reference)?],
+        Command::Graph(a) => registries_in(&[&a.reference])?,
         Command::Push(a) => registries_in(&[&a.target])?,
         Command::Attach(a) => registries_in(&[&a.subject])?,
         Command::Pull(a) => registries_in(&[&a.source])?,

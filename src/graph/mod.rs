@@ -1,8 +1,13 @@
 //! The artifact graph: everything that hangs off a reference (index children, config, layers,
-//! and referrers of every manifest, recursively) as one DAG with labelled edges.
+//! and referrers of every manifest, recursively) as one DAG with labelled edges, loaded from a
+//! registry or a layout; and the badges (signed, SBOM, attestation) of a list of tags.
 
 mod classify;
+mod load;
 mod snapshot;
+mod source;
+mod subjects;
+mod summary;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -15,7 +20,8 @@ use crate::manifest::Platform;
 pub use classify::{
     classify_descriptor, classify_manifest, classify_type, Classification, NodeKind,
 };
-pub use walk::{load, GraphOptions};
+pub use load::{load, load_store, GraphEvent, GraphOptions};
+pub use summary::{summarize_tags, TagSummary};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -66,6 +72,9 @@ pub enum Via {
     CosignTag,
     /// A buildx attestation manifest inside an index (`vnd.docker.reference.digest`).
     Buildx,
+    /// Found by scanning a store for manifests whose subject names it (an OCI layout, which
+    /// has no Referrers API and needs no fallback tag).
+    Subject,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -1,135 +1,90 @@
-//! Loading a graph: a concurrent walk that fetches each manifest and its referrers as soon as
-//! its digest is known, so the time grows with the graph's depth, not its size.
+//! The walk behind every graph: a concurrent walk that fetches each manifest and its referrers
+//! as soon as its digest is known, so the time grows with the graph's depth, not its size. It
+//! reads through a [`Source`], the same way for a registry and a layout.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
-use tokio::sync::Semaphore;
 
 use super::classify::{
-    classify_cosign_suffix, classify_descriptor, classify_manifest, BUILDX_REFERENCE_DIGEST,
-    BUILDX_REFERENCE_TYPE,
+    classify_cosign_suffix, classify_descriptor, classify_manifest, Classification,
+    BUILDX_REFERENCE_DIGEST, BUILDX_REFERENCE_TYPE,
 };
-use super::{snapshot, Edge, EdgeKind, Graph, Node, NodeKind, Via};
-use crate::cache::ManifestCache;
+use super::load::{emit, GraphEvent, GraphOptions};
+use super::source::{Found, Selector, Source, TagList};
+use super::{Edge, EdgeKind, Graph, Node, NodeKind, Via};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::{Descriptor, Manifest};
-use crate::reference::Reference;
-use crate::registry::{FetchedManifest, Referrers, ReferrersSource, Registry};
+use crate::registry::FetchedManifest;
 
-const COSIGN_SUFFIXES: [&str; 3] = ["sig", "att", "sbom"];
-
-#[derive(Debug, Clone)]
-pub struct GraphOptions {
-    /// How far from the root the walk goes (index -> manifest -> referrer -> … each count one).
-    pub max_depth: usize,
-    pub max_nodes: usize,
-    /// Requests in flight at once.
-    pub concurrency: usize,
-    /// Whether to look for referrers (API, fallback tag, cosign tags) at all.
-    pub referrers: bool,
-    /// Where manifests fetched by digest are kept between runs.
-    pub cache: Option<ManifestCache>,
-    /// Reuse the last graph of the same root when the root's referrers did not change (costs
-    /// about two round trips; nested referrers added since are seen on a full load).
-    pub reuse_snapshot: bool,
-}
-
-impl Default for GraphOptions {
-    fn default() -> Self {
-        GraphOptions {
-            max_depth: 32,
-            max_nodes: 20_000,
-            concurrency: 8,
-            referrers: true,
-            cache: None,
-            reuse_snapshot: false,
-        }
-    }
-}
-
-/// Builds the graph of everything reachable from `reference`.
-pub async fn load(
-    registry: Arc<Registry>,
-    reference: &Reference,
-    options: &GraphOptions,
-) -> Result<Graph> {
-    if options.reuse_snapshot {
-        if let Some(graph) = snapshot::reuse(&registry, reference, options).await? {
-            return Ok(graph);
-        }
-    }
-    let graph = Walk::new(registry.clone(), reference, options)
-        .run()
-        .await?;
-    if let Some(cache) = &options.cache {
-        snapshot::save(cache, &registry, &reference.repository, &graph);
-    }
-    Ok(graph)
-}
+pub(super) const COSIGN_SUFFIXES: [&str; 3] = ["sig", "att", "sbom"];
 
 enum Done {
     Root(Result<FetchedManifest>),
     Manifest(Digest, usize, Result<FetchedManifest>),
-    Referrers(Digest, usize, Result<Referrers>),
-    Tags(Result<Vec<String>>),
+    Referrers(Digest, usize, Result<Found>),
+    Tags(Result<TagList>),
     CosignTag(Digest, usize, &'static str, String, Result<FetchedManifest>),
 }
 
-struct Walk<'a> {
-    registry: Arc<Registry>,
-    reference: &'a Reference,
+pub(super) struct Walk<'a> {
+    source: Source,
+    root: Selector,
+    /// The tag the root was asked for by, which labels it even where tags cannot be listed.
+    root_tag: Option<String>,
     options: &'a GraphOptions,
-    permits: Arc<Semaphore>,
     nodes: Vec<Node>,
     index_of: HashMap<Digest, usize>,
     edges: Vec<Edge>,
     edge_set: HashSet<Edge>,
     /// Manifests whose fetch (and referrers) were started, with their depth.
     visited: HashMap<Digest, usize>,
+    /// The store's tags, once listed (for cosign's tags).
     tags: Option<HashSet<String>>,
+    /// Tags known to point at a digest without asking (a layout's index.json).
+    tags_of: HashMap<Digest, Vec<String>>,
+    /// Nodes reached through a cosign tag, whose suffix says what they are better than they do.
+    cosign: HashSet<Digest>,
     truncated: bool,
     warnings: Vec<String>,
     pending: FuturesUnordered<BoxFuture<'static, Done>>,
 }
 
 impl<'a> Walk<'a> {
-    fn new(registry: Arc<Registry>, reference: &'a Reference, options: &'a GraphOptions) -> Self {
+    pub(super) fn new(
+        source: Source,
+        root: Selector,
+        root_tag: Option<String>,
+        options: &'a GraphOptions,
+    ) -> Self {
         Walk {
-            registry,
-            reference,
+            source,
+            root,
+            root_tag,
             options,
-            permits: Arc::new(Semaphore::new(options.concurrency.max(1))),
             nodes: Vec::new(),
             index_of: HashMap::new(),
             edges: Vec::new(),
             edge_set: HashSet::new(),
             visited: HashMap::new(),
             tags: None,
+            tags_of: HashMap::new(),
+            cosign: HashSet::new(),
             truncated: false,
             warnings: Vec::new(),
             pending: FuturesUnordered::new(),
         }
     }
 
-    async fn run(mut self) -> Result<Graph> {
-        let root_ref = self.reference.clone();
-        let fetch = self.fetch(root_ref.digest.clone(), Some(root_ref));
+    pub(super) async fn run(mut self) -> Result<Graph> {
+        let fetch = self.source.manifest(self.root.clone());
         self.pending.push(fetch.map(Done::Root).boxed());
-        if self.options.referrers {
-            let (registry, permits) = (self.registry.clone(), self.permits.clone());
-            let repo = self.reference.repository.clone();
-            self.pending.push(
-                async move {
-                    let _permit = permits.acquire_owned().await;
-                    Done::Tags(registry.tags(&repo).await)
-                }
-                .boxed(),
-            );
+        if self.options.referrers || self.source.tags_are_local() {
+            let tags = self.source.tags();
+            self.pending.push(tags.map(Done::Tags).boxed());
         }
         let mut root = None;
         while let Some(done) = self.pending.next().await {
@@ -157,42 +112,6 @@ impl<'a> Walk<'a> {
         })
     }
 
-    /// A manifest fetch: from the cache when the digest is known and cached, else the registry.
-    fn fetch(
-        &self,
-        digest: Option<Digest>,
-        by: Option<Reference>,
-    ) -> BoxFuture<'static, Result<FetchedManifest>> {
-        let (registry, permits, cache) = (
-            self.registry.clone(),
-            self.permits.clone(),
-            self.options.cache.clone(),
-        );
-        let reference = by.unwrap_or_else(|| {
-            let d = digest.clone().expect("a digest or a reference");
-            self.reference.with_digest(d)
-        });
-        async move {
-            if let (Some(cache), Some(d)) = (&cache, &digest) {
-                if let Some(bytes) = cache.get(d) {
-                    return FetchedManifest::verified(
-                        bytes,
-                        d,
-                        None,
-                        &format!("cached manifest {d}"),
-                    );
-                }
-            }
-            let _permit = permits.acquire_owned().await;
-            let fetched = registry.fetch_manifest(&reference).await?;
-            if let Some(cache) = &cache {
-                cache.put(&fetched.digest, &fetched.bytes);
-            }
-            Ok(fetched)
-        }
-        .boxed()
-    }
-
     fn add_root(&mut self, fetched: FetchedManifest) -> Result<()> {
         let manifest = fetched.parse()?;
         let digest = fetched.digest.clone();
@@ -206,7 +125,7 @@ impl<'a> Walk<'a> {
             size: fetched.bytes.len() as u64,
             annotations: manifest.annotations().clone(),
             platform: None,
-            tags: self.reference.tag.iter().cloned().collect(),
+            tags: self.root_tag.iter().cloned().collect(),
             error: None,
         });
         self.visited.insert(digest.clone(), 0);
@@ -216,7 +135,8 @@ impl<'a> Walk<'a> {
         Ok(())
     }
 
-    fn insert_node(&mut self, node: Node) -> bool {
+    /// Adds a node unless it is there already or the node cap is reached (false then).
+    fn insert_node(&mut self, mut node: Node) -> bool {
         if self.index_of.contains_key(&node.id) {
             return true;
         }
@@ -224,9 +144,22 @@ impl<'a> Walk<'a> {
             self.truncated = true;
             return false;
         }
+        for tag in self.tags_of.get(&node.id).into_iter().flatten() {
+            if !node.tags.contains(tag) {
+                node.tags.push(tag.clone());
+            }
+        }
         self.index_of.insert(node.id.clone(), self.nodes.len());
+        emit(self.options, || GraphEvent::Node(node.clone()));
         self.nodes.push(node);
         true
+    }
+
+    /// Changes node `i` and tells the listeners.
+    fn update(&mut self, i: usize, change: impl FnOnce(&mut Node)) {
+        let node = &mut self.nodes[i];
+        change(node);
+        emit(self.options, || GraphEvent::Node(node.clone()));
     }
 
     fn add_edge(&mut self, from: &Digest, to: &Digest, kind: EdgeKind, via: Via) {
@@ -237,18 +170,24 @@ impl<'a> Walk<'a> {
             via,
         };
         if self.edge_set.insert(edge.clone()) {
+            emit(self.options, || GraphEvent::Edge(edge.clone()));
             self.edges.push(edge);
         }
+    }
+
+    fn warn(&mut self, warning: String) {
+        emit(self.options, || GraphEvent::Warning(warning.clone()));
+        self.warnings.push(warning);
     }
 
     /// Adds the node a descriptor names and the edge to it; starts its walk if it is a manifest.
     fn link(&mut self, from: &Digest, d: &Descriptor, kind: EdgeKind, via: Via, depth: usize) {
         let c = match kind {
-            EdgeKind::Config => super::Classification {
+            EdgeKind::Config => Classification {
                 kind: NodeKind::Config,
                 format: None,
             },
-            EdgeKind::Layer => super::Classification {
+            EdgeKind::Layer => Classification {
                 kind: NodeKind::Layer,
                 format: None,
             },
@@ -284,7 +223,7 @@ impl<'a> Walk<'a> {
             return;
         }
         self.visited.insert(digest.clone(), depth);
-        let fetch = self.fetch(Some(digest.clone()), None);
+        let fetch = self.source.manifest(Selector::Digest(digest.clone()));
         let d = digest.clone();
         self.pending
             .push(async move { Done::Manifest(d, depth, fetch.await) }.boxed());
@@ -296,16 +235,10 @@ impl<'a> Walk<'a> {
         if !self.options.referrers {
             return;
         }
-        let (registry, permits) = (self.registry.clone(), self.permits.clone());
-        let (repo, d) = (self.reference.repository.clone(), digest.clone());
-        self.pending.push(
-            async move {
-                let _permit = permits.acquire_owned().await;
-                let result = registry.referrers(&repo, &d, None).await;
-                Done::Referrers(d, depth, result)
-            }
-            .boxed(),
-        );
+        let found = self.source.referrers(digest);
+        let d = digest.clone();
+        self.pending
+            .push(async move { Done::Referrers(d, depth, found.await) }.boxed());
     }
 
     fn on_manifest(&mut self, digest: &Digest, depth: usize, result: Result<FetchedManifest>) {
@@ -316,31 +249,29 @@ impl<'a> Walk<'a> {
         match parsed {
             Ok((fetched, manifest)) => {
                 let c = classify_manifest(&manifest);
-                let node = &mut self.nodes[i];
                 // cosign's tag suffix, and buildx's annotations, know better than the manifest.
-                let cosign = node.tags.iter().any(|t| {
-                    COSIGN_SUFFIXES
-                        .iter()
-                        .any(|s| t.ends_with(&format!(".{s}")))
+                let keep = self.cosign.contains(digest)
+                    || (self.nodes[i].kind == NodeKind::Attestation
+                        && c.kind != NodeKind::Attestation);
+                self.update(i, |node| {
+                    if !keep {
+                        node.kind = c.kind;
+                        node.format = c.format.map(str::to_string);
+                    }
+                    node.media_type = fetched.media_type.clone();
+                    if let Some(t) = manifest.artifact_type() {
+                        node.artifact_type = Some(t.to_string());
+                    }
+                    for (k, v) in manifest.annotations() {
+                        node.annotations.insert(k.clone(), v.clone());
+                    }
                 });
-                let keep = cosign
-                    || (node.kind == NodeKind::Attestation && c.kind != NodeKind::Attestation);
-                if !keep {
-                    node.kind = c.kind;
-                    node.format = c.format.map(str::to_string);
-                }
-                node.media_type = fetched.media_type.clone();
-                if let Some(t) = manifest.artifact_type() {
-                    node.artifact_type = Some(t.to_string());
-                }
-                for (k, v) in manifest.annotations() {
-                    node.annotations.insert(k.clone(), v.clone());
-                }
                 self.expand(digest, &manifest, depth);
             }
             Err(e) => {
-                self.nodes[i].error = Some(e.to_string());
-                self.warnings.push(format!("manifest {digest}: {e}"));
+                let message = e.to_string();
+                self.update(i, |node| node.error = Some(message));
+                self.warn(format!("manifest {digest}: {e}"));
             }
         }
     }
@@ -383,40 +314,59 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn on_referrers(&mut self, subject: &Digest, depth: usize, result: Result<Referrers>) {
+    fn on_referrers(&mut self, subject: &Digest, depth: usize, result: Result<Found>) {
         match result {
-            Ok(referrers) => {
-                let via = match referrers.source {
-                    ReferrersSource::Api => Via::Api,
-                    ReferrersSource::TagSchema => Via::TagSchema,
-                };
-                for d in &referrers.descriptors {
-                    self.link(subject, d, EdgeKind::Referrer, via, depth + 1);
+            Ok(found) => {
+                for note in found.notes {
+                    self.warn(note);
+                }
+                for d in &found.descriptors {
+                    self.link(subject, d, EdgeKind::Referrer, found.via, depth + 1);
                 }
             }
-            Err(e) => self.warnings.push(format!("referrers of {subject}: {e}")),
+            Err(e) => self.warn(format!("referrers of {subject}: {e}")),
         }
     }
 
-    fn on_tags(&mut self, result: Result<Vec<String>>) {
-        match result {
-            Ok(tags) => {
-                self.tags = Some(tags.into_iter().collect());
-                let visited: Vec<(Digest, usize)> =
-                    self.visited.iter().map(|(d, n)| (d.clone(), *n)).collect();
-                for (digest, depth) in visited {
-                    self.check_cosign_tags(&digest, depth);
-                }
-            }
+    fn on_tags(&mut self, result: Result<TagList>) {
+        let tags = match result {
+            Ok(tags) => tags,
             // Listing tags may be denied while pulling is allowed; only cosign links are lost.
-            Err(e) => self.warnings.push(format!(
-                "tags of {}: {e} (cosign tags not checked)",
-                self.reference.repository
-            )),
+            Err(e) => {
+                let name = self.source.name();
+                return self.warn(format!("tags of {name}: {e} (cosign tags not checked)"));
+            }
+        };
+        let mut names = HashSet::new();
+        for (tag, digest) in tags {
+            if let Some(d) = digest {
+                self.label(&d, &tag);
+                self.tags_of.entry(d).or_default().push(tag.clone());
+            }
+            names.insert(tag);
+        }
+        self.tags = Some(names);
+        let visited: Vec<(Digest, usize)> =
+            self.visited.iter().map(|(d, n)| (d.clone(), *n)).collect();
+        for (digest, depth) in visited {
+            self.check_cosign_tags(&digest, depth);
+        }
+    }
+
+    /// Adds `tag` to the node `digest`, if the node is there and lacks it.
+    fn label(&mut self, digest: &Digest, tag: &str) {
+        let Some(&i) = self.index_of.get(digest) else {
+            return;
+        };
+        if !self.nodes[i].tags.iter().any(|t| t == tag) {
+            self.update(i, |node| node.tags.push(tag.to_string()));
         }
     }
 
     fn check_cosign_tags(&mut self, subject: &Digest, depth: usize) {
+        if !self.options.referrers {
+            return;
+        }
         let Some(tags) = &self.tags else { return };
         let base = subject.fallback_tag();
         let found: Vec<(&'static str, String)> = COSIGN_SUFFIXES
@@ -425,10 +375,7 @@ impl<'a> Walk<'a> {
             .filter(|(_, tag)| tags.contains(tag))
             .collect();
         for (suffix, tag) in found {
-            let Ok(reference) = self.reference.with_tag(&tag) else {
-                continue;
-            };
-            let fetch = self.fetch(None, Some(reference));
+            let fetch = self.source.manifest(Selector::Tag(tag.clone()));
             let s = subject.clone();
             self.pending
                 .push(async move { Done::CosignTag(s, depth, suffix, tag, fetch.await) }.boxed());
@@ -445,10 +392,7 @@ impl<'a> Walk<'a> {
     ) {
         let fetched = match result {
             Ok(f) => f,
-            Err(e) => {
-                self.warnings.push(format!("cosign tag {tag}: {e}"));
-                return;
-            }
+            Err(e) => return self.warn(format!("cosign tag {tag}: {e}")),
         };
         let mut d = Descriptor::new(
             &fetched.media_type,
@@ -460,13 +404,15 @@ impl<'a> Walk<'a> {
             d.artifact_type = m.artifact_type().map(str::to_string);
         }
         self.link(subject, &d, EdgeKind::Referrer, Via::CosignTag, depth + 1);
+        self.cosign.insert(fetched.digest.clone());
         if let Some(&i) = self.index_of.get(&fetched.digest) {
-            let node = &mut self.nodes[i];
-            if !node.tags.contains(&tag) {
-                node.tags.push(tag);
-            }
-            node.kind = hint.kind;
-            node.format = hint.format.map(str::to_string);
+            self.update(i, |node| {
+                if !node.tags.contains(&tag) {
+                    node.tags.push(tag);
+                }
+                node.kind = hint.kind;
+                node.format = hint.format.map(str::to_string);
+            });
         }
     }
 }

@@ -7,6 +7,7 @@ mod harness;
 mod harness_selftest;
 mod keyring;
 mod layout;
+mod local;
 mod ops;
 mod read;
 mod support;

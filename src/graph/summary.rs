@@ -1,0 +1,150 @@
+//! Badges for a list of tags: the digest each names and whether something signs it, describes
+//! its contents (SBOM) or attests to it, from its direct referrers and cosign's tags.
+
+use std::collections::HashSet;
+
+use futures::stream::{self, StreamExt};
+use serde::Serialize;
+
+use super::classify::{classify_cosign_suffix, classify_descriptor};
+use super::subjects::Subjects;
+use super::walk::COSIGN_SUFFIXES;
+use super::NodeKind;
+use crate::digest::Digest;
+use crate::layout::Layout;
+use crate::manifest::Descriptor;
+use crate::store::{blocking, Store};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagSummary {
+    pub tag: String,
+    /// What the tag points at; None when it could not be resolved (see `error`).
+    pub digest: Option<Digest>,
+    pub signed: bool,
+    pub sbom: bool,
+    pub attestation: bool,
+    /// Why the tag, or its referrers, could not be read; the badges found before stay.
+    pub error: Option<String>,
+}
+
+/// Summarises each of `tags`, in their order, with at most `concurrency` tags in progress.
+/// `all_tags` is every tag of the store (cosign keeps its signatures under tags). A failure on
+/// one tag is that tag's `error` and never stops the others.
+pub async fn summarize_tags(
+    store: &Store,
+    tags: &[String],
+    all_tags: &[String],
+    concurrency: usize,
+) -> Vec<TagSummary> {
+    let all: HashSet<String> = all_tags.iter().cloned().collect();
+    match store {
+        Store::Remote { .. } => {
+            let all = &all;
+            // Owned tags: a closure over `&String` makes the future not `Send` for every
+            // lifetime, which async callers that spawn it (the app's commands) need.
+            stream::iter(tags.iter().cloned())
+                .map(|tag| async move { summarize_remote(store, &tag, all).await })
+                .buffered(concurrency.max(1))
+                .collect()
+                .await
+        }
+        // Local files: one scan of the layout's subjects serves every tag.
+        Store::Layout(layout) => {
+            let (layout, wanted) = (layout.clone(), tags.to_vec());
+            let summaries = blocking(move || Ok(summarize_layout(&layout, &wanted, &all))).await;
+            summaries.unwrap_or_else(|e| tags.iter().map(|t| failed(t, e.to_string())).collect())
+        }
+    }
+}
+
+async fn summarize_remote(store: &Store, tag: &str, all_tags: &HashSet<String>) -> TagSummary {
+    let digest = match store.resolve(tag).await {
+        Ok(d) => d.digest,
+        Err(e) => return failed(tag, e.to_string()),
+    };
+    let referrers = store
+        .referrers(&digest, None)
+        .await
+        .map_err(|e| e.to_string());
+    badges(tag, digest, all_tags, referrers)
+}
+
+fn summarize_layout(
+    layout: &Layout,
+    tags: &[String],
+    all_tags: &HashSet<String>,
+) -> Vec<TagSummary> {
+    let subjects = Subjects::scan(layout);
+    tags.iter()
+        .map(|tag| {
+            let digest = match layout.resolve(tag) {
+                Ok(d) => d.digest,
+                Err(e) => return failed(tag, e.to_string()),
+            };
+            let referrers = match &subjects {
+                Ok(s) => Ok(s.referrers(&digest)),
+                Err(e) => Err(e.to_string()),
+            };
+            badges(tag, digest, all_tags, referrers)
+        })
+        .collect()
+}
+
+fn failed(tag: &str, error: String) -> TagSummary {
+    TagSummary {
+        tag: tag.to_string(),
+        digest: None,
+        signed: false,
+        sbom: false,
+        attestation: false,
+        error: Some(error),
+    }
+}
+
+/// A tag's referrers as found, or why they could not be.
+type Referrers = std::result::Result<Vec<Descriptor>, String>;
+
+/// The badges of the manifest `digest`, from cosign's tags and its direct referrers.
+fn badges(
+    tag: &str,
+    digest: Digest,
+    all_tags: &HashSet<String>,
+    referrers: Referrers,
+) -> TagSummary {
+    let mut summary = TagSummary {
+        tag: tag.to_string(),
+        digest: None,
+        signed: false,
+        sbom: false,
+        attestation: false,
+        error: None,
+    };
+    let base = digest.fallback_tag();
+    for suffix in COSIGN_SUFFIXES {
+        if all_tags.contains(&format!("{base}.{suffix}")) {
+            mark(&mut summary, classify_cosign_suffix(suffix).kind);
+        }
+    }
+    match referrers {
+        Ok(referrers) => {
+            for r in referrers {
+                let c =
+                    classify_descriptor(&r.media_type, r.artifact_type.as_deref(), &r.annotations);
+                mark(&mut summary, c.kind);
+            }
+        }
+        Err(e) => summary.error = Some(format!("referrers of {digest}: {e}")),
+    }
+    summary.digest = Some(digest);
+    summary
+}
+
+fn mark(summary: &mut TagSummary, kind: NodeKind) {
+    match kind {
+        NodeKind::Signature => summary.signed = true,
+        NodeKind::Sbom => summary.sbom = true,
+        NodeKind::Attestation => summary.attestation = true,
+        _ => {}
+    }
+}
