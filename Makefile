@@ -1,23 +1,44 @@
 # The README's two commands: `make run` and `make test`. Each sets up what is missing first.
 SHELL := /bin/bash
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+export PATH := $(CURDIR)/target/node/bin:$(HOME)/.cargo/bin:$(PATH)
 export STOWAGE_TEST_PYTHON := $(CURDIR)/target/pyenv/bin/python
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test setup lint unit bench
+APP_FEATURES := --features stowage-app/custom-protocol
+
+.PHONY: run test setup lint ui app app-debug unit ui-test e2e bench
 
 setup:
 	@scripts/setup
 
-run: setup
-	cargo build --release
-	./target/release/stowage --help
+ui:
+	cd ui && npm run build
+
+# The app with the UI inside it (no dev server).
+app: ui
+	cargo build --release -p stowage-app $(APP_FEATURES)
+
+app-debug: ui
+	cargo build -p stowage-app $(APP_FEATURES)
+
+run: setup app
+	./target/release/stowage-app
 
 lint:
-	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run check && npm run lint
 
-test: setup lint
-	scripts/with-keyring cargo test --all-targets
+unit:
+	scripts/with-keyring cargo test --workspace --all-targets
+
+ui-test:
+	cd ui && npm test && npm run test:screens
+
+e2e: app-debug
+	STOWAGE_APP_BIN=$(CURDIR)/target/debug/stowage-app scripts/with-display cargo test --features e2e --test e2e
+
+test: setup lint unit ui-test e2e
 
 bench: setup
 	bench/run

@@ -3,5 +3,6 @@
 pub mod copy;
 pub mod delete;
 pub mod fallback;
+pub mod inspect;
 pub mod pull;
 pub mod push;

@@ -1,0 +1,24 @@
+//! Declares the app's commands so that capabilities can allow each one by name
+//! (`allow-<command>`); a command missing from a capability cannot be called.
+
+const COMMANDS: &[&str] = &[
+    "sources",
+    "add_registry",
+    "sign_out",
+    "remove_registry",
+    "repositories",
+    "tags",
+    "tag_summaries",
+    "content",
+    "load_graph",
+    "cancel",
+    "export_graph",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
+}

@@ -1,0 +1,120 @@
+//! Saving an exported graph where the user chooses, through a save dialog opened from Rust.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use stowage::Error;
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_dialog::DialogExt;
+
+use super::Answer;
+use crate::dto::{AppError, ExportFormat};
+
+/// Asks where to save, then writes. `data` is base64 for PNG, text otherwise. `None` when the
+/// user cancelled the dialog.
+#[tauri::command]
+pub async fn export_graph<R: Runtime>(
+    app: AppHandle<R>,
+    format: ExportFormat,
+    data: String,
+    name: String,
+) -> Answer<Option<String>> {
+    let bytes = decode(format, data)?;
+    let extension = extension(format);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_file_name(format!("{}.{extension}", file_stem(&name)))
+        .add_filter(extension.to_uppercase(), &[extension])
+        .save_file(move |path| {
+            let _ = tx.send(path);
+        });
+    let Some(path) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let path = path
+        .into_path()
+        .map_err(|e| AppError::invalid(format!("cannot save there: {e}")))?;
+    write_atomically(&path, &bytes)?;
+    Ok(Some(path.display().to_string()))
+}
+
+fn extension(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::Png => "png",
+        ExportFormat::Svg => "svg",
+        ExportFormat::Json => "json",
+    }
+}
+
+pub fn decode(format: ExportFormat, data: String) -> Result<Vec<u8>, AppError> {
+    match format {
+        ExportFormat::Png => base64::engine::general_purpose::STANDARD
+            .decode(data.as_bytes())
+            .map_err(|e| AppError::invalid(format!("the PNG export is not valid base64: {e}"))),
+        ExportFormat::Svg | ExportFormat::Json => Ok(data.into_bytes()),
+    }
+}
+
+/// A file name from a reference: `ghcr.io/a/b:v1` becomes `ghcr.io_a_b_v1`.
+pub fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '-' | '_' => c,
+            _ => '_',
+        })
+        .take(120)
+        .collect();
+    if stem.trim_matches(['.', '_']).is_empty() {
+        "graph".into()
+    } else {
+        stem
+    }
+}
+
+/// Through a temporary file and a rename: a failed write never leaves half an export.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let mut tmp = PathBuf::from(path);
+    tmp.as_mut_os_string().push(".part");
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_become_safe_file_names() {
+        assert_eq!(file_stem("ghcr.io/a/b:v1"), "ghcr.io_a_b_v1");
+        assert_eq!(file_stem("../../etc/passwd"), ".._.._etc_passwd");
+        assert_eq!(file_stem("//"), "graph");
+    }
+
+    #[test]
+    fn png_must_be_base64_and_text_is_kept() {
+        assert_eq!(decode(ExportFormat::Png, "aGk=".into()).unwrap(), b"hi");
+        let bad = decode(ExportFormat::Png, "not base64!".into()).unwrap_err();
+        assert_eq!(bad.code, "invalid");
+        assert_eq!(
+            decode(ExportFormat::Svg, "<svg/>".into()).unwrap(),
+            b"<svg/>"
+        );
+    }
+
+    #[test]
+    fn an_export_is_written_whole_and_leaves_no_part_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.json");
+        write_atomically(&path, b"{}").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"{}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let missing = dir.path().join("no/such/dir/g.json");
+        let err = write_atomically(&missing, b"{}").unwrap_err();
+        assert!(err.to_string().contains("no/such/dir"), "{err}");
+    }
+}

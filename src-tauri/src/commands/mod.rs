@@ -1,0 +1,11 @@
+//! The IPC commands: each parses, calls the core (or `sources`), and converts. Nothing longer.
+
+pub mod browse;
+pub mod export;
+pub mod graph;
+pub mod sources;
+
+use crate::dto::AppError;
+
+/// What every command returns: errors reach the UI as `{ code, message }`.
+pub type Answer<T> = std::result::Result<T, AppError>;

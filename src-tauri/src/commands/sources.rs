@@ -1,0 +1,28 @@
+//! Commands of the sidebar: list sources, add a registry and sign in, sign out, remove.
+
+use tauri::State;
+
+use super::Answer;
+use crate::dto::{AddRegistry, Source};
+use crate::sources;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn sources(state: State<'_, AppState>) -> Answer<Vec<Source>> {
+    Ok(sources::list(&state).await?)
+}
+
+#[tauri::command]
+pub async fn add_registry(state: State<'_, AppState>, request: AddRegistry) -> Answer<Source> {
+    Ok(sources::add(&state, request).await?)
+}
+
+#[tauri::command]
+pub async fn sign_out(state: State<'_, AppState>, source: String) -> Answer<Source> {
+    Ok(sources::sign_out(&state, &source).await?)
+}
+
+#[tauri::command]
+pub async fn remove_registry(state: State<'_, AppState>, source: String) -> Answer<()> {
+    Ok(sources::remove(&state, &source).await?)
+}

@@ -1,0 +1,57 @@
+//! The Stowage desktop app: a Tauri shell over the `stowage` core. Commands are thin; what they
+//! call lives in the core, or in `sources` and `state` for what only the app needs.
+
+pub mod bindings;
+pub mod commands;
+pub mod dto;
+pub mod progress;
+pub mod sources;
+pub mod state;
+
+use stowage::auth::Credentials;
+use stowage::config::Dirs;
+use tauri::{Builder, Runtime};
+
+use crate::state::AppState;
+
+/// The app's commands and state on any runtime (the real one, or the test mock).
+pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::sources::sources,
+            commands::sources::add_registry,
+            commands::sources::sign_out,
+            commands::sources::remove_registry,
+            commands::browse::repositories,
+            commands::browse::tags,
+            commands::browse::tag_summaries,
+            commands::browse::content,
+            commands::graph::load_graph,
+            commands::graph::cancel,
+            commands::export::export_graph,
+        ])
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STOWAGE_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let state = Dirs::from_env().and_then(|dirs| AppState::new(dirs, Credentials::from_env()));
+    let state = match state {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("stowage-app: {e}");
+            std::process::exit(1);
+        }
+    };
+    let builder = tauri::Builder::default().plugin(tauri_plugin_dialog::init());
+    if let Err(e) = app(builder, state).run(tauri::generate_context!()) {
+        eprintln!("stowage-app: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,186 @@
+//! What the app holds between commands: its folders, the registry client built from the
+//! user's settings, the repositories opened lately, and the operations that can be cancelled.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+
+use stowage::auth::Credentials;
+use stowage::config::{Dirs, Settings};
+use stowage::local::LocalStore;
+use stowage::reference::Reference;
+use stowage::registry::Client;
+use stowage::store::Store;
+use stowage::{Error, Result};
+use tokio::task::AbortHandle;
+
+/// The id of the Local store in the sidebar; registries are named by their host.
+pub const LOCAL: &str = "local";
+/// How many repositories are remembered per source.
+const RECENT_LIMIT: usize = 20;
+
+type TagList = Arc<Vec<String>>;
+
+pub struct AppState {
+    pub dirs: Dirs,
+    pub local: LocalStore,
+    credentials: Credentials,
+    client: RwLock<Arc<Client>>,
+    operations: Mutex<HashMap<String, AbortHandle>>,
+    /// The last tag list of each (source, repository), for tag badges.
+    tag_lists: Mutex<HashMap<(String, String), TagList>>,
+    /// Serialises read-modify-write of the recent list.
+    recent_lock: Mutex<()>,
+}
+
+impl AppState {
+    pub fn new(dirs: Dirs, credentials: Credentials) -> Result<AppState> {
+        let settings = Settings::load(&dirs.settings_file())?;
+        let client = Client::new(settings, credentials.clone());
+        Ok(AppState {
+            local: LocalStore::new(dirs.local_store()),
+            dirs,
+            credentials,
+            client: RwLock::new(Arc::new(client)),
+            operations: Mutex::new(HashMap::new()),
+            tag_lists: Mutex::new(HashMap::new()),
+            recent_lock: Mutex::new(()),
+        })
+    }
+
+    pub fn client(&self) -> Arc<Client> {
+        match self.client.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.client().settings().clone()
+    }
+
+    /// Saves new settings and starts a fresh client with them (tokens are fetched again).
+    pub fn replace_settings(&self, settings: Settings) -> Result<()> {
+        settings.save(&self.dirs.settings_file())?;
+        self.reset_client(settings);
+        Ok(())
+    }
+
+    /// Forgets cached registries and tokens, e.g. after a sign-in or sign-out.
+    pub fn reset_client(&self, settings: Settings) {
+        let client = Arc::new(Client::new(settings, self.credentials.clone()));
+        match self.client.write() {
+            Ok(mut c) => *c = client,
+            Err(poisoned) => *poisoned.into_inner() = client,
+        }
+    }
+
+    /// The store behind a source and repository.
+    pub async fn store(&self, source: &str, repository: &str) -> Result<Store> {
+        if source == LOCAL {
+            let local = LocalStore::new(self.local.root());
+            let repository = repository.to_string();
+            let layout = tokio::task::spawn_blocking(move || local.layout(&repository, false))
+                .await
+                .map_err(|e| Error::Invalid(format!("opening the local store failed: {e}")))??;
+            return Ok(Store::Layout(layout));
+        }
+        // Checks the repository name before any request is made.
+        Reference::repository(source, repository)?;
+        Ok(Store::Remote {
+            registry: self.client().registry(source).await?,
+            repository: repository.to_string(),
+        })
+    }
+
+    /// How the CLI names a repository of a source: `host/repo` or `oci:PATH`.
+    pub fn base(&self, source: &str, repository: &str) -> Result<String> {
+        if source == LOCAL {
+            return Ok(format!("oci:{}", self.local.path(repository)?.display()));
+        }
+        let r = Reference::repository(source, repository)?;
+        Ok(format!("{}/{}", r.registry, r.repository))
+    }
+
+    /// Runs `work` as a cancellable operation named `op` (an id chosen by the UI).
+    pub async fn run<T: Send + 'static>(
+        &self,
+        op: &str,
+        work: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        let task = tokio::spawn(work);
+        if let Ok(mut ops) = self.operations.lock() {
+            ops.insert(op.to_string(), task.abort_handle());
+        }
+        let result = task.await;
+        if let Ok(mut ops) = self.operations.lock() {
+            ops.remove(op);
+        }
+        match result {
+            Ok(r) => r,
+            Err(e) if e.is_cancelled() => Err(Error::Cancelled),
+            Err(e) => Err(Error::Invalid(format!("operation {op} failed: {e}"))),
+        }
+    }
+
+    /// Cancels the operation `op`; true when it was running.
+    pub fn cancel(&self, op: &str) -> bool {
+        let handle = self.operations.lock().ok().and_then(|mut o| o.remove(op));
+        handle.map(|h| h.abort()).is_some()
+    }
+
+    pub fn keep_tags(&self, source: &str, repository: &str, tags: Vec<String>) {
+        if let Ok(mut lists) = self.tag_lists.lock() {
+            lists.insert((source.into(), repository.into()), Arc::new(tags));
+        }
+    }
+
+    pub fn kept_tags(&self, source: &str, repository: &str) -> TagList {
+        self.tag_lists
+            .lock()
+            .ok()
+            .and_then(|l| l.get(&(source.into(), repository.into())).cloned())
+            .unwrap_or_default()
+    }
+
+    fn recent_file(&self) -> PathBuf {
+        self.dirs.config.join("recent.json")
+    }
+
+    /// Repositories opened lately on `source`, most recent first.
+    pub fn recent(&self, source: &str) -> Vec<String> {
+        let _guard = self.recent_lock.lock();
+        read_recent(&self.recent_file())
+            .remove(source)
+            .unwrap_or_default()
+    }
+
+    /// Remembers that `repository` of `source` was just opened.
+    pub fn remember(&self, source: &str, repository: &str) -> Result<()> {
+        let _guard = self.recent_lock.lock();
+        let path = self.recent_file();
+        let mut all = read_recent(&path);
+        let list = all.entry(source.to_string()).or_default();
+        list.retain(|r| r != repository);
+        list.insert(0, repository.to_string());
+        list.truncate(RECENT_LIMIT);
+        let bytes = serde_json::to_vec_pretty(&all).map_err(|e| Error::Invalid(e.to_string()))?;
+        std::fs::create_dir_all(&self.dirs.config).map_err(|e| Error::io(&self.dirs.config, e))?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    }
+}
+
+/// A missing or unreadable list is an empty one: losing the recent list costs nothing.
+fn read_recent(path: &std::path::Path) -> BTreeMap<String, Vec<String>> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}

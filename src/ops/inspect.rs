@@ -1,0 +1,92 @@
+//! Reading one manifest or blob as it is stored, for people to look at (the app's details panel).
+
+use tokio::io::AsyncReadExt;
+
+use crate::digest::{Digest, Hasher};
+use crate::error::{Error, Result};
+use crate::manifest::media_type;
+use crate::store::Store;
+
+/// The first bytes of a manifest or blob, exactly as served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Content {
+    pub bytes: Vec<u8>,
+    /// The whole size, which can be more than `bytes` holds.
+    pub size: u64,
+    pub truncated: bool,
+}
+
+/// Reads `digest` from `store`: a manifest by the manifest endpoint (media types of manifests
+/// and indexes), anything else as a blob, stopping after `cap` bytes. Whatever is read whole is
+/// verified against the digest; a truncated prefix cannot be, and says so.
+pub async fn content(store: &Store, digest: &Digest, media: &str, cap: usize) -> Result<Content> {
+    if media_type::is_manifest(media) {
+        let fetched = store.fetch_manifest(&digest.to_string()).await?;
+        let size = fetched.bytes.len() as u64;
+        let truncated = fetched.bytes.len() > cap;
+        let mut bytes = fetched.bytes.to_vec();
+        bytes.truncate(cap);
+        return Ok(Content {
+            bytes,
+            size,
+            truncated,
+        });
+    }
+    let mut bytes = Vec::new();
+    let (size, whole) = match store {
+        Store::Remote {
+            registry,
+            repository,
+        } => {
+            let mut stream = registry.fetch_blob(repository, digest).await?;
+            let announced = stream.size();
+            let mut whole = false;
+            loop {
+                match stream.next_chunk().await? {
+                    Some(chunk) => {
+                        bytes.extend_from_slice(&chunk);
+                        if bytes.len() > cap {
+                            break;
+                        }
+                    }
+                    None => {
+                        // The stream checked digest and size at its end.
+                        whole = true;
+                        break;
+                    }
+                }
+            }
+            (announced.unwrap_or(bytes.len() as u64), whole)
+        }
+        Store::Layout(layout) => {
+            let (file, size) = layout.open_blob(digest).await?;
+            let path = layout.blob_path(digest);
+            let mut limited = file.take(cap as u64 + 1);
+            limited
+                .read_to_end(&mut bytes)
+                .await
+                .map_err(|e| Error::io(&path, e))?;
+            let whole = bytes.len() as u64 == size && bytes.len() <= cap;
+            if whole {
+                let mut hasher = Hasher::new(digest.algorithm());
+                hasher.update(&bytes);
+                let actual = hasher.finish();
+                if &actual != digest {
+                    return Err(Error::DigestMismatch {
+                        what: format!("blob at {}", path.display()),
+                        expected: digest.clone(),
+                        actual,
+                    });
+                }
+            }
+            (size, whole)
+        }
+    };
+    let truncated = !whole || bytes.len() > cap;
+    bytes.truncate(cap);
+    Ok(Content {
+        bytes,
+        size,
+        truncated,
+    })
+}
