@@ -22,21 +22,25 @@ app-debug: ui
 	cargo build -p stowage-app $(APP_FEATURES)
 
 run: setup app
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "make run: no display (DISPLAY/WAYLAND_DISPLAY unset); the app was built at target/release/stowage-app"; exit 1; fi
 	./target/release/stowage-app
 
-lint:
+# The shell embeds ui/dist at compile time, so anything compiling it needs the UI built first.
+lint: ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd ui && npm run check && npm run lint
 
-unit:
+unit: ui
 	scripts/with-keyring cargo test --workspace --all-targets
 
 ui-test:
 	cd ui && npm test && npm run test:screens
 
 e2e: app-debug
-	STOWAGE_APP_BIN=$(CURDIR)/target/debug/stowage-app scripts/with-display cargo test --features e2e --test e2e
+	STOWAGE_APP_BIN=$(CURDIR)/target/debug/stowage-app scripts/with-keyring scripts/with-display \
+	  cargo test --features e2e --test e2e -- --test-threads=1
 
 test: setup lint unit ui-test e2e
 
