@@ -1,0 +1,99 @@
+// One opened graph: the load in progress (with its op id, so it can be cancelled), the model it
+// fills, and a version counter the view watches. The model itself is plain (not reactive): graphs
+// have thousands of nodes, and one counter is cheaper than deep proxies.
+import * as ipc from "../ipc";
+import { isDigest } from "../lib/tags";
+import { GraphModel } from "./model";
+
+export type GraphStatus = "loading" | "done" | "error" | "cancelled";
+
+let opCounter = 0;
+function newOp(): string {
+  opCounter++;
+  const rand = typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : String(Math.random()).slice(2);
+  return `graph-${opCounter}-${rand}`;
+}
+
+export class GraphSession {
+  readonly source: string;
+  readonly repository: string;
+  /** The tag or digest the user asked for. */
+  readonly reference: string;
+  readonly model: GraphModel;
+  op = "";
+  version = $state(0);
+  status = $state<GraphStatus>("loading");
+  error = $state<ipc.AppError | null>(null);
+  /** When the final GraphData arrived (performance.now()), for the first-render measure. */
+  dataAt: number | null = null;
+
+  constructor(source: string, repository: string, reference: string) {
+    this.source = source;
+    this.repository = repository;
+    this.reference = reference;
+    this.model = new GraphModel({ tag: isDigest(reference) ? null : reference });
+  }
+
+  get nodeCount() {
+    void this.version;
+    return this.model.nodes.size;
+  }
+
+  /** Bumps the version so the view redraws after a change to the model (events, folds). */
+  touch() {
+    this.version++;
+  }
+
+  async load(refresh = false) {
+    this.op = newOp();
+    const op = this.op;
+    this.status = "loading";
+    this.error = null;
+    try {
+      const data = await ipc.loadGraph(
+        { source: this.source, repository: this.repository, reference: this.reference, refresh, op },
+        (event) => {
+          if (op !== this.op) return;
+          this.model.applyEvent(event);
+          this.touch();
+        },
+      );
+      if (op !== this.op) return;
+      this.dataAt = performance.now();
+      this.model.applyData(data);
+      this.status = "done";
+      this.touch();
+    } catch (e) {
+      if (op !== this.op) return;
+      const err = ipc.toAppError(e);
+      this.status = err.code === "cancelled" ? "cancelled" : "error";
+      this.error = err.code === "cancelled" ? null : err;
+      this.touch();
+    }
+  }
+
+  /** Stops a load in progress; the nodes found so far stay on screen. */
+  async cancel() {
+    if (this.status !== "loading") return;
+    const op = this.op;
+    this.status = "cancelled";
+    this.op = "";
+    try {
+      await ipc.cancel(op);
+    } catch {
+      // The load may have ended between the click and the call: nothing left to cancel.
+    }
+  }
+
+  /** The reference the CLI would use for one node. */
+  nodeReference(digest: string): string {
+    return `${this.model.base || this.repository}@${digest}`;
+  }
+
+  /** The reference that was opened, as the user sees it. */
+  openedReference(): string {
+    if (this.model.reference) return this.model.reference;
+    const sep = isDigest(this.reference) ? "@" : ":";
+    return `${this.model.base || this.repository}${sep}${this.reference}`;
+  }
+}

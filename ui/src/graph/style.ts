@@ -1,0 +1,128 @@
+// The Cytoscape stylesheet: one colour and icon per kind, states as classes (.match, .dim, .error).
+import type { StylesheetJson } from "cytoscape";
+import { iconUri, KINDS, PALETTES, type Theme } from "./theme";
+
+export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+
+export function graphStyle(theme: Theme): StylesheetJson {
+  const p = PALETTES[theme];
+  const sheet: StylesheetJson = [
+    {
+      selector: "node",
+      style: {
+        shape: "round-rectangle",
+        width: "data(width)",
+        height: "data(height)",
+        "background-color": p.surface,
+        "border-width": 1.5,
+        "border-color": p.edge,
+        label: "data(label)",
+        "font-family": FONT,
+        "font-size": 11,
+        "line-height": 1.35,
+        color: p.text,
+        "text-wrap": "ellipsis",
+        "text-max-width": "data(textWidth)",
+        "text-valign": "center",
+        "text-halign": "center",
+        // The icon sits on the left; the label is centred in what is left of the box.
+        "text-margin-x": 13,
+        "background-image-containment": "inside",
+        "background-width": 18,
+        "background-height": 18,
+        "background-position-x": 11,
+        "background-position-y": "50%",
+        "background-clip": "none",
+        "min-zoomed-font-size": 5,
+      },
+    },
+    {
+      selector: "node[label]",
+      style: { "text-wrap": "wrap" },
+    },
+    {
+      selector: "edge",
+      style: {
+        width: 1.25,
+        "curve-style": "bezier",
+        "line-color": p.edge,
+        "target-arrow-color": p.edge,
+        "target-arrow-shape": "triangle",
+        "arrow-scale": 0.75,
+        label: "data(label)",
+        "font-family": FONT,
+        "font-size": 9,
+        color: p.muted,
+        "text-background-color": p.background,
+        "text-background-opacity": 1,
+        "text-background-padding": "2px",
+        "text-background-shape": "roundrectangle",
+        "min-zoomed-font-size": 7,
+      },
+    },
+    {
+      selector: "edge.referrer",
+      style: {
+        "line-style": "dashed",
+        "line-dash-pattern": [5, 3],
+        "line-color": p.referrerEdge,
+        "target-arrow-color": p.referrerEdge,
+      },
+    },
+  ];
+  for (const kind of KINDS) {
+    const colour = p.kinds[kind];
+    sheet.push({
+      selector: `node[kind = "${kind}"]`,
+      style: {
+        "border-color": colour,
+        "background-image": iconUri(kind, colour),
+      },
+    });
+  }
+  sheet.push(
+    {
+      selector: 'node[kind = "tag"]',
+      style: { shape: "round-tag", "background-color": p.surface, "font-weight": "bold" },
+    },
+    {
+      selector: 'node[kind = "layers"]',
+      style: { "border-style": "dashed" },
+    },
+    {
+      selector: "node.folded",
+      style: { "border-style": "double", "border-width": 4 },
+    },
+    {
+      selector: "node.error",
+      style: { "border-color": p.error, "border-width": 2.5, color: p.error },
+    },
+    {
+      selector: "node.loading",
+      style: { opacity: 0.6 },
+    },
+    {
+      selector: ".dim",
+      style: { opacity: 0.18 },
+    },
+    {
+      selector: "node.match",
+      style: { "underlay-color": p.match, "underlay-padding": 5, "underlay-opacity": 0.55 },
+    },
+    {
+      selector: "node:selected",
+      style: {
+        "border-width": 3,
+        "border-color": p.selected,
+        "overlay-color": p.selected,
+        "overlay-opacity": 0.08,
+        "overlay-padding": 0,
+      },
+    },
+    {
+      selector: "edge.touching",
+      style: { "line-color": p.selected, "target-arrow-color": p.selected, width: 2, color: p.text },
+    },
+  );
+  return sheet;
+}

@@ -1,0 +1,75 @@
+// Generated from src-tauri/src/dto.rs by `STOWAGE_WRITE_BINDINGS=1 cargo test -p stowage-app bindings`. Do not edit.
+
+export type SourceKind = "local" | "registry";
+
+export type SourceOrigin = "local" | "docker-config" | "added";
+
+export type Source = { id: string, kind: SourceKind, name: string, origin: SourceOrigin, signedIn: boolean, username: string | null, 
+/**
+ * Where the credential was found ("keyring", "docker config.json", a helper's name).
+ */
+credentialFrom: string | null, insecure: boolean, customCa: boolean, };
+
+export type AddRegistry = { host: string, username: string | null, secret: string | null, insecure: boolean, caFile: string | null, };
+
+export type CatalogState = "listed" | "denied" | "unsupported";
+
+export type Repositories = { repositories: Array<string>, 
+/**
+ * Repositories opened lately on this source, most recent first.
+ */
+recent: Array<string>, catalog: CatalogState, 
+/**
+ * Why the catalog is not listed, in the registry's words.
+ */
+message: string | null, };
+
+export type TagSummary = { tag: string, digest: string | null, signed: boolean, sbom: boolean, attestation: boolean, error: string | null, };
+
+export type NodeKind = "index" | "image" | "signature" | "sbom" | "attestation" | "helm-chart" | "wasm" | "artifact" | "config" | "layer";
+
+export type GraphNode = { 
+/**
+ * The node's digest.
+ */
+id: string, kind: NodeKind, format: string | null, mediaType: string, artifactType: string | null, 
+/**
+ * Bytes; a JS number is exact up to 8 PiB.
+ */
+size: number, annotations: { [key in string]?: string }, 
+/**
+ * `os/architecture[/variant]`.
+ */
+platform: string | null, tags: Array<string>, error: string | null, };
+
+export type EdgeKind = "child" | "config" | "layer" | "referrer";
+
+export type Via = "index" | "manifest" | "api" | "tag-schema" | "cosign-tag" | "buildx" | "subject";
+
+export type GraphEdge = { from: string, to: string, kind: EdgeKind, via: Via, };
+
+export type GraphData = { root: string, 
+/**
+ * How the CLI names the repository: `host/repo` or `oci:/path/to/layout`.
+ */
+base: string, 
+/**
+ * What the user opened, e.g. `localhost:5000/app:v1`.
+ */
+reference: string, truncated: boolean, nodes: Array<GraphNode>, edges: Array<GraphEdge>, warnings: Array<string>, };
+
+export type GraphEvent = { "type": "nodes", nodes: Array<GraphNode>, edges: Array<GraphEdge>, } | { "type": "warning", message: string, };
+
+export type Content = { mediaType: string, size: number, 
+/**
+ * The exact text; `None` when the content is not UTF-8.
+ */
+text: string | null, 
+/**
+ * Only the first bytes are in `text`.
+ */
+truncated: boolean, };
+
+export type ExportFormat = "png" | "svg" | "json";
+
+export type AppError = { code: string, message: string, };

@@ -1,0 +1,120 @@
+// Where the user is: which source, repository and graph are open, and what each has loaded.
+// Components read these fields; every change goes through the methods below.
+import * as ipc from "../ipc";
+import type { AppError, Repositories, Source } from "../ipc";
+import { GraphSession } from "../graph/session.svelte";
+
+export class Browser {
+  sources = $state<Source[]>([]);
+  sourcesError = $state<AppError | null>(null);
+  sourcesLoading = $state(true);
+
+  sourceId = $state<string | null>(null);
+  repositories = $state<Repositories | null>(null);
+  repositoriesError = $state<AppError | null>(null);
+  repositoriesLoading = $state(false);
+
+  repository = $state<string | null>(null);
+  tags = $state<string[] | null>(null);
+  tagsError = $state<AppError | null>(null);
+  tagsLoading = $state(false);
+  /** performance.now() when tags() resolved, for the tags:open measure. */
+  tagsAt = 0;
+
+  graph = $state<GraphSession | null>(null);
+
+  get source(): Source | null {
+    return this.sources.find((s) => s.id === this.sourceId) ?? null;
+  }
+
+  async loadSources(select?: string) {
+    this.sourcesLoading = true;
+    try {
+      this.sources = await ipc.sources();
+      this.sourcesError = null;
+      const want = select ?? this.sourceId ?? this.sources[0]?.id ?? null;
+      if (want && want !== this.sourceId) await this.openSource(want);
+      else if (!this.sources.some((s) => s.id === this.sourceId)) this.sourceId = null;
+    } catch (e) {
+      this.sourcesError = ipc.toAppError(e);
+    } finally {
+      this.sourcesLoading = false;
+    }
+  }
+
+  /** Replaces one source after sign-out or sign-in without reloading the list. */
+  updateSource(source: Source) {
+    const i = this.sources.findIndex((s) => s.id === source.id);
+    if (i >= 0) this.sources[i] = source;
+    else this.sources.push(source);
+  }
+
+  async openSource(id: string) {
+    this.sourceId = id;
+    this.repository = null;
+    this.tags = null;
+    this.repositories = null;
+    this.repositoriesError = null;
+    this.repositoriesLoading = true;
+    try {
+      const repos = await ipc.repositories(id);
+      if (this.sourceId === id) this.repositories = repos;
+    } catch (e) {
+      if (this.sourceId === id) this.repositoriesError = ipc.toAppError(e);
+    } finally {
+      if (this.sourceId === id) this.repositoriesLoading = false;
+    }
+  }
+
+  async openRepository(name: string) {
+    const source = this.sourceId;
+    if (!source) return;
+    const repository = name.trim();
+    if (!repository) return;
+    this.repository = repository;
+    this.tags = null;
+    this.tagsError = null;
+    this.tagsLoading = true;
+    try {
+      const tags = await ipc.tags(source, repository);
+      if (this.sourceId !== source || this.repository !== repository) return;
+      this.tagsAt = performance.now();
+      this.tags = tags;
+      // tags() remembers the repository as recent: show it at once.
+      if (this.repositories && !this.repositories.recent.includes(repository)) {
+        this.repositories.recent = [repository, ...this.repositories.recent].slice(0, 20);
+      }
+    } catch (e) {
+      if (this.sourceId === source && this.repository === repository) this.tagsError = ipc.toAppError(e);
+    } finally {
+      if (this.sourceId === source && this.repository === repository) this.tagsLoading = false;
+    }
+  }
+
+  closeRepository() {
+    this.repository = null;
+    this.tags = null;
+    this.tagsError = null;
+  }
+
+  /** Opens the graph of a tag or digest in the current repository, cancelling any load under way. */
+  openGraph(reference: string, refresh = false) {
+    const source = this.sourceId;
+    const repository = this.repository;
+    const ref = reference.trim();
+    if (!source || !repository || !ref) return;
+    void this.graph?.cancel();
+    const session = new GraphSession(source, repository, ref);
+    this.graph = session;
+    void session.load(refresh);
+  }
+
+  refreshGraph() {
+    const g = this.graph;
+    if (!g) return;
+    void g.cancel();
+    const session = new GraphSession(g.source, g.repository, g.reference);
+    this.graph = session;
+    void session.load(true);
+  }
+}

@@ -1,0 +1,136 @@
+// Installs Tauri's IPC mocks before the app starts (imported first by mock-entry.ts). What the
+// mocks were asked is kept on window.__mock for the tests to check.
+import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
+import type { AddRegistry, GraphData, GraphEdge, GraphEvent, GraphNode, Source } from "../../src/ipc/bindings";
+import { contentOf, demoGraph, fakeDigest, repositoriesOf, SOURCES, summaryOf, tagsOf } from "./fixtures";
+
+type Recorded = { calls: Array<{ cmd: string; args: unknown }>; exports: Array<{ format: string; name: string; length: number }>; summaryCalls: number };
+const recorded: Recorded = { calls: [], exports: [], summaryCalls: 0 };
+(window as unknown as { __mock: Recorded }).__mock = recorded;
+
+const params = new URLSearchParams(location.search);
+const stageDelay = Number(params.get("delay") ?? "120");
+const sources: Source[] = SOURCES.map((s) => ({ ...s }));
+const graphs = new Map<string, GraphData>();
+const cancelled = new Set<string>();
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const reject = (code: string, message: string) => Promise.reject({ code, message });
+
+type Channel = { id: number };
+function send(channel: Channel, index: number, message: GraphEvent) {
+  (window as unknown as { __TAURI_INTERNALS__: { runCallback(id: number, data: unknown): void } }).__TAURI_INTERNALS__.runCallback(channel.id, { index, message });
+}
+
+/** A wide generated graph: one index with `n` images, each with a config and two layers. */
+function hugeGraph(n: number): GraphData {
+  const root = fakeDigest("huge-index");
+  const nodes: GraphNode[] = [{ id: root, kind: "index", format: null, mediaType: "application/vnd.oci.image.index.v1+json", artifactType: null, size: 100 * n, annotations: {}, platform: null, tags: ["big"], error: null }];
+  const edges: GraphEdge[] = [];
+  for (let i = 0; nodes.length < n; i++) {
+    const m = fakeDigest(`huge-m${i}`);
+    nodes.push({ id: m, kind: "image", format: null, mediaType: "application/vnd.oci.image.manifest.v1+json", artifactType: null, size: 900, annotations: {}, platform: `linux/arch${i}`, tags: [], error: null });
+    edges.push({ from: root, to: m, kind: "child", via: "index" });
+    for (const part of ["c", "l0", "l1"]) {
+      const b = fakeDigest(`huge-${part}${i}`);
+      nodes.push({ id: b, kind: part === "c" ? "config" : "layer", format: null, mediaType: "application/octet-stream", artifactType: null, size: 1000, annotations: {}, platform: null, tags: [], error: null });
+      edges.push({ from: m, to: b, kind: part === "c" ? "config" : "layer", via: "manifest" });
+    }
+  }
+  return { root, base: "localhost:5000/huge/app", reference: "localhost:5000/huge/app:big", truncated: true, nodes, edges, warnings: [] };
+}
+
+async function loadGraph(args: { repository: string; reference: string; op: string; events: Channel }): Promise<GraphData> {
+  if (args.repository === "huge/app") {
+    const data = hugeGraph(Number(params.get("nodes") ?? "4000"));
+    graphs.set(args.repository, data);
+    send(args.events, 0, { type: "nodes", nodes: data.nodes, edges: data.edges });
+    await sleep(stageDelay);
+    return data;
+  }
+  if (args.repository === "broken/app") {
+    await sleep(stageDelay);
+    return reject("not_found", `manifest unknown: ${args.reference} is not in ${args.repository}`);
+  }
+  const { stages, warnings, data } = demoGraph(args.reference);
+  graphs.set(args.repository, data);
+  let index = 0;
+  for (const stage of stages) {
+    await sleep(stageDelay);
+    if (cancelled.has(args.op)) return reject("cancelled", "cancelled");
+    send(args.events, index++, { type: "nodes", nodes: stage.nodes, edges: stage.edges });
+    if (index === 2) for (const w of warnings) send(args.events, index++, { type: "warning", message: w });
+  }
+  // One node arrives again with more fields filled: the UI must replace it.
+  const again = data.nodes.find((n) => n.kind === "sbom");
+  if (again) send(args.events, index, { type: "nodes", nodes: [{ ...again, annotations: { ...again.annotations, "org.opencontainers.image.title": "sbom.spdx.json" } }], edges: [] });
+  const final = { ...data, nodes: data.nodes.map((n) => (n.kind === "sbom" ? { ...n, annotations: { ...n.annotations, "org.opencontainers.image.title": "sbom.spdx.json" } } : n)) };
+  await sleep(stageDelay / 2);
+  return final;
+}
+
+function addRegistry(request: AddRegistry): Promise<Source> | Source {
+  if (request.secret === "wrong") return reject("unauthorized", "401 Unauthorized");
+  if (request.host.startsWith("nohost")) return reject("unreachable", "dns error: failed to lookup address information");
+  if (request.host.startsWith("selfsigned")) return reject("tls", "invalid peer certificate: UnknownIssuer");
+  if (request.secret === "nokeyring") return reject("no_keyring", "no secret service available");
+  const source: Source = { id: request.host, kind: "registry", name: request.host, origin: "added", signedIn: !!request.username, username: request.username, credentialFrom: request.username ? "OS keyring" : null, insecure: request.insecure, customCa: !!request.caFile };
+  const i = sources.findIndex((s) => s.id === source.id);
+  if (i >= 0) sources[i] = source;
+  else sources.push(source);
+  return sleep(300).then(() => source);
+}
+
+mockWindows("main");
+mockIPC(async (cmd, payload) => {
+  const args = (payload ?? {}) as Record<string, unknown>;
+  recorded.calls.push({ cmd, args: cmd === "load_graph" ? { ...args, events: "channel" } : args });
+  switch (cmd) {
+    case "sources":
+      return sources;
+    case "add_registry":
+      return addRegistry(args.request as AddRegistry);
+    case "sign_out": {
+      const s = sources.find((x) => x.id === args.source);
+      if (!s) return reject("not_found", "no such source");
+      s.signedIn = false;
+      s.username = null;
+      return s;
+    }
+    case "remove_registry": {
+      const i = sources.findIndex((x) => x.id === args.source);
+      if (i >= 0) sources.splice(i, 1);
+      return null;
+    }
+    case "repositories":
+      await sleep(40);
+      return repositoriesOf(String(args.source));
+    case "tags":
+      await sleep(40);
+      return tagsOf(String(args.repository));
+    case "tag_summaries":
+      recorded.summaryCalls++;
+      await sleep(60);
+      return (args.tags as string[]).map(summaryOf);
+    case "load_graph":
+      return loadGraph(args as unknown as Parameters<typeof loadGraph>[0]);
+    case "cancel":
+      cancelled.add(String(args.op));
+      return null;
+    case "content": {
+      await sleep(30);
+      const data = graphs.get(String(args.repository));
+      if (!data) return reject("not_found", "no graph");
+      return contentOf(String(args.digest), data);
+    }
+    case "export_graph": {
+      const name = String(args.name);
+      recorded.exports.push({ format: String(args.format), name, length: String(args.data).length });
+      return `/home/user/Pictures/${name}`;
+    }
+    case "plugin:dialog|open":
+      return "/etc/ssl/certs/registry-ca.pem";
+    default:
+      return reject("unknown_command", `no mock for ${cmd}`);
+  }
+});

@@ -1,0 +1,345 @@
+// Screen tests: the real build with mocked IPC, in Debian's Chromium through playwright-core (no
+// browser download). Screenshots go to ui/test-results/screens/ for a person to look at.
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+const ui = fileURLToPath(new URL("../..", import.meta.url));
+const shots = `${ui}test-results/screens`;
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+/** @type {import("playwright-core").Browser} */
+let browser;
+/** @type {{ url: string, close: () => Promise<unknown> }} */
+let server;
+
+before(async () => {
+  await mkdir(shots, { recursive: true });
+  server = await serve(`${ui}dist-screens`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/**
+ * Opens the app with mocked IPC; every console error, page error or CSP violation fails the test.
+ * @param {{ dark?: boolean, query?: string, width?: number, height?: number }} [opts]
+ */
+async function open(opts = {}) {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1440, height: opts.height ?? 900 },
+    colorScheme: opts.dark ? "dark" : "light",
+    deviceScaleFactor: 1,
+  });
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page: ${e.message}`));
+  await page.goto(`${server.url}/tests/screens/index.html${opts.query ?? ""}`);
+  await page.locator('[data-source="local"]').waitFor();
+  return {
+    page,
+    problems,
+    async done() {
+      await context.close();
+      assert.deepEqual(problems, [], "no console errors, page errors or CSP violations");
+    },
+  };
+}
+
+/** @param {import("playwright-core").Page} page @param {string} name */
+async function shot(page, name) {
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: `${shots}/${name}.png` });
+}
+
+/** @param {import("playwright-core").Page} page */
+async function openDemoGraph(page, tag = "v1") {
+  await page.locator('[data-source="localhost:5000"]').click();
+  await page.getByTestId("repo-list").getByText("demo/app", { exact: true }).click();
+  await page.getByTestId("tag-list").getByText(tag, { exact: true }).click();
+  await page.waitForSelector('[data-testid="graph-status"][data-status="done"]');
+  // Wait until a layout computed after the final data has been applied.
+  await page.waitForFunction(() => {
+    const marks = /** @type {any} */ (window).__stowagePerf.marks;
+    return marks.some((/** @type {{name: string}} */ m) => m.name === "graph:first-render");
+  });
+}
+
+/** The drawn nodes, read once nothing is animating. @param {import("playwright-core").Page} page */
+async function graphNodes(page) {
+  await page.waitForFunction(() => !(/** @type {any} */ (window).__stowageGraph.animating()));
+  return page.evaluate(() => /** @type {any} */ (window).__stowageGraph.nodes());
+}
+
+describe("screens", () => {
+  test("sidebar lists the Local store first, then two registries with their sign-in state", async () => {
+    const app = await open();
+    const { page } = app;
+    const items = page.locator("[data-source]");
+    assert.equal(await items.count(), 3);
+    assert.deepEqual(await items.evaluateAll((els) => els.map((e) => e.getAttribute("data-source"))), ["local", "localhost:5000", "ghcr.io"]);
+    assert.match(await items.nth(1).innerText(), /signed in as alice/);
+    assert.match(await items.nth(2).innerText(), /anonymous/);
+    // The Local store is selected first and is empty: the empty state says what to do.
+    await page.getByText("The Local store is empty").waitFor();
+    assert.match(await page.locator(".repos").innerText(), /stowage push oci:/);
+    await shot(page, "01-sidebar-local-empty");
+    await app.done();
+  });
+
+  test("add-registry dialog says plainly that the password is wrong", async () => {
+    const app = await open();
+    const { page } = app;
+    await page.getByTestId("add-registry-button").click();
+    const dialog = page.getByTestId("add-registry");
+    await dialog.waitFor();
+    await dialog.getByLabel("Registry host").fill("registry.example.com");
+    await dialog.getByLabel("Username").fill("bob");
+    await dialog.getByLabel("Password or token").fill("wrong");
+    await dialog.getByText("Choose file…").click();
+    await dialog.getByText("/etc/ssl/certs/registry-ca.pem").waitFor();
+    await dialog.getByRole("button", { name: "Verify and save" }).click();
+    const alert = dialog.getByRole("alert");
+    await alert.waitFor();
+    assert.equal(await alert.getAttribute("data-code"), "unauthorized");
+    assert.match(await alert.innerText(), /Wrong username or password/);
+    await shot(page, "02-add-registry-wrong-password");
+    // The password never went anywhere but add_registry, and the dialog is still open to retry.
+    assert.ok(await dialog.isVisible());
+    await dialog.getByLabel("Password or token").fill("right");
+    await dialog.getByRole("button", { name: "Verify and save" }).click();
+    await page.locator('[data-source="registry.example.com"]').waitFor();
+    assert.ok(!(await dialog.isVisible()));
+    assert.match(await page.locator('[data-source="registry.example.com"]').innerText(), /signed in as bob/);
+    await app.done();
+  });
+
+  test("a denied catalog asks for a repository by name and shows recent ones", async () => {
+    const app = await open();
+    const { page } = app;
+    await page.locator('[data-source="ghcr.io"]').click();
+    const form = page.getByTestId("open-by-name");
+    await form.waitFor();
+    assert.match(await form.innerText(), /Open a repository by name/);
+    assert.match(await form.innerText(), /does not let anonymous users list/);
+    assert.match(await page.getByTestId("recent").innerText(), /acme\/tool/);
+    await shot(page, "03-catalog-denied");
+    await form.getByLabel("Repository name").fill("acme/other");
+    await form.getByRole("button", { name: "Open" }).click();
+    await page.getByTestId("tag-list").waitFor();
+    const calls = await page.evaluate(() => /** @type {any} */ (window).__mock.calls.filter((/** @type {any} */ c) => c.cmd === "tags"));
+    assert.deepEqual(calls.at(-1).args, { source: "ghcr.io", repository: "acme/other" });
+    await app.done();
+  });
+
+  test("10,000 tags: windowed, filterable, digest tags hidden, badges for the rows in view", async () => {
+    const app = await open();
+    const { page } = app;
+    await page.locator('[data-source="localhost:5000"]').click();
+    await page.getByTestId("repo-list").getByText("big/app", { exact: true }).click();
+    const list = page.getByTestId("tag-list");
+    await list.waitFor();
+    assert.equal(await page.getByTestId("tag-count").innerText(), "10,000 of 10,400 tags");
+    const rows = list.locator('[role="option"]');
+    assert.ok((await rows.count()) < 100, `rendered ${await rows.count()} rows`);
+    // Scroll to the middle: other rows are drawn, and their badges arrive.
+    await list.evaluate((el) => (el.scrollTop = 5000 * 30));
+    await page.waitForFunction(() => document.querySelector('[data-testid="tag-list"] [role="option"]')?.textContent?.includes("1.4"));
+    await page.waitForSelector('[data-testid="tag-list"] .badge');
+    const firstVisible = await rows.first().innerText();
+    assert.match(firstVisible, /^1\.(4[0-9])\./);
+    const summaryCalls = await page.evaluate(() => /** @type {any} */ (window).__mock.summaryCalls);
+    assert.ok(summaryCalls >= 1 && summaryCalls <= 4, `tag_summaries calls: ${summaryCalls}`);
+    const asked = await page.evaluate(() => /** @type {any} */ (window).__mock.calls.filter((/** @type {any} */ c) => c.cmd === "tag_summaries").at(-1).args.tags.length);
+    assert.ok(asked < 100, `asked for ${asked} tags at once`);
+    await shot(page, "04-tags-10000");
+    // Digest tags appear only when asked for.
+    await page.getByTestId("digest-toggle").check();
+    assert.equal(await page.getByTestId("tag-count").innerText(), "10,400 of 10,400 tags");
+    await page.getByTestId("tag-filter").fill(".sig");
+    await page.waitForFunction(() => document.querySelector('[data-testid="tag-count"]')?.textContent?.trim().startsWith("100 of"));
+    await page.getByTestId("digest-toggle").uncheck();
+    await page.getByText("No tag matches").waitFor();
+    const perf = await page.evaluate(() => /** @type {any} */ (window).__stowagePerf.marks.map((/** @type {any} */ m) => m.name));
+    assert.ok(perf.includes("tags:open"));
+    await app.done();
+  });
+
+  test("graph of a multi-arch index: platforms, layers, signature, SBOM and its referrer; details", async () => {
+    const app = await open();
+    const { page } = app;
+    await openDemoGraph(page);
+    const canvas = page.locator(".graph-canvas");
+    // 16 core nodes drawn (arm64's 6 config and layer blobs fold into one node) + the tag + "+6".
+    const nodes = await graphNodes(page);
+    const kinds = nodes.map((/** @type {any} */ n) => n.kind).sort();
+    assert.deepEqual(kinds, ["artifact", "attestation", "config", "config", "image", "image", "index", "layer", "layer", "layer", "layer", "layers", "sbom", "signature", "signature", "tag"]);
+    assert.equal(await canvas.getAttribute("data-nodes"), "16");
+    assert.equal(await canvas.getAttribute("data-edges"), "16");
+    const edges = await page.evaluate(() => /** @type {any} */ (window).__stowageGraph.edges().map((/** @type {any} */ e) => e.label).sort());
+    for (const label of ["index", "config", "layer", "referrers API", "cosign tag", "buildx", "tag schema", "config, layers"]) {
+      assert.ok(edges.includes(label), `edge label ${label}`);
+    }
+    // Nodes do not overlap after layout.
+    for (let i = 0; i < nodes.length; i++)
+      for (let j = i + 1; j < nodes.length; j++) {
+        const a = nodes[i].box;
+        const b = nodes[j].box;
+        const apart = a.x2 <= b.x1 || b.x2 <= a.x1 || a.y2 <= b.y1 || b.y2 <= a.y1;
+        assert.ok(apart, `nodes ${nodes[i].label} and ${nodes[j].label} overlap`);
+      }
+    // The warning banner and the broken referrer's error.
+    assert.match(await page.getByTestId("warnings").innerText(), /1 warning/);
+    const broken = nodes.find((/** @type {any} */ n) => n.kind === "artifact");
+    assert.match(broken.classes.join(" "), /error/);
+    await shot(page, "05-graph");
+
+    // Click the SBOM node on the canvas: its details show.
+    const sbom = nodes.find((/** @type {any} */ n) => n.kind === "sbom");
+    const box = await canvas.boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + sbom.rendered.x, box.y + sbom.rendered.y);
+    const details = page.getByTestId("details");
+    await details.waitFor();
+    assert.equal(await details.getAttribute("data-node"), sbom.id);
+    const text = await details.innerText();
+    assert.match(text, /application\/spdx\+json/);
+    assert.match(text, /712 B/);
+    assert.match(text, /via referrers API/);
+    assert.match(await page.getByTestId("detail-reference").innerText(), new RegExp(`^localhost:5000/demo/app@${sbom.id}$`));
+    assert.equal(await page.getByTestId("detail-command").first().innerText(), `stowage manifest localhost:5000/demo/app@${sbom.id}`);
+    // The later copy of the node (with a title annotation) replaced the first one.
+    assert.match(await page.getByTestId("annotations").innerText(), /sbom\.spdx\.json/);
+    // Untrusted annotation text is shown as text, never as markup.
+    assert.match(await page.getByTestId("annotations").innerText(), /<script>alert\(1\)<\/script>/);
+    const raw = page.getByTestId("raw-json");
+    await raw.waitFor();
+    assert.match(await raw.innerText(), /"artifactType": "application\/spdx\+json"/);
+    assert.ok((await raw.locator(".j-key").count()) > 3, "keys are highlighted");
+    await shot(page, "06-graph-details-sbom");
+    await details.getByRole("button", { name: "As served" }).click();
+    assert.ok(!(await raw.innerText()).includes("\n"), "as served is the compact text");
+
+    // Keyboard: the canvas has focus; → moves to a node the SBOM links to, on its right; ← comes
+    // back to a node on the left that links to that one.
+    /** @param {string} id */
+    const at = async (id) => (await graphNodes(page)).find((/** @type {any} */ n) => n.id === id);
+    /** @param {string} a @param {string} b */
+    const linked = async (a, b) =>
+      (await page.evaluate(() => /** @type {any} */ (window).__stowageGraph.edges())).some(
+        (/** @type {any} */ e) => (e.source === a && e.target === b) || (e.source === b && e.target === a),
+      );
+    // The details panel narrowed the canvas and the view moved to keep the SBOM in sight.
+    const sbomNow = await at(sbom.id);
+    await page.mouse.click(box.x + sbomNow.rendered.x, box.y + sbomNow.rendered.y);
+    assert.equal(await details.getAttribute("data-node"), sbom.id);
+    await page.keyboard.press("ArrowRight");
+    const right = /** @type {string} */ (await details.getAttribute("data-node"));
+    assert.notEqual(right, sbom.id);
+    assert.ok(await linked(sbom.id, right), "→ moved along an edge");
+    assert.ok((await at(right)).position.x > sbom.position.x, "→ moved right");
+    await page.keyboard.press("ArrowLeft");
+    const left = /** @type {string} */ (await details.getAttribute("data-node"));
+    assert.ok(await linked(right, left), "← moved along an edge");
+    assert.ok((await at(left)).position.x < (await at(right)).position.x, "← moved left");
+    await page.keyboard.press("Escape");
+    await details.waitFor({ state: "detached" });
+
+    // Search dims what does not match: "spdx" finds the SBOM (and the SBOM layer, by media type).
+    await page.keyboard.press("/");
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-testid")), "graph-search");
+    await page.keyboard.type("spdx");
+    await page.waitForFunction(() => /2 matches/.test(document.querySelector('[data-testid="graph-matches"]')?.textContent ?? ""));
+    const matched = (await graphNodes(page)).filter((/** @type {any} */ n) => n.classes.includes("match"));
+    assert.deepEqual(matched.map((/** @type {any} */ n) => n.kind).sort(), ["layer", "sbom"]);
+    await shot(page, "07-graph-search");
+    // A match inside folded layers lights the "+N" node that stands for them.
+    await page.getByTestId("graph-search").fill("tar+gzip");
+    await page.waitForFunction(() => /3 matches/.test(document.querySelector('[data-testid="graph-matches"]')?.textContent ?? ""));
+    const layerHits = (await graphNodes(page)).filter((/** @type {any} */ n) => n.classes.includes("match"));
+    assert.deepEqual(layerHits.map((/** @type {any} */ n) => n.kind).sort(), ["layer", "layer", "layers"]);
+    await page.getByTestId("graph-search").fill("");
+
+    // Unfold arm64's layers: 6 more nodes, the summary goes away.
+    const folded = nodes.find((/** @type {any} */ n) => n.kind === "layers");
+    await page.evaluate((id) => /** @type {any} */ (window).__stowageGraph.toggle(id), folded.id);
+    await page.waitForFunction(() => document.querySelector(".graph-canvas")?.getAttribute("data-nodes") === "21");
+    await shot(page, "08-graph-unfolded");
+
+    // Export: PNG data is base64 without a data: prefix, SVG and JSON are text.
+    for (const [label, format] of [["PNG image", "png"], ["SVG drawing", "svg"], ["JSON data", "json"]]) {
+      await page.getByRole("button", { name: "Export ▾" }).click();
+      await page.getByRole("menuitem", { name: label }).click();
+      await page.getByText(`Saved /home/user/Pictures/app-v1.${format}`).waitFor();
+    }
+    const exports = await page.evaluate(() => /** @type {any} */ (window).__mock.calls.filter((/** @type {any} */ c) => c.cmd === "export_graph").map((/** @type {any} */ c) => c.args));
+    assert.equal(exports.length, 3);
+    assert.match(exports[0].data, /^iVBORw0KGgo/);
+    assert.match(exports[1].data, /^<svg /);
+    assert.ok(exports[1].data.includes("referrers API"));
+    assert.equal(JSON.parse(exports[2].data).root, nodes.find((/** @type {any} */ n) => n.kind === "index").id);
+
+    // The measurement hooks.
+    const perf = await page.evaluate(async () => {
+      const p = /** @type {any} */ (window).__stowagePerf;
+      return { names: p.marks.map((/** @type {any} */ m) => m.name), frames: await p.panProbe(300) };
+    });
+    assert.ok(perf.names.includes("graph:layout") && perf.names.includes("graph:first-render"));
+    assert.ok(perf.frames.length >= 5, `panProbe frames: ${perf.frames.length}`);
+    await app.done();
+  });
+
+  test("dark theme follows the OS", async () => {
+    const app = await open({ dark: true });
+    const { page } = app;
+    await openDemoGraph(page);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, "rgb(20, 23, 28)");
+    const nodes = await graphNodes(page);
+    const att = nodes.find((/** @type {any} */ n) => n.kind === "attestation");
+    await page.evaluate((id) => /** @type {any} */ (window).__stowageGraph.select(id), nodes.find((/** @type {any} */ n) => n.kind === "index").id);
+    await page.getByTestId("details").waitFor();
+    await page.getByTestId("raw-json").waitFor();
+    assert.ok(att);
+    await shot(page, "09-dark-graph");
+    await page.keyboard.press("Escape");
+    await page.locator('[data-source="ghcr.io"]').click();
+    await page.getByTestId("open-by-name").waitFor();
+    await page.getByTestId("add-registry-button").click();
+    await page.getByTestId("add-registry").getByLabel("Registry host").fill("selfsigned.example:5443");
+    await page.getByTestId("add-registry").getByRole("button", { name: "Verify and save" }).click();
+    await page.getByTestId("add-registry").getByRole("alert").waitFor();
+    assert.match(await page.getByTestId("add-registry").getByRole("alert").innerText(), /Custom CA/);
+    await shot(page, "10-dark-dialog-tls");
+    await app.done();
+  });
+
+  test("a graph above the fast-layout threshold lays out and stays responsive", async () => {
+    const app = await open({ query: "?nodes=4000" });
+    const { page } = app;
+    await page.locator('[data-source="localhost:5000"]').click();
+    await page.getByTestId("repo-list").waitFor();
+    // huge/app is not in the catalog: open it by name.
+    await page.getByLabel("Open a repository by name").fill("huge/app");
+    await page.getByLabel("Open a repository by name").press("Enter");
+    await page.getByTestId("open-reference").fill("big");
+    await page.getByTestId("open-reference").press("Enter");
+    await page.waitForSelector('[data-testid="graph-status"][data-status="done"]');
+    await page.waitForFunction(() => /** @type {any} */ (window).__stowagePerf.marks.some((/** @type {any} */ m) => m.name === "graph:first-render"));
+    assert.equal(await page.getByTestId("truncated").isVisible(), true);
+    // Layers fold per image (3 layers each is at the threshold: not folded), so every node is drawn.
+    assert.equal(await page.locator(".graph-canvas").getAttribute("data-nodes"), "4002");
+    await shot(page, "11-graph-4000");
+    await app.done();
+  });
+});

@@ -1,0 +1,52 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { expect, test, vi } from "vitest";
+
+const tagSummaries = vi.fn(async (_s: string, _r: string, tags: string[]) =>
+  tags.map((tag) => ({ tag, digest: "sha256:" + "b".repeat(64), signed: tag === "v1", sbom: tag === "v1", attestation: false, error: null })),
+);
+vi.mock("../../src/ipc", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../src/ipc")>()),
+  tagSummaries: (...args: [string, string, string[]]) => tagSummaries(...args),
+}));
+const { default: TagList } = await import("../../src/tags/TagList.svelte");
+
+const HEX = "c".repeat(64);
+const tags = ["v1", "v2", "latest", `sha256-${HEX}.sig`, `sha256-${HEX}.att`, `sha256-${HEX}`];
+
+function setup() {
+  const onopen = vi.fn();
+  const result = render(TagList, { source: "reg", repository: "app", tags, tagsAt: 0, loading: false, error: null, current: null, onopen, onback: vi.fn() });
+  const shown = () => [...result.container.querySelectorAll('[role="option"] .tag')].map((e) => e.textContent);
+  return { ...result, onopen, shown };
+}
+
+test("digest tags are hidden until the toggle, and the filter narrows the list", async () => {
+  const { shown } = setup();
+  expect(shown()).toEqual(["v1", "v2", "latest"]);
+  expect(screen.getByTestId("tag-count").textContent?.trim()).toBe("3 of 6 tags");
+  await fireEvent.click(screen.getByTestId("digest-toggle"));
+  expect(shown()).toHaveLength(6);
+  await fireEvent.input(screen.getByTestId("tag-filter"), { target: { value: ".sig" } });
+  expect(shown()).toEqual([`sha256-${HEX}.sig`]);
+  await fireEvent.click(screen.getByTestId("digest-toggle"));
+  expect(screen.getByText(/No tag matches/)).toBeTruthy();
+});
+
+test("badges come from tag_summaries for the rows in view; a click opens the tag", async () => {
+  const { container, onopen } = setup();
+  await waitFor(() => expect(container.querySelector(".badge.sig")).not.toBeNull());
+  expect(tagSummaries).toHaveBeenCalledWith("reg", "app", ["v1", "v2", "latest"]);
+  const v1 = [...container.querySelectorAll('[role="option"]')].find((r) => r.querySelector(".tag")?.textContent === "v1");
+  expect(v1?.querySelector(".badge.sig")?.textContent).toBe("signed");
+  expect(v1?.querySelector(".badge.sbom")?.textContent).toBe("SBOM");
+  await fireEvent.click(v1 as Element);
+  expect(onopen).toHaveBeenCalledWith("v1");
+});
+
+test("a typed digest opens as a graph", async () => {
+  const { onopen } = setup();
+  const input = screen.getByTestId("open-reference");
+  await fireEvent.input(input, { target: { value: ` sha256:${HEX} ` } });
+  await fireEvent.submit(input.closest("form") as HTMLFormElement);
+  expect(onopen).toHaveBeenCalledWith(`sha256:${HEX}`);
+});
