@@ -320,7 +320,7 @@ export class GraphModel {
         id,
         kind: "tag",
         title: this.tag,
-        subtitle: "tag",
+        subtitle: "",
         node: null,
         error: null,
         hidden: 0,

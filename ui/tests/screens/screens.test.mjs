@@ -272,8 +272,12 @@ describe("screens", () => {
 
     // Unfold arm64's layers: 6 more nodes, the summary goes away.
     const folded = nodes.find((/** @type {any} */ n) => n.kind === "layers");
+    const layoutsBefore = await page.evaluate(() => /** @type {any} */ (window).__stowageGraph.layouts);
     await page.evaluate((id) => /** @type {any} */ (window).__stowageGraph.toggle(id), folded.id);
     await page.waitForFunction(() => document.querySelector(".graph-canvas")?.getAttribute("data-nodes") === "21");
+    await page.waitForFunction((n) => /** @type {any} */ (window).__stowageGraph.layouts > n, layoutsBefore);
+    const unfolded = await graphNodes(page);
+    assert.equal(unfolded.filter((/** @type {any} */ n) => n.kind === "layer").length, 9);
     await shot(page, "08-graph-unfolded");
 
     // Export: PNG data is base64 without a data: prefix, SVG and JSON are text.
