@@ -1,0 +1,110 @@
+//! Every type that crosses IPC, in one place. `ui/src/ipc/bindings.ts` is generated from these
+//! (see `bindings::tests`), so the UI and the shell cannot drift apart silently.
+
+mod browse;
+mod graph;
+
+pub use browse::*;
+pub use graph::*;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What every failed command rejects with. `code` is one of the core's error codes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<stowage::Error> for AppError {
+    fn from(e: stowage::Error) -> Self {
+        AppError {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl AppError {
+    pub fn invalid(message: impl Into<String>) -> AppError {
+        AppError {
+            code: "invalid".into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+    use stowage::graph;
+
+    use super::*;
+
+    #[test]
+    fn graph_events_are_tagged_and_camel_cased_as_the_bindings_say() {
+        let node = GraphNode::from(graph::Node {
+            id: "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+                .parse()
+                .unwrap(),
+            kind: graph::NodeKind::HelmChart,
+            format: None,
+            media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+            artifact_type: Some("application/vnd.cncf.helm.config.v1+json".into()),
+            size: 1 << 40,
+            annotations: BTreeMap::new(),
+            platform: Some(stowage::manifest::Platform {
+                architecture: "arm64".into(),
+                os: "linux".into(),
+                os_version: None,
+                variant: Some("v8".into()),
+            }),
+            tags: vec!["v1".into()],
+            error: None,
+        });
+        let event = GraphEvent::Nodes {
+            nodes: vec![node],
+            edges: vec![],
+        };
+        let value = serde_json::to_value(&event).unwrap();
+        assert_eq!(value["type"], "nodes");
+        let node = &value["nodes"][0];
+        assert_eq!(node["kind"], "helm-chart");
+        assert_eq!(node["platform"], "linux/arm64/v8");
+        assert_eq!(node["size"], json!(1u64 << 40));
+        assert_eq!(
+            node["artifactType"],
+            "application/vnd.cncf.helm.config.v1+json"
+        );
+        assert!(
+            node["format"].is_null(),
+            "absent fields are null, as the bindings declare"
+        );
+        let warning = serde_json::to_value(GraphEvent::Warning {
+            message: "m".into(),
+        })
+        .unwrap();
+        assert_eq!(warning, json!({"type": "warning", "message": "m"}));
+    }
+
+    #[test]
+    fn core_errors_keep_their_code_and_message() {
+        let e = stowage::Error::Unauthorized {
+            registry: "r.example".into(),
+            username: Some("ann".into()),
+            detail: "bad password".into(),
+        };
+        let message = e.to_string();
+        let value = serde_json::to_value(AppError::from(e)).unwrap();
+        assert_eq!(value, json!({"code": "unauthorized", "message": message}));
+    }
+}
