@@ -13,6 +13,11 @@ const COMMANDS: &[&str] = &[
     "load_graph",
     "cancel",
     "export_graph",
+    "pull",
+    "copy",
+    "add_tag",
+    "delete_preview",
+    "delete",
 ];
 
 fn main() {

@@ -26,6 +26,13 @@ pub fn typescript() -> String {
         Content::decl(),
         ExportFormat::decl(),
         AppError::decl(),
+        BlobState::decl(),
+        BlobProgress::decl(),
+        TransferProgress::decl(),
+        Pulled::decl(),
+        CopyTarget::decl(),
+        Copied::decl(),
+        DeleteEntry::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `STOWAGE_WRITE_BINDINGS=1 cargo test -p stowage-app bindings`. Do not edit.\n\n",

@@ -3,6 +3,7 @@
 
 pub mod bindings;
 pub mod commands;
+pub mod dialogs;
 pub mod dto;
 pub mod progress;
 pub mod sources;
@@ -30,6 +31,11 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::graph::load_graph,
             commands::graph::cancel,
             commands::export::export_graph,
+            commands::transfer::pull,
+            commands::transfer::copy,
+            commands::manage::add_tag,
+            commands::manage::delete_preview,
+            commands::manage::delete,
         ])
 }
 

@@ -10,7 +10,7 @@ use stowage::auth::Credentials;
 use stowage::config::{Dirs, Settings};
 use stowage::local::LocalStore;
 use stowage::reference::Reference;
-use stowage::registry::Client;
+use stowage::registry::{Cancel, Client};
 use stowage::store::Store;
 use stowage::{Error, Result};
 use tokio::task::AbortHandle;
@@ -22,12 +22,22 @@ const RECENT_LIMIT: usize = 20;
 
 type TagList = Arc<Vec<String>>;
 
+/// How long a cancelled transfer gets to stop by itself (closing its upload sessions) before
+/// its task is dropped.
+const CANCEL_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A running operation: its task, and for transfers the flag that asks it to stop cleanly.
+struct Operation {
+    abort: AbortHandle,
+    cancel: Option<Cancel>,
+}
+
 pub struct AppState {
     pub dirs: Dirs,
     pub local: LocalStore,
     credentials: Credentials,
     client: RwLock<Arc<Client>>,
-    operations: Mutex<HashMap<String, AbortHandle>>,
+    operations: Mutex<HashMap<String, Operation>>,
     /// The last tag list of each (source, repository), for tag badges.
     tag_lists: Mutex<HashMap<(String, String), TagList>>,
     /// Serialises read-modify-write of the recent list.
@@ -82,10 +92,19 @@ impl AppState {
 
     /// The store behind a source and repository.
     pub async fn store(&self, source: &str, repository: &str) -> Result<Store> {
+        self.open(source, repository, false).await
+    }
+
+    /// A store to write to: a repository of the Local store is created when missing.
+    pub async fn target(&self, source: &str, repository: &str) -> Result<Store> {
+        self.open(source, repository, true).await
+    }
+
+    async fn open(&self, source: &str, repository: &str, create: bool) -> Result<Store> {
         if source == LOCAL {
             let local = LocalStore::new(self.local.root());
             let repository = repository.to_string();
-            let layout = tokio::task::spawn_blocking(move || local.layout(&repository, false))
+            let layout = tokio::task::spawn_blocking(move || local.layout(&repository, create))
                 .await
                 .map_err(|e| Error::Invalid(format!("opening the local store failed: {e}")))??;
             return Ok(Store::Layout(layout));
@@ -113,9 +132,34 @@ impl AppState {
         op: &str,
         work: impl Future<Output = Result<T>> + Send + 'static,
     ) -> Result<T> {
+        self.run_with(op, None, work).await
+    }
+
+    /// Runs a transfer: cancelling it first raises `cancel`, so uploads close their sessions
+    /// and layout writes remove their temporary files, and only then drops the task.
+    pub async fn run_transfer<T: Send + 'static, F>(
+        &self,
+        op: &str,
+        work: impl FnOnce(Cancel) -> F,
+    ) -> Result<T>
+    where
+        F: Future<Output = Result<T>> + Send + 'static,
+    {
+        let cancel = Cancel::new();
+        let future = work(cancel.clone());
+        self.run_with(op, Some(cancel), future).await
+    }
+
+    async fn run_with<T: Send + 'static>(
+        &self,
+        op: &str,
+        cancel: Option<Cancel>,
+        work: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
         let task = tokio::spawn(work);
         if let Ok(mut ops) = self.operations.lock() {
-            ops.insert(op.to_string(), task.abort_handle());
+            let abort = task.abort_handle();
+            ops.insert(op.to_string(), Operation { abort, cancel });
         }
         let result = task.await;
         if let Ok(mut ops) = self.operations.lock() {
@@ -130,8 +174,21 @@ impl AppState {
 
     /// Cancels the operation `op`; true when it was running.
     pub fn cancel(&self, op: &str) -> bool {
-        let handle = self.operations.lock().ok().and_then(|mut o| o.remove(op));
-        handle.map(|h| h.abort()).is_some()
+        let Some(operation) = self.operations.lock().ok().and_then(|mut o| o.remove(op)) else {
+            return false;
+        };
+        match operation.cancel {
+            Some(cancel) => {
+                cancel.cancel();
+                let abort = operation.abort;
+                tauri::async_runtime::spawn(async move {
+                    tokio::time::sleep(CANCEL_GRACE).await;
+                    abort.abort();
+                });
+            }
+            None => operation.abort.abort(),
+        }
+        true
     }
 
     pub fn keep_tags(&self, source: &str, repository: &str, tags: Vec<String>) {

@@ -276,3 +276,92 @@ fn cancelling_an_unknown_operation_is_harmless() {
         false
     );
 }
+
+#[test]
+fn copy_tag_and_delete_in_the_local_store() {
+    let f = fixture();
+    let digest = tauri::async_runtime::block_on(local_artifact(&f));
+    let reports = Arc::new(Mutex::new(0usize));
+    let counted = reports.clone();
+    let channel = Channel::new(move |_| {
+        *counted.lock().unwrap() += 1;
+        Ok(())
+    });
+    let target = stowage_app::dto::CopyTarget {
+        source: "local".into(),
+        repository: "mirror/app".into(),
+        tag: Some("v2".into()),
+    };
+    let copied = tauri::async_runtime::block_on(stowage_app::commands::transfer::copy(
+        f.app.state(),
+        "local".into(),
+        "team/app".into(),
+        "v1".into(),
+        target,
+        true,
+        "op-copy".into(),
+        channel,
+    ))
+    .unwrap();
+    assert_eq!(copied.digest, digest);
+    assert!(
+        *reports.lock().unwrap() >= 1,
+        "progress is reported at least at the end"
+    );
+    let tags = invoke(
+        &f,
+        "tags",
+        json!({"source": "local", "repository": "mirror/app"}),
+    )
+    .unwrap();
+    assert_eq!(tags, json!(["v2"]));
+
+    invoke(
+        &f,
+        "add_tag",
+        json!({"source": "local", "repository": "mirror/app", "digest": digest, "tag": "stable"}),
+    )
+    .unwrap();
+    let err = invoke(
+        &f,
+        "add_tag",
+        json!({"source": "local", "repository": "mirror/app", "digest": digest, "tag": "bad tag"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid", "{err}");
+
+    let args =
+        json!({"source": "local", "repository": "mirror/app", "digest": digest, "cascade": true});
+    let preview = invoke(&f, "delete_preview", args.clone()).unwrap();
+    assert_eq!(
+        preview.as_array().unwrap().last().unwrap()["digest"],
+        digest.as_str()
+    );
+    // A preview that no longer matches is refused, and nothing goes.
+    let mut stale = args.clone();
+    stale["expected"] = json!([]);
+    let err = invoke(&f, "delete", stale).unwrap_err();
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("changed since the preview"),
+        "{err}"
+    );
+    let mut confirmed = args;
+    confirmed["expected"] = json!(preview
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["digest"].clone())
+        .collect::<Vec<_>>());
+    let deleted = invoke(&f, "delete", confirmed).unwrap();
+    assert_eq!(deleted, json!([digest]));
+    let tags = invoke(
+        &f,
+        "tags",
+        json!({"source": "local", "repository": "mirror/app"}),
+    )
+    .unwrap();
+    assert_eq!(tags, json!([]));
+}

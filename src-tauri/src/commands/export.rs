@@ -2,13 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use super::Answer;
+use crate::dialogs;
+use crate::dto::{AppError, ExportFormat};
 use base64::Engine;
 use stowage::Error;
 use tauri::{AppHandle, Runtime};
-use tauri_plugin_dialog::DialogExt;
-
-use super::Answer;
-use crate::dto::{AppError, ExportFormat};
 
 /// Asks where to save, then writes. `data` is base64 for PNG, text otherwise. `None` when the
 /// user cancelled the dialog.
@@ -21,20 +20,10 @@ pub async fn export_graph<R: Runtime>(
 ) -> Answer<Option<String>> {
     let bytes = decode(format, data)?;
     let extension = extension(format);
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_file_name(format!("{}.{extension}", file_stem(&name)))
-        .add_filter(extension.to_uppercase(), &[extension])
-        .save_file(move |path| {
-            let _ = tx.send(path);
-        });
-    let Some(path) = rx.await.ok().flatten() else {
+    let file_name = format!("{}.{extension}", file_stem(&name));
+    let Some(path) = dialogs::save_file(&app, &file_name, extension).await? else {
         return Ok(None);
     };
-    let path = path
-        .into_path()
-        .map_err(|e| AppError::invalid(format!("cannot save there: {e}")))?;
     write_atomically(&path, &bytes)?;
     Ok(Some(path.display().to_string()))
 }

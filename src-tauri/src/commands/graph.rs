@@ -61,6 +61,6 @@ pub async fn load_graph(
 }
 
 #[tauri::command]
-pub fn cancel(state: State<'_, AppState>, op: String) -> bool {
-    state.cancel(&op)
+pub async fn cancel(state: State<'_, AppState>, op: String) -> Answer<bool> {
+    Ok(state.cancel(&op))
 }

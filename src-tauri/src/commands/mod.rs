@@ -3,7 +3,9 @@
 pub mod browse;
 pub mod export;
 pub mod graph;
+pub mod manage;
 pub mod sources;
+pub mod transfer;
 
 use crate::dto::AppError;
 

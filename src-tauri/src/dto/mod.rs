@@ -3,9 +3,11 @@
 
 mod browse;
 mod graph;
+mod transfer;
 
 pub use browse::*;
 pub use graph::*;
+pub use transfer::*;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

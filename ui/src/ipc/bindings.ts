@@ -73,3 +73,33 @@ truncated: boolean, };
 export type ExportFormat = "png" | "svg" | "json";
 
 export type AppError = { code: string, message: string, };
+
+export type BlobState = "waiting" | "running" | "uploaded" | "skipped" | "mounted" | "downloaded" | "failed";
+
+export type BlobProgress = { 
+/**
+ * A file name, or the digest when the blob has no name.
+ */
+name: string, digest: string | null, total: number, done: number, state: BlobState, error: string | null, };
+
+export type TransferProgress = { done: number, total: number, 
+/**
+ * Bytes per second over the last few seconds.
+ */
+rate: number, etaSecs: number | null, elapsedSecs: number, blobs: Array<BlobProgress>, };
+
+export type Pulled = { digest: string, destination: string, 
+/**
+ * Relative to `destination`.
+ */
+files: Array<string>, 
+/**
+ * Layers without a title, not written.
+ */
+skipped: Array<string>, };
+
+export type CopyTarget = { source: string, repository: string, tag: string | null, };
+
+export type Copied = { digest: string, target: string, manifests: number, blobs: number, };
+
+export type DeleteEntry = { digest: string, mediaType: string, artifactType: string | null, size: number, };

@@ -1,0 +1,133 @@
+//! Transfers (pull, copy, and with issue 5 push and attach): their progress, and what they did.
+
+use serde::{Deserialize, Serialize};
+use stowage::transfer::{self, BlobState as CoreState, Outcome};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlobState {
+    Waiting,
+    Running,
+    Uploaded,
+    Skipped,
+    Mounted,
+    Downloaded,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BlobProgress {
+    /// A file name, or the digest when the blob has no name.
+    pub name: String,
+    pub digest: Option<String>,
+    #[ts(type = "number")]
+    pub total: u64,
+    #[ts(type = "number")]
+    pub done: u64,
+    pub state: BlobState,
+    pub error: Option<String>,
+}
+
+/// One transfer's progress, sent through its channel about ten times a second.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferProgress {
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+    /// Bytes per second over the last few seconds.
+    pub rate: f64,
+    pub eta_secs: Option<f64>,
+    pub elapsed_secs: f64,
+    pub blobs: Vec<BlobProgress>,
+}
+
+impl From<&transfer::Snapshot> for TransferProgress {
+    fn from(s: &transfer::Snapshot) -> Self {
+        TransferProgress {
+            done: s.done,
+            total: s.total,
+            rate: s.rate,
+            eta_secs: s.eta_secs,
+            elapsed_secs: s.elapsed_secs,
+            blobs: s
+                .blobs
+                .iter()
+                .map(|b| {
+                    let (state, error) = match &b.state {
+                        CoreState::Waiting => (BlobState::Waiting, None),
+                        CoreState::Running => (BlobState::Running, None),
+                        CoreState::Done(Outcome::Uploaded) => (BlobState::Uploaded, None),
+                        CoreState::Done(Outcome::Skipped) => (BlobState::Skipped, None),
+                        CoreState::Done(Outcome::Mounted) => (BlobState::Mounted, None),
+                        CoreState::Done(Outcome::Downloaded) => (BlobState::Downloaded, None),
+                        CoreState::Failed(e) => (BlobState::Failed, Some(e.clone())),
+                    };
+                    BlobProgress {
+                        name: b.name.clone(),
+                        digest: b.digest.as_ref().map(ToString::to_string),
+                        total: b.total,
+                        done: b.done,
+                        state,
+                        error,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What a pull wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Pulled {
+    pub digest: String,
+    pub destination: String,
+    /// Relative to `destination`.
+    pub files: Vec<String>,
+    /// Layers without a title, not written.
+    pub skipped: Vec<String>,
+}
+
+/// Where a copy goes: a source, a repository there, and optionally a tag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyTarget {
+    pub source: String,
+    pub repository: String,
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Copied {
+    pub digest: String,
+    pub target: String,
+    pub manifests: u32,
+    pub blobs: u32,
+}
+
+/// One manifest a delete would remove, deepest referrers first, the chosen one last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteEntry {
+    pub digest: String,
+    pub media_type: String,
+    pub artifact_type: Option<String>,
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+impl From<stowage::manifest::Descriptor> for DeleteEntry {
+    fn from(d: stowage::manifest::Descriptor) -> Self {
+        DeleteEntry {
+            digest: d.digest.to_string(),
+            media_type: d.media_type,
+            artifact_type: d.artifact_type,
+            size: d.size,
+        }
+    }
+}
