@@ -27,8 +27,12 @@ export class GraphSession {
   /** When the final GraphData arrived (performance.now()), for the first-render measure. */
   dataAt: number | null = null;
 
-  constructor(source: string, repository: string, reference: string) {
+  /** The registry host, to name the repository before the core says how it names it. */
+  readonly host: string | null;
+
+  constructor(source: string, repository: string, reference: string, host: string | null = null) {
     this.source = source;
+    this.host = host;
     this.repository = repository;
     this.reference = reference;
     this.model = new GraphModel({ tag: isDigest(reference) ? null : reference });
@@ -87,13 +91,15 @@ export class GraphSession {
 
   /** The reference the CLI would use for one node. */
   nodeReference(digest: string): string {
-    return `${this.model.base || this.repository}@${digest}`;
+    const base = this.model.base || (this.host ? `${this.host}/${this.repository}` : this.repository);
+    return `${base}@${digest}`;
   }
 
   /** The reference that was opened, as the user sees it. */
   openedReference(): string {
     if (this.model.reference) return this.model.reference;
     const sep = isDigest(this.reference) ? "@" : ":";
-    return `${this.model.base || this.repository}${sep}${this.reference}`;
+    const base = this.model.base || (this.host ? `${this.host}/${this.repository}` : this.repository);
+    return `${base}${sep}${this.reference}`;
   }
 }

@@ -104,7 +104,8 @@ export class Browser {
     const ref = reference.trim();
     if (!source || !repository || !ref) return;
     void this.graph?.cancel();
-    const session = new GraphSession(source, repository, ref);
+    const host = this.source?.kind === "registry" ? this.source.name : null;
+    const session = new GraphSession(source, repository, ref, host);
     this.graph = session;
     void session.load(refresh);
   }
@@ -113,7 +114,7 @@ export class Browser {
     const g = this.graph;
     if (!g) return;
     void g.cancel();
-    const session = new GraphSession(g.source, g.repository, g.reference);
+    const session = new GraphSession(g.source, g.repository, g.reference, g.host);
     this.graph = session;
     void session.load(true);
   }

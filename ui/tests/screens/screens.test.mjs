@@ -303,6 +303,74 @@ describe("screens", () => {
     await app.done();
   });
 
+  test("registry menu signs out; a tag row opens by keyboard; nodes show while the walk streams", async () => {
+    const app = await open({ query: "?delay=700" });
+    const { page } = app;
+    await page.getByRole("button", { name: "Actions for localhost:5000" }).click();
+    const menu = page.getByTestId("source-menu");
+    await menu.waitFor();
+    await shot(page, "12-source-menu");
+    await menu.getByRole("menuitem", { name: "Sign out" }).click();
+    await page.waitForFunction(() => /anonymous/.test(document.querySelector('[data-source="localhost:5000"]')?.textContent ?? ""));
+    // Right-click opens the same menu; Esc closes it.
+    await page.locator('[data-source="ghcr.io"]').click({ button: "right" });
+    await menu.waitFor();
+    await page.keyboard.press("Escape");
+    await menu.waitFor({ state: "detached" });
+
+    await page.locator('[data-source="localhost:5000"]').click();
+    await page.getByTestId("repo-list").getByText("demo/app", { exact: true }).click();
+    const list = page.getByTestId("tag-list");
+    await list.waitFor();
+    await list.focus();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("graph-title").getByText("localhost:5000/demo/app:v1.0.0").waitFor();
+    // Streaming: the first nodes are drawn while the walk still runs.
+    await page.waitForFunction(() => Number(document.querySelector(".graph-canvas")?.getAttribute("data-nodes")) >= 5);
+    assert.equal(await page.getByTestId("graph-status").getAttribute("data-status"), "loading");
+    await shot(page, "13-graph-streaming");
+    await page.getByRole("button", { name: "Stop" }).click();
+    await page.waitForSelector('[data-testid="graph-status"][data-status="cancelled"]');
+    const cancels = await page.evaluate(() => /** @type {any} */ (window).__mock.calls.filter((/** @type {any} */ c) => c.cmd === "cancel").length);
+    assert.equal(cancels, 1);
+    await app.done();
+  });
+
+  test("top-down layout, help, a layer's and a failed node's details", async () => {
+    const app = await open();
+    const { page } = app;
+    await openDemoGraph(page);
+    const before = await graphNodes(page);
+    const layoutsBefore = await page.evaluate(() => /** @type {any} */ (window).__stowageGraph.layouts);
+    await page.getByTitle("Top to bottom").click();
+    await page.waitForFunction((n) => /** @type {any} */ (window).__stowageGraph.layouts > n, layoutsBefore);
+    const after = await graphNodes(page);
+    const index = (/** @type {any[]} */ list) => list.find((n) => n.kind === "index");
+    const image = (/** @type {any[]} */ list) => list.find((n) => n.kind === "image");
+    // Left to right, the image is right of its index; top to bottom, below it.
+    assert.ok(image(before).position.x > index(before).position.x);
+    assert.ok(image(after).position.y > index(after).position.y);
+    await page.getByRole("button", { name: "Keyboard help" }).click();
+    await page.getByRole("tooltip").waitFor();
+    await shot(page, "14-graph-down-help");
+    await page.keyboard.press("Escape");
+
+    const broken = after.find((/** @type {any} */ n) => n.kind === "artifact");
+    await page.evaluate((id) => /** @type {any} */ (window).__stowageGraph.select(id), broken.id);
+    assert.match(await page.getByTestId("node-error").innerText(), /manifest unknown/);
+    const layer = after.find((/** @type {any} */ n) => n.kind === "layer" && /3\.2 MiB/.test(n.label));
+    await page.evaluate((id) => /** @type {any} */ (window).__stowageGraph.select(id), layer.id);
+    const details = page.getByTestId("details");
+    assert.equal(await details.getAttribute("data-node"), layer.id);
+    assert.match(await details.innerText(), /stowage blob localhost:5000\/demo\/app@sha256:/);
+    await details.getByRole("button", { name: "Show content" }).click();
+    await details.getByText(/Binary content/).waitFor();
+    await shot(page, "15-layer-details");
+    await app.done();
+  });
+
   test("dark theme follows the OS", async () => {
     const app = await open({ dark: true });
     const { page } = app;
