@@ -214,14 +214,29 @@ export class GraphModel {
     const representative = new Map<string, string>();
     const blocked: Array<{ viewId: string; starts: string[] }> = [];
 
+    // Walks start at the root and at every node nothing points to yet: while the walk streams in,
+    // a node can arrive before the edge that links it, or before the root itself.
+    const pointed = new Set<string>();
+    for (const e of this.edges.values()) pointed.add(e.to);
+    const starts: string[] = [];
+    if (this.root) starts.push(this.root);
+    for (const id of this.nodes.keys()) if (id !== this.root && !pointed.has(id)) starts.push(id);
     const reachAll = new Set<string>();
-    if (this.root) {
-      const stack = [this.root];
+    const reach = (from: string) => {
+      const stack = [from];
       while (stack.length) {
         const id = stack.pop() as string;
         if (reachAll.has(id)) continue;
         reachAll.add(id);
         for (const e of out.get(id) ?? []) stack.push(e.to);
+      }
+    };
+    for (const id of starts) reach(id);
+    // A cycle nothing else reaches (a registry can serve anything) still gets drawn.
+    for (const id of this.nodes.keys()) {
+      if (!reachAll.has(id)) {
+        starts.push(id);
+        reach(id);
       }
     }
 
@@ -240,8 +255,7 @@ export class GraphModel {
     };
 
     // Breadth first, so nodes come out in walk order (stable layouts, sensible keyboard order).
-    const queue: string[] = [];
-    if (this.root) queue.push(this.root);
+    const queue: string[] = [...starts];
     const openEdges: GraphEdge[] = [];
     for (let head = 0; head < queue.length; head++) {
       const id = queue[head] as string;
@@ -250,13 +264,6 @@ export class GraphModel {
       for (const e of open(id)) {
         openEdges.push(e);
         if (!visible.has(e.to)) queue.push(e.to);
-      }
-    }
-    // Nodes the walk reported before the edge that links them: draw them anyway.
-    for (const id of this.nodes.keys()) {
-      if (!reachAll.has(id) && !visible.has(id)) {
-        visible.add(id);
-        for (const e of out.get(id) ?? []) if (!reachAll.has(e.to)) openEdges.push(e);
       }
     }
 

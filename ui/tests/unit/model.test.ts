@@ -166,3 +166,22 @@ describe("graph search", () => {
     expect(searchView(m, v, "v1").has(`${TAG_PREFIX}v1`)).toBe(true);
   });
 });
+
+describe("graph model while streaming", () => {
+  test("a root that arrives after its children still links them once its edges come", () => {
+    const m = new GraphModel();
+    // The first batch holds a child, not the root: edges from the real root must not be lost.
+    m.applyEvent({ type: "nodes", nodes: [node(D.amd, "image")], edges: [] });
+    m.applyEvent({ type: "nodes", nodes: [node(D.index, "index"), node(D.sbom, "sbom")], edges: [edge(D.index, D.amd, "child", "index"), edge(D.amd, D.sbom, "referrer", "api")] });
+    const v = m.view();
+    expect(v.nodes.map((n) => n.id).sort()).toEqual([D.index, D.amd, D.sbom].sort());
+    expect(v.edges.map((e) => `${e.source}>${e.target}`).sort()).toEqual([`${D.amd}>${D.sbom}`, `${D.index}>${D.amd}`].sort());
+  });
+
+  test("a cycle no root reaches is drawn rather than dropped", () => {
+    const m = new GraphModel();
+    m.applyEvent({ type: "nodes", nodes: [node(D.index, "index"), node(D.sig, "signature"), node(D.sbom, "sbom")], edges: [edge(D.sig, D.sbom, "referrer", "api"), edge(D.sbom, D.sig, "referrer", "api")] });
+    expect(m.view().nodes).toHaveLength(3);
+    expect(m.view().edges).toHaveLength(2);
+  });
+});
