@@ -15,9 +15,11 @@ use tauri::{Builder, Runtime};
 
 use crate::state::AppState;
 
-/// The app's commands and state on any runtime (the real one, or the test mock).
+/// The app's plugins, commands and state on any runtime (the real one, or the test mock).
 pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::sources::sources,
@@ -55,8 +57,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let builder = tauri::Builder::default().plugin(tauri_plugin_dialog::init());
-    if let Err(e) = app(builder, state).run(tauri::generate_context!()) {
+    if let Err(e) = app(tauri::Builder::default(), state).run(tauri::generate_context!()) {
         eprintln!("stowage-app: {e}");
         std::process::exit(1);
     }

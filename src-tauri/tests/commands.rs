@@ -293,6 +293,7 @@ fn copy_tag_and_delete_in_the_local_store() {
         tag: Some("v2".into()),
     };
     let copied = tauri::async_runtime::block_on(stowage_app::commands::transfer::copy(
+        f.app.handle().clone(),
         f.app.state(),
         "local".into(),
         "team/app".into(),
