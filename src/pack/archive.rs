@@ -49,6 +49,16 @@ pub struct PackedDir {
 /// layout). `dir` itself may be a symbolic link to a folder (the user named it); links inside
 /// are stored as links.
 pub fn pack_dir(dir: &Path, out: impl Write) -> Result<PackedDir> {
+    pack_dir_watched(dir, out, &mut |_| Ok(()))
+}
+
+/// [`pack_dir`], calling `watch` as it goes with the bytes of file content packed so far, so a
+/// caller can show progress; an error `watch` returns (a cancellation) stops packing with it.
+pub fn pack_dir_watched(
+    dir: &Path,
+    out: impl Write,
+    watch: &mut dyn FnMut(u64) -> Result<()>,
+) -> Result<PackedDir> {
     let meta = fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
     if !meta.is_dir() {
         return Err(Error::Invalid(format!("{} is not a folder", dir.display())));
@@ -65,6 +75,7 @@ pub fn pack_dir(dir: &Path, out: impl Write) -> Result<PackedDir> {
         tar: TarStream::new(gzip),
         stats: Stats::default(),
         buf: vec![0; 64 * 1024],
+        watch,
     };
     packer.walk(name.as_bytes())?;
     let Packer { tar, stats, .. } = packer;
@@ -86,8 +97,9 @@ pub fn pack_dir(dir: &Path, out: impl Write) -> Result<PackedDir> {
 }
 
 /// The folder's own name, which becomes the archive's top level and the layer title (so it must
-/// be UTF-8). `.` and `..` have none: the canonical path supplies it.
-fn top_level_name(dir: &Path) -> Result<String> {
+/// be UTF-8). `.` and `..` have none: the canonical path supplies it. A link to a folder keeps
+/// the link's name, the one the user gave.
+pub(crate) fn top_level_name(dir: &Path) -> Result<String> {
     let canonical;
     let file_name = match dir.file_name() {
         Some(name) => name,
@@ -123,6 +135,7 @@ struct Packer<'a, W: Write> {
     stats: Stats,
     /// The copy buffer, shared by all files.
     buf: Vec<u8>,
+    watch: &'a mut dyn FnMut(u64) -> Result<()>,
 }
 
 /// An entry still to be written: its path on disk, its name in the archive, and its own type
@@ -206,6 +219,7 @@ impl<W: Write> Packer<'_, W> {
                 .content(&self.buf[..n])
                 .map_err(|e| output_error(self.dir, e))?;
             left -= n as u64;
+            (self.watch)(self.stats.bytes + (size - left))?;
         }
         // A file that grew would be stored cut short: refuse rather than store a torn copy.
         if read_one_more(&mut file).map_err(|e| Error::io(path, e))? {
@@ -282,7 +296,7 @@ fn is_executable(meta: &fs::Metadata) -> bool {
 }
 
 /// A name for a file that is neither a regular file, a folder nor a link, for the error.
-fn special_kind(file_type: &fs::FileType) -> &'static str {
+pub(crate) fn special_kind(file_type: &fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

@@ -9,6 +9,7 @@ mod keyring;
 mod layout;
 mod local;
 mod ops;
+mod preview;
 mod read;
 mod support;
 mod upload;

@@ -1,0 +1,107 @@
+//! The artifact manifest a push sends, built by one function for the preview and the push alike, so the bytes shown are the bytes sent.
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use serde::Serialize;
+
+use super::{Plan, PushRequest, CREATED_ANNOTATION};
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::manifest::media_type::{OCI_EMPTY, OCI_MANIFEST};
+use crate::manifest::Descriptor;
+
+/// The config of every pushed artifact: the empty descriptor's content.
+pub(super) const EMPTY_CONFIG: &[u8] = b"{}";
+
+/// The artifact manifest, serialised once: these are the bytes hashed and sent.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactManifest<'a> {
+    schema_version: u32,
+    media_type: &'a str,
+    artifact_type: &'a str,
+    config: Descriptor,
+    layers: Vec<Descriptor>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<&'a Descriptor>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    annotations: BTreeMap<String, String>,
+}
+
+/// The manifest bytes for `plan`'s layers, whose digests and sizes are `blobs` (in order).
+pub(super) fn artifact_manifest(
+    request: &PushRequest,
+    plan: &Plan,
+    blobs: &[(Digest, u64)],
+) -> Result<Bytes> {
+    if blobs.len() != plan.layers.len() {
+        return Err(Error::Invalid(format!(
+            "the manifest needs {} layer digests, {} were given",
+            plan.layers.len(),
+            blobs.len()
+        )));
+    }
+    let layers = plan
+        .layers
+        .iter()
+        .zip(blobs)
+        .map(|(layer, (digest, size))| {
+            let mut d = Descriptor::new(&layer.media_type, digest.clone(), *size);
+            d.annotations = layer.annotations.clone();
+            d
+        })
+        .collect();
+    let mut annotations = request.annotations.clone();
+    if request.created && !annotations.contains_key(CREATED_ANNOTATION) {
+        // The plan's time, so that a preview and its push agree; a plan made for a request
+        // without `created` has none, and then it is now.
+        let created = plan.created.clone().unwrap_or_else(rfc3339_now);
+        annotations.insert(CREATED_ANNOTATION.into(), created);
+    }
+    let manifest = ArtifactManifest {
+        schema_version: 2,
+        media_type: OCI_MANIFEST,
+        artifact_type: &plan.artifact_type,
+        config: Descriptor::new(
+            OCI_EMPTY,
+            Digest::sha256_of(EMPTY_CONFIG),
+            EMPTY_CONFIG.len() as u64,
+        ),
+        layers,
+        subject: request.subject.as_ref(),
+        annotations,
+    };
+    let bytes = serde_json::to_vec(&manifest).map_err(|e| Error::Invalid(e.to_string()))?;
+    Ok(Bytes::from(bytes))
+}
+
+/// Now in RFC 3339, UTC, to the second, without a date library for one timestamp.
+pub(super) fn rfc3339_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+pub(super) fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}

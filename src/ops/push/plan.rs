@@ -1,0 +1,340 @@
+//! Planning a push: every path checked, folders packed, files hashed, before anything is sent; and what a planned file looked like when it was read, so a push can tell it changed.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::{File, Metadata};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use serde::Serialize;
+
+use super::manifest::rfc3339_now;
+use super::{FileSpec, PushRequest, CREATED_ANNOTATION, UNKNOWN_ARTIFACT};
+use crate::digest::{Algorithm, Digest, Hasher};
+use crate::error::{Error, Result};
+use crate::pack::{self, CheckedPath, Rules, ORAS_DIGEST, ORAS_UNPACK, TAR_GZIP, TITLE_ANNOTATION};
+use crate::registry::Cancel;
+use crate::transfer::Transfer;
+
+/// Files up to this size are hashed by [`plan`] before upload; [`prepare`] hashes all.
+const PREHASH_LIMIT: u64 = 16 * 1024 * 1024;
+/// Bytes hashed between two looks at the cancel flag.
+const READ_CHUNK: usize = 1 << 20;
+/// How often [`prepare`] copies hashing progress into the transfer.
+const REPORT_EVERY: Duration = Duration::from_millis(50);
+
+/// A layer ready to upload: what the manifest will say, and where its bytes are.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedLayer {
+    pub title: String,
+    pub source: PathBuf,
+    pub media_type: String,
+    pub size: u64,
+    /// Known for folders (packed here) and files hashed in advance (all of them, by [`prepare`]).
+    pub digest: Option<Digest>,
+    pub annotations: BTreeMap<String, String>,
+    /// The user's file as it was when hashed; none for a packed folder, which is ours.
+    #[serde(skip)]
+    pub(super) read_as: Option<FileStamp>,
+}
+
+/// What was planned. Spooled folder archives live as long as the plan.
+pub struct Plan {
+    pub layers: Vec<PlannedLayer>,
+    pub artifact_type: String,
+    /// The `org.opencontainers.image.created` the manifest gets, fixed when the plan was made
+    /// so that a preview and the push agree. None when the request does not ask for it, or
+    /// gives its own in its annotations.
+    pub created: Option<String>,
+    _spool: Option<tempfile::TempDir>,
+}
+
+/// What a file looked like when it was read: a later look that differs means it may have
+/// changed. The size alone decides nothing about content, so times and identity count too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FileStamp {
+    pub len: u64,
+    modified: Option<SystemTime>,
+    /// Device, inode and change time: a file replaced by a rename, or written with its
+    /// modification time put back, still shows here.
+    #[cfg(unix)]
+    identity: (u64, u64, i64, i64),
+}
+
+impl FileStamp {
+    pub fn of(meta: &Metadata) -> FileStamp {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            identity: (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+}
+
+/// Checks every path under [`Rules::CLI`], packs folders and hashes small files; fails before
+/// anything is sent if one is unusable. Larger files are hashed while they upload, so they are
+/// read once. This is what `stowage push` and `attach` do.
+pub fn plan(request: &PushRequest, scratch: &Path) -> Result<Plan> {
+    let checked = check_all(request, Rules::CLI)?;
+    let mut spool = Spool::new(scratch);
+    let mut layers = Vec::with_capacity(checked.len());
+    for (index, (spec, checked)) in request.files.iter().zip(&checked).enumerate() {
+        let hash = checked.folder || checked.size <= PREHASH_LIMIT;
+        layers.push(make_layer(
+            spec,
+            checked,
+            index,
+            &mut spool,
+            hash,
+            &mut |_| Ok(()),
+        )?);
+    }
+    Ok(finish(request, layers, spool))
+}
+
+/// Plans for the push sheet: every path checked under [`Rules::STRICT`] (what
+/// [`pack::inspect_paths`] shows), folders packed and every file hashed, so each layer has its
+/// digest and [`super::preview()`] can show the exact manifest. Progress goes to `transfer`,
+/// one entry per layer: bytes hashed (for a folder, bytes of its files packed) of the total; a
+/// layer that fails is marked failed. Honours `cancel`, and stops when the future is dropped.
+pub async fn prepare(
+    request: &PushRequest,
+    scratch: &Path,
+    transfer: &Transfer,
+    cancel: &Cancel,
+) -> Result<Plan> {
+    let checked = {
+        let request = request.clone();
+        run_blocking(move || check_all(&request, Rules::STRICT)).await?
+    };
+    let ids: Vec<usize> = checked
+        .iter()
+        .map(|c| transfer.add(c.name.clone(), None, c.size))
+        .collect();
+    let done: Arc<Vec<AtomicU64>> = Arc::new(checked.iter().map(|_| AtomicU64::new(0)).collect());
+    // The blocking work cannot be dropped; a dropped `prepare` tells it to stop instead.
+    let stop = StopOnDrop(Cancel::new());
+    let job = {
+        let (files, scratch, done) = (request.files.clone(), scratch.to_path_buf(), done.clone());
+        let (cancel, stop) = (cancel.clone(), stop.0.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut spool = Spool::new(&scratch);
+            let mut layers = Vec::with_capacity(files.len());
+            for (index, (spec, checked)) in files.iter().zip(&checked).enumerate() {
+                let mut watch = |n: u64| {
+                    if cancel.is_cancelled() || stop.is_cancelled() {
+                        return Err(Error::Cancelled);
+                    }
+                    done[index].store(n, Ordering::Relaxed);
+                    Ok(())
+                };
+                match make_layer(spec, checked, index, &mut spool, true, &mut watch) {
+                    Ok(layer) => layers.push(layer),
+                    Err(e) => return Err((index, e)),
+                }
+            }
+            Ok((layers, spool))
+        })
+    };
+    tokio::pin!(job);
+    let mut tick = tokio::time::interval(REPORT_EVERY);
+    let report = || {
+        for (id, n) in ids.iter().zip(done.iter()) {
+            transfer.advance(*id, n.load(Ordering::Relaxed));
+        }
+    };
+    let outcome = loop {
+        tokio::select! {
+            outcome = &mut job => break outcome,
+            _ = tick.tick() => report(),
+        }
+    };
+    report();
+    match outcome {
+        Ok(Ok((layers, spool))) => Ok(finish(request, layers, spool)),
+        Ok(Err((index, e))) => {
+            if let Some(id) = ids.get(index) {
+                transfer.fail(*id, e.to_string());
+            }
+            Err(e)
+        }
+        Err(e) => Err(Error::Invalid(format!("preparing the push failed: {e}"))),
+    }
+}
+
+/// Sets its flag when dropped.
+struct StopOnDrop(Cancel);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Invalid(format!("preparing the push failed: {e}")))?
+}
+
+/// Every path checked (the same function as the push sheet's), and the titles unique.
+fn check_all(request: &PushRequest, rules: Rules) -> Result<Vec<CheckedPath>> {
+    if request.files.is_empty() {
+        return Err(Error::Invalid(
+            "nothing to push: give at least one file or folder".into(),
+        ));
+    }
+    let mut titles = HashSet::new();
+    let mut checked = Vec::with_capacity(request.files.len());
+    for spec in &request.files {
+        let c = pack::check_path(&spec.path, rules)?;
+        if !titles.insert(c.name.clone()) {
+            return Err(pack::duplicate_title(&c.name));
+        }
+        checked.push(c);
+    }
+    Ok(checked)
+}
+
+/// The folder packed folders are spooled in, made on first use.
+struct Spool {
+    scratch: PathBuf,
+    dir: Option<tempfile::TempDir>,
+}
+
+impl Spool {
+    fn new(scratch: &Path) -> Spool {
+        Spool {
+            scratch: scratch.to_path_buf(),
+            dir: None,
+        }
+    }
+
+    fn dir(&mut self) -> Result<&Path> {
+        if self.dir.is_none() {
+            let dir = tempfile::Builder::new()
+                .prefix(".stowage-push-")
+                .tempdir_in(&self.scratch)
+                .map_err(|e| Error::io(&self.scratch, e))?;
+            self.dir = Some(dir);
+        }
+        match &self.dir {
+            Some(d) => Ok(d.path()),
+            None => Err(Error::Invalid("no spool folder".into())),
+        }
+    }
+}
+
+/// Turns a checked path into a layer: a folder packed into the spool (always hashed), a file
+/// hashed when `hash` is set. `watch` sees bytes read so far and may stop the work.
+fn make_layer(
+    spec: &FileSpec,
+    checked: &CheckedPath,
+    index: usize,
+    spool: &mut Spool,
+    hash: bool,
+    watch: &mut dyn FnMut(u64) -> Result<()>,
+) -> Result<PlannedLayer> {
+    let path = &spec.path;
+    let title = checked.name.clone();
+    let mut annotations = BTreeMap::from([(TITLE_ANNOTATION.to_string(), title.clone())]);
+    if checked.folder {
+        let archive = spool.dir()?.join(format!("{index}.tar.gz"));
+        let file = File::create(&archive).map_err(|e| Error::io(&archive, e))?;
+        let packed = pack::pack_dir_watched(path, std::io::BufWriter::new(file), watch)?;
+        annotations.insert(ORAS_UNPACK.into(), "true".into());
+        annotations.insert(ORAS_DIGEST.into(), packed.uncompressed_digest.to_string());
+        return Ok(PlannedLayer {
+            title,
+            source: archive,
+            media_type: spec
+                .media_type
+                .clone()
+                .unwrap_or_else(|| TAR_GZIP.to_string()),
+            size: packed.size,
+            digest: Some(packed.digest),
+            annotations,
+            read_as: None,
+        });
+    }
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    // Stamped before reading, so a change while it is hashed shows at push time too.
+    let stamp = FileStamp::of(&file.metadata().map_err(|e| Error::io(path, e))?);
+    let digest = if hash {
+        Some(hash_file(file, path, stamp.len, watch)?)
+    } else {
+        None
+    };
+    let media_type = match &spec.media_type {
+        Some(t) => t.clone(),
+        None => pack::sniff(path)?.to_string(),
+    };
+    Ok(PlannedLayer {
+        title,
+        source: path.clone(),
+        media_type,
+        size: stamp.len,
+        digest,
+        annotations,
+        read_as: Some(stamp),
+    })
+}
+
+/// The sha256 of `file`, which must hold `len` bytes: a file that grows or shrinks while it is
+/// read is refused rather than planned half old, half new.
+pub(super) fn hash_file(
+    mut file: File,
+    path: &Path,
+    len: u64,
+    watch: &mut dyn FnMut(u64) -> Result<()>,
+) -> Result<Digest> {
+    let mut hasher = Hasher::new(Algorithm::Sha256);
+    let mut buf = vec![0u8; READ_CHUNK];
+    let mut read = 0u64;
+    loop {
+        watch(read)?;
+        let n = match file.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        read += n as u64;
+    }
+    if read != len {
+        return Err(Error::SizeMismatch {
+            what: format!("file {} (it changed while it was read)", path.display()),
+            expected: len,
+            actual: read,
+        });
+    }
+    Ok(hasher.finish())
+}
+
+fn finish(request: &PushRequest, layers: Vec<PlannedLayer>, spool: Spool) -> Plan {
+    let artifact_type = request.artifact_type.clone().unwrap_or_else(|| {
+        let types: Vec<&str> = layers.iter().map(|l| l.media_type.as_str()).collect();
+        pack::artifact_type_for(&types)
+            .unwrap_or(UNKNOWN_ARTIFACT)
+            .to_string()
+    });
+    let created = (request.created && !request.annotations.contains_key(CREATED_ANNOTATION))
+        .then(rfc3339_now);
+    Plan {
+        layers,
+        artifact_type,
+        created,
+        _spool: spool.dir,
+    }
+}

@@ -1,0 +1,95 @@
+//! The push sheet's view of a prepared plan: the exact manifest the push will send, and what each blob will need at the target.
+
+use bytes::Bytes;
+use futures::stream::{self, StreamExt, TryStreamExt};
+use serde::Serialize;
+
+use super::manifest::artifact_manifest;
+use super::{Plan, PushRequest};
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// Blob existence checks in flight at once.
+const CHECKS_AT_ONCE: usize = 8;
+
+/// What a push of a prepared plan will do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    /// The exact manifest JSON [`super::push_plan`] will PUT.
+    pub manifest: Bytes,
+    /// Its digest: the pushed artifact's digest.
+    pub digest: Digest,
+    pub artifact_type: String,
+    /// One per layer, in the manifest's order.
+    pub blobs: Vec<PlannedBlob>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedBlob {
+    pub title: String,
+    pub digest: Digest,
+    pub size: u64,
+    pub media_type: String,
+    pub action: BlobAction,
+}
+
+/// What a blob will need at the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlobAction {
+    /// Its bytes will be sent.
+    Upload,
+    /// Reserved: the same registry has it in another repository we know of, and will link it.
+    Mount,
+    /// The target has it.
+    Skip,
+}
+
+/// Previews pushing `plan` (made from `request` by [`super::prepare`]) to `store`: the
+/// manifest, built by the function [`super::push_plan`] uses, and for each layer whether the
+/// target has it already (one HEAD each). Fails if a layer's digest is not known, as with a
+/// plan from [`super::plan()`] holding a large file.
+pub async fn preview(store: &Store, request: &PushRequest, plan: &Plan) -> Result<Preview> {
+    let known = plan
+        .layers
+        .iter()
+        .map(|layer| match &layer.digest {
+            Some(d) => Ok((d.clone(), layer.size)),
+            None => Err(Error::Invalid(format!(
+                "{}: its digest is not known yet; prepare the push (push::prepare) to preview it",
+                layer.source.display()
+            ))),
+        })
+        .collect::<Result<Vec<(Digest, u64)>>>()?;
+    let manifest = artifact_manifest(request, plan, &known)?;
+    let present: Vec<Option<u64>> = stream::iter(known.iter().map(|(d, _)| store.blob_size(d)))
+        .buffered(CHECKS_AT_ONCE)
+        .try_collect()
+        .await?;
+    let blobs = plan
+        .layers
+        .iter()
+        .zip(known)
+        .zip(present)
+        .map(|((layer, (digest, size)), present)| PlannedBlob {
+            title: layer.title.clone(),
+            digest,
+            size,
+            media_type: layer.media_type.clone(),
+            // As the push decides: a blob the target has under this digest is not sent again.
+            action: if present.is_some() {
+                BlobAction::Skip
+            } else {
+                BlobAction::Upload
+            },
+        })
+        .collect();
+    Ok(Preview {
+        digest: Digest::sha256_of(&manifest),
+        manifest,
+        artifact_type: plan.artifact_type.clone(),
+        blobs,
+    })
+}
