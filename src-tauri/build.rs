@@ -18,6 +18,10 @@ const COMMANDS: &[&str] = &[
     "add_tag",
     "delete_preview",
     "delete",
+    "inspect_paths",
+    "prepare_push",
+    "push",
+    "discard_push",
 ];
 
 fn main() {

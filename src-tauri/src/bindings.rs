@@ -33,6 +33,14 @@ pub fn typescript() -> String {
         CopyTarget::decl(),
         Copied::decl(),
         DeleteEntry::decl(),
+        PathEntry::decl(),
+        InspectedPaths::decl(),
+        PushFile::decl(),
+        PushSpec::decl(),
+        BlobAction::decl(),
+        PlannedBlob::decl(),
+        PushPreview::decl(),
+        PushResult::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `STOWAGE_WRITE_BINDINGS=1 cargo test -p stowage-app bindings`. Do not edit.\n\n",

@@ -5,6 +5,7 @@ pub mod bindings;
 pub mod commands;
 pub mod dialogs;
 pub mod dto;
+pub mod pending;
 pub mod progress;
 pub mod sources;
 pub mod state;
@@ -38,6 +39,10 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::manage::add_tag,
             commands::manage::delete_preview,
             commands::manage::delete,
+            commands::push::inspect_paths,
+            commands::push::prepare_push,
+            commands::push::push,
+            commands::push::discard_push,
         ])
 }
 

@@ -15,6 +15,8 @@ use stowage::store::Store;
 use stowage::{Error, Result};
 use tokio::task::AbortHandle;
 
+use crate::pending::PendingPushes;
+
 /// The id of the Local store in the sidebar; registries are named by their host.
 pub const LOCAL: &str = "local";
 /// How many repositories are remembered per source.
@@ -35,6 +37,7 @@ struct Operation {
 pub struct AppState {
     pub dirs: Dirs,
     pub local: LocalStore,
+    pub pushes: PendingPushes,
     credentials: Credentials,
     client: RwLock<Arc<Client>>,
     operations: Mutex<HashMap<String, Operation>>,
@@ -50,6 +53,7 @@ impl AppState {
         let client = Client::new(settings, credentials.clone());
         Ok(AppState {
             local: LocalStore::new(dirs.local_store()),
+            pushes: PendingPushes::default(),
             dirs,
             credentials,
             client: RwLock::new(Arc::new(client)),

@@ -3,10 +3,12 @@
 
 mod browse;
 mod graph;
+mod push;
 mod transfer;
 
 pub use browse::*;
 pub use graph::*;
+pub use push::*;
 pub use transfer::*;
 
 use serde::{Deserialize, Serialize};

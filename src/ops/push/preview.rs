@@ -1,7 +1,9 @@
 //! The push sheet's view of a prepared plan: the exact manifest the push will send, and what each blob will need at the target.
 
 use bytes::Bytes;
+use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt, TryStreamExt};
+use futures::FutureExt;
 use serde::Serialize;
 
 use super::manifest::artifact_manifest;
@@ -64,7 +66,13 @@ pub async fn preview(store: &Store, request: &PushRequest, plan: &Plan) -> Resul
         })
         .collect::<Result<Vec<(Digest, u64)>>>()?;
     let manifest = artifact_manifest(request, plan, &known)?;
-    let present: Vec<Option<u64>> = stream::iter(known.iter().map(|(d, _)| store.blob_size(d)))
+    // Boxed up front: a closure-made stream of futures is not `Send` for every lifetime, and
+    // the app runs previews on spawned tasks.
+    let checks: Vec<BoxFuture<'_, Result<Option<u64>>>> = known
+        .iter()
+        .map(|(d, _)| store.blob_size(d).boxed())
+        .collect();
+    let present: Vec<Option<u64>> = stream::iter(checks)
         .buffered(CHECKS_AT_ONCE)
         .try_collect()
         .await?;

@@ -103,3 +103,59 @@ export type CopyTarget = { source: string, repository: string, tag: string | nul
 export type Copied = { digest: string, target: string, manifests: number, blobs: number, };
 
 export type DeleteEntry = { digest: string, mediaType: string, artifactType: string | null, size: number, };
+
+export type PathEntry = { path: string, 
+/**
+ * The layer title it gets.
+ */
+name: string, folder: boolean, size: number, files: number, 
+/**
+ * Sniffed from the content; the user may change it.
+ */
+mediaType: string | null, 
+/**
+ * Why it cannot be pushed, naming the path.
+ */
+error: string | null, };
+
+export type InspectedPaths = { entries: Array<PathEntry>, 
+/**
+ * The artifact type their content suggests (an SPDX file: `application/spdx+json`).
+ */
+artifactType: string | null, };
+
+export type PushFile = { path: string, 
+/**
+ * `None`: the sniffed type.
+ */
+mediaType: string | null, };
+
+export type PushSpec = { source: string, repository: string, files: Array<PushFile>, artifactType: string | null, annotations: { [key in string]?: string }, tags: Array<string>, subject: string | null, };
+
+export type BlobAction = "upload" | "mount" | "skip";
+
+export type PlannedBlob = { title: string, digest: string, size: number, mediaType: string, action: BlobAction, };
+
+export type PushPreview = { plan: string, 
+/**
+ * The manifest, byte for byte.
+ */
+manifest: string, digest: string, artifactType: string, blobs: Array<PlannedBlob>, };
+
+export type PushResult = { 
+/**
+ * `registry/repository` or `oci:PATH`.
+ */
+target: string, digest: string, artifactType: string, tags: Array<string>, 
+/**
+ * For an attach: whether Stowage kept the referrers tag (the registry had no Referrers API).
+ */
+referrersTagUpdated: boolean | null, 
+/**
+ * The pushed manifest as a graph node, so an open graph can show it without a reload.
+ */
+node: GraphNode, 
+/**
+ * For an attach: subject -> node.
+ */
+edge: GraphEdge | null, };
