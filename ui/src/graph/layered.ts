@@ -4,6 +4,8 @@ import type { LayoutDirection, LayoutRequest } from "./layout-types";
 
 const LAYER_GAP = 110;
 const NODE_GAP = 14;
+const SUB_GAP = 24;
+const WRAP_ABOVE = 40;
 
 export function layeredPositions(req: Pick<LayoutRequest, "nodes" | "edges">, direction: LayoutDirection) {
   const incoming = new Map<string, string[]>();
@@ -57,21 +59,31 @@ export function layeredPositions(req: Pick<LayoutRequest, "nodes" | "edges">, di
     layer.push({ id, width: n.width, height: n.height, order: bary + layer.length * 1e-6 });
     row.set(id, layer.length - 1);
   }
-  const positions: Record<string, { x: number; y: number }> = {};
-  let along = 0;
-  for (const layer of layers) {
-    if (!layer) continue;
+  // A layer with hundreds of nodes (an index with many children, a subject with many referrers)
+  // would be one column tens of thousands of pixels tall, invisible once fitted: such a layer is
+  // wrapped into several sub-columns, aiming at a roughly 16:10 block.
+  const blocks = layers.filter(Boolean).map((layer) => {
     layer.sort((a, b) => a.order - b.order);
     const thickness = Math.max(...layer.map((n) => (direction === "RIGHT" ? n.width : n.height)));
-    let across = 0;
-    for (const n of layer) {
-      const span = direction === "RIGHT" ? n.height : n.width;
-      const centreAlong = along + thickness / 2;
-      const centreAcross = across + span / 2;
+    const span = Math.max(...layer.map((n) => (direction === "RIGHT" ? n.height : n.width))) + NODE_GAP;
+    const wrap = layer.length > WRAP_ABOVE ? Math.max(1, Math.round(Math.sqrt((layer.length * span) / ((thickness + SUB_GAP) * 1.6)))) : 1;
+    const rows = Math.ceil(layer.length / wrap);
+    return { layer, thickness, span, wrap, rows, extent: rows * span - NODE_GAP };
+  });
+  const widest = Math.max(0, ...blocks.map((b) => b.extent));
+  const positions: Record<string, { x: number; y: number }> = {};
+  let along = 0;
+  for (const b of blocks) {
+    // Each layer is centred across the widest one, so parents sit level with their children.
+    const offset = (widest - b.extent) / 2;
+    b.layer.forEach((n, i) => {
+      const sub = Math.floor(i / b.rows);
+      const row = i % b.rows;
+      const centreAlong = along + sub * (b.thickness + SUB_GAP) + b.thickness / 2;
+      const centreAcross = offset + row * b.span + (b.span - NODE_GAP) / 2;
       positions[n.id] = direction === "RIGHT" ? { x: centreAlong, y: centreAcross } : { x: centreAcross, y: centreAlong };
-      across += span + NODE_GAP;
-    }
-    along += thickness + LAYER_GAP;
+    });
+    along += b.wrap * b.thickness + (b.wrap - 1) * SUB_GAP + LAYER_GAP;
   }
   return positions;
 }

@@ -1,45 +1,72 @@
-// The main-thread side of the layout worker: one request in flight, the latest one wins.
+// The main-thread side of the layout worker. One worker for the whole app, started early so ELK's
+// start-up (about a second) is paid before the first graph opens, not during it.
 import { measure } from "../lib/perf";
 import type { LayoutDirection, LayoutRequest, LayoutResult } from "./layout-types";
 import type { GraphView } from "./model";
 
-export class LayoutClient {
-  private worker: Worker | null = null;
-  private nextId = 1;
-  private pending = new Map<number, { resolve: (r: LayoutResult) => void; start: number }>();
+type Pending = { owner: object; resolve: (r: LayoutResult | null) => void; start: number };
 
-  private ensureWorker(): Worker {
-    if (!this.worker) {
-      this.worker = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
-      this.worker.onmessage = (ev: MessageEvent<LayoutResult>) => {
-        const p = this.pending.get(ev.data.id);
-        if (!p) return;
-        this.pending.delete(ev.data.id);
-        // The measure spans the worker's own time, placed where the request started.
-        measure("graph:layout", p.start, p.start + ev.data.elapsed);
-        p.resolve(ev.data);
-      };
-    }
-    return this.worker;
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+function ensureWorker(): Worker {
+  if (!worker) {
+    worker = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
+    worker.onmessage = (ev: MessageEvent<LayoutResult>) => {
+      const p = pending.get(ev.data.id);
+      if (!p) return;
+      pending.delete(ev.data.id);
+      // The measure spans the worker's own time, placed where the request started.
+      measure("graph:layout", p.start, p.start + ev.data.elapsed);
+      p.resolve(ev.data);
+    };
   }
+  return worker;
+}
 
-  run(view: GraphView, direction: LayoutDirection): Promise<LayoutResult> {
-    const id = this.nextId++;
-    const req: LayoutRequest = {
-      id,
+function post(owner: object, req: LayoutRequest): Promise<LayoutResult | null> {
+  return new Promise((resolve) => {
+    pending.set(req.id, { owner, resolve, start: performance.now() });
+    ensureWorker().postMessage(req);
+  });
+}
+
+/** Starts the worker and lays out a two-node graph, so ELK is compiled and warm. */
+export function warmLayout() {
+  const id = nextId++;
+  const req: LayoutRequest = {
+    id,
+    direction: "RIGHT",
+    nodes: [
+      { id: "a", width: 100, height: 40 },
+      { id: "b", width: 100, height: 40 },
+    ],
+    edges: [{ id: "e", source: "a", target: "b" }],
+  };
+  pending.set(id, { owner: warmLayout, resolve: () => {}, start: performance.now() });
+  ensureWorker().postMessage(req);
+}
+
+/** Layouts for one graph view; resolves to null when the view went away first. */
+export class LayoutClient {
+  run(view: GraphView, direction: LayoutDirection): Promise<LayoutResult | null> {
+    return post(this, {
+      id: nextId++,
       direction,
       nodes: view.nodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),
       edges: view.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
-    };
-    return new Promise((resolve) => {
-      this.pending.set(id, { resolve, start: performance.now() });
-      this.ensureWorker().postMessage(req);
     });
   }
 
+  /** A long layout for a closed view must not hold up the next graph: restart the worker. */
   dispose() {
-    this.worker?.terminate();
-    this.worker = null;
-    this.pending.clear();
+    let mine = false;
+    for (const p of pending.values()) if (p.owner === this) mine = true;
+    if (!mine || !worker) return;
+    worker.terminate();
+    worker = null;
+    for (const p of pending.values()) p.resolve(null);
+    pending.clear();
   }
 }

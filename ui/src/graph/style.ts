@@ -4,7 +4,15 @@ import { iconUri, KINDS, PALETTES, type Theme } from "./theme";
 
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
-export function graphStyle(theme: Theme): StylesheetJson {
+/** Above this many nodes the graph is drawn lighter: no icons, straight unlabelled edges. */
+export const LITE_ABOVE = 800;
+
+/**
+ * `lite` trades looks for frame time on big graphs: icons (an image per node), bezier edges with
+ * arrows and edge labels dominate Cytoscape's draw time, and at the zoom that fits a thousand
+ * nodes none of them can be read anyway.
+ */
+export function graphStyle(theme: Theme, lite = false): StylesheetJson {
   const p = PALETTES[theme];
   const sheet: StylesheetJson = [
     {
@@ -74,11 +82,14 @@ export function graphStyle(theme: Theme): StylesheetJson {
     const colour = p.kinds[kind];
     sheet.push({
       selector: `node[kind = "${kind}"]`,
-      style: {
-        "border-color": colour,
-        "background-image": iconUri(kind, colour),
-      },
+      style: lite ? { "border-color": colour } : { "border-color": colour, "background-image": iconUri(kind, colour) },
     });
+  }
+  if (lite) {
+    sheet.push(
+      { selector: "node", style: { shape: "rectangle", "text-margin-x": 0, "text-max-width": "data(width)", "min-zoomed-font-size": 8 } },
+      { selector: "edge", style: { "curve-style": "haystack", "haystack-radius": 0, label: "", "target-arrow-shape": "none" } },
+    );
   }
   sheet.push(
     {

@@ -32,3 +32,22 @@ test("places every one of 20,000 nodes", () => {
   const p = layeredPositions({ nodes, edges }, "RIGHT");
   expect(Object.keys(p).length).toBe(20_001);
 });
+
+test("a layer of hundreds of nodes wraps into sub-columns instead of one endless column", () => {
+  const nodes = [{ id: "root", width: 180, height: 50 }];
+  const edges = [];
+  for (let i = 0; i < 1000; i++) {
+    nodes.push({ id: `m${i}`, width: 180, height: 50 });
+    edges.push({ id: `e${i}`, source: "root", target: `m${i}` });
+  }
+  const p = layeredPositions({ nodes, edges }, "RIGHT");
+  const xs = new Set(nodes.slice(1).map((n) => p[n.id]?.x));
+  const ys = nodes.slice(1).map((n) => p[n.id]?.y ?? 0);
+  const height = Math.max(...ys) - Math.min(...ys);
+  expect(xs.size).toBeGreaterThan(5);
+  expect(height).toBeLessThan(1000 * 64 / 5);
+  // Every node has its own place.
+  expect(new Set(nodes.map((n) => `${p[n.id]?.x},${p[n.id]?.y}`)).size).toBe(1001);
+  // The root sits left of all its children.
+  expect(Math.min(...[...xs].map(Number))).toBeGreaterThan(p.root?.x ?? Infinity);
+});
