@@ -1,0 +1,73 @@
+//! The sidebar: sources, signing in, the error shape, cancelling.
+
+use serde_json::json;
+
+use crate::*;
+
+#[test]
+fn sources_list_the_local_store_first_then_docker_registries() {
+    let f = fixture();
+    let sources = invoke(&f, "sources", json!({})).unwrap();
+    let sources = sources.as_array().unwrap();
+    assert_eq!(sources[0]["id"], "local");
+    assert_eq!(sources[0]["kind"], "local");
+    assert_eq!(sources[1]["id"], "registry.example:5000");
+    assert_eq!(sources[1]["origin"], "docker-config");
+    assert_eq!(sources[1]["signedIn"], true);
+    assert_eq!(sources[1]["username"], "u");
+    assert_eq!(sources[1]["credentialFrom"], "docker config.json");
+    // The password never crosses IPC, in any field.
+    assert!(!serde_json::to_string(&sources).unwrap().contains("\"p\""));
+}
+
+#[test]
+fn errors_reach_the_ui_as_code_and_message_only() {
+    let f = fixture();
+    let err = invoke(
+        &f,
+        "tags",
+        json!({"source": "local", "repository": "../../etc"}),
+    )
+    .unwrap_err();
+    let fields: Vec<&String> = err.as_object().unwrap().keys().collect();
+    assert_eq!(fields, ["code", "message"], "{err}");
+    assert_eq!(err["code"], "invalid_reference");
+    assert!(
+        err["message"].as_str().unwrap().contains("../../etc"),
+        "{err}"
+    );
+}
+
+#[test]
+fn adding_an_unreachable_registry_says_so_and_saves_nothing() {
+    let f = fixture();
+    let request = json!({"request": {"host": "127.0.0.1:1", "username": "u", "secret": "p",
+        "insecure": false, "caFile": null}});
+    let err = invoke(&f, "add_registry", request).unwrap_err();
+    assert_eq!(err["code"], "unreachable", "{err}");
+    assert!(!f.dirs.settings_file().exists());
+    let sources = invoke(&f, "sources", json!({})).unwrap();
+    assert_eq!(sources.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_secret_without_a_username_is_refused_before_any_request() {
+    let f = fixture();
+    let request = json!({"request": {"host": "ghcr.io", "username": "", "secret": "tok",
+        "insecure": false, "caFile": null}});
+    let err = invoke(&f, "add_registry", request).unwrap_err();
+    assert_eq!(err["code"], "invalid");
+    assert!(
+        err["message"].as_str().unwrap().contains("username"),
+        "{err}"
+    );
+}
+
+#[test]
+fn cancelling_an_unknown_operation_is_harmless() {
+    let f = fixture();
+    assert_eq!(
+        invoke(&f, "cancel", json!({"op": "nothing"})).unwrap(),
+        false
+    );
+}
