@@ -149,6 +149,22 @@ export class GraphModel {
     for (const w of data.warnings) if (!this.warnings.includes(w)) this.warnings.push(w);
   }
 
+  /**
+   * A manifest pushed from this window (an attach: with its edge from the subject), added the way
+   * the walk's events add nodes. Returns false when it was there already (nothing is doubled).
+   */
+  addPushed(node: GraphNode, edge: GraphEdge | null): boolean {
+    const fresh = !this.nodes.has(node.id) || (edge !== null && !this.edges.has(edgeKey(edge)));
+    this.applyEvent({ type: "nodes", nodes: [node], edges: edge ? [edge] : [] });
+    return fresh;
+  }
+
+  /** A tag added to a node from this window. */
+  addTag(id: string, tag: string) {
+    const n = this.nodes.get(id);
+    if (n && !n.tags.includes(tag)) this.nodes.set(id, { ...n, tags: [...n.tags, tag] });
+  }
+
   toData(): GraphData {
     return {
       root: this.root ?? "",

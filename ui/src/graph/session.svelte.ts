@@ -24,6 +24,8 @@ export class GraphSession {
   version = $state(0);
   status = $state<GraphStatus>("loading");
   error = $state<ipc.AppError | null>(null);
+  /** A node to select once it is drawn (set after an attach, or by "Show in graph"). */
+  focus = $state<string | null>(null);
   /** When the final GraphData arrived (performance.now()), for the first-render measure. */
   dataAt: number | null = null;
 
@@ -74,6 +76,18 @@ export class GraphSession {
       this.error = err.code === "cancelled" ? null : err;
       this.touch();
     }
+  }
+
+  /**
+   * Shows a push or attach from this window without a reload, through the same path as the
+   * walk's events, and selects the new node. False when its subject is not in this graph.
+   */
+  addPushed(result: ipc.PushResult): boolean {
+    if (result.edge && !this.model.nodes.has(result.edge.from)) return false;
+    this.model.addPushed(result.node, result.edge);
+    this.focus = result.node.id;
+    this.touch();
+    return true;
   }
 
   /** Stops a load in progress; the nodes found so far stay on screen. */

@@ -131,6 +131,16 @@ export function graphStyle(theme: Theme, lite = false): StylesheetJson {
       },
     },
     {
+      // A file drag over a node that can take referrers.
+      selector: "node.drop-ok",
+      style: { "underlay-color": p.selected, "underlay-padding": 9, "underlay-opacity": 0.35, "border-width": 3, "border-color": p.selected },
+    },
+    {
+      // A file drag over a layer, a config or a node that failed to load.
+      selector: "node.drop-no",
+      style: { "underlay-color": p.error, "underlay-padding": 6, "underlay-opacity": 0.25, "border-style": "dashed", "border-color": p.error },
+    },
+    {
       selector: "edge.touching",
       style: { "line-color": p.selected, "target-arrow-color": p.selected, width: 2, color: p.text },
     },

@@ -1,17 +1,27 @@
 // The only module that talks to Tauri. Everything else imports typed functions from here, so the
 // web UI can run against mocks (tests) and the contract with Rust lives in one place.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open } from "@tauri-apps/plugin-dialog";
 import type {
   AddRegistry,
   AppError,
   Content,
+  Copied,
+  CopyTarget,
+  DeleteEntry,
   ExportFormat,
   GraphData,
   GraphEvent,
+  InspectedPaths,
+  Pulled,
+  PushPreview,
+  PushResult,
+  PushSpec,
   Repositories,
   Source,
   TagSummary,
+  TransferProgress,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -65,7 +75,8 @@ export function loadGraph(request: GraphRequest, onEvent: (event: GraphEvent) =>
   return call<GraphData>("load_graph", { ...request, events });
 }
 
-export const cancel = (op: string) => call<void>("cancel", { op });
+/** Cancels the operation `op` (a graph load, a prepare, a transfer); false when nothing ran under it. */
+export const cancel = (op: string) => call<boolean>("cancel", { op });
 
 export const content = (source: string, repository: string, digest: string, mediaType: string) =>
   call<Content>("content", { source, repository, digest, mediaType });
@@ -86,4 +97,103 @@ export async function pickCaFile(): Promise<string | null> {
   } catch (e) {
     throw toAppError(e);
   }
+}
+
+export type OnProgress = (progress: TransferProgress) => void;
+
+function progressChannel(onProgress: OnProgress): Channel<TransferProgress> {
+  const events = new Channel<TransferProgress>();
+  events.onmessage = onProgress;
+  return events;
+}
+
+/** Checks dropped or picked paths: what each would become, and why one cannot be pushed. */
+export const inspectPaths = (paths: string[]) => call<InspectedPaths>("inspect_paths", { paths });
+
+/** Packs and hashes the files of `spec` (progress while hashing) and previews the exact push. */
+export const preparePush = (spec: PushSpec, op: string, onProgress: OnProgress) =>
+  call<PushPreview>("prepare_push", { spec, op, events: progressChannel(onProgress) });
+
+/** Pushes a prepared plan. A failed push keeps its plan, so calling this again retries it. */
+export const push = (plan: string, op: string, onProgress: OnProgress) =>
+  call<PushResult>("push", { plan, op, events: progressChannel(onProgress) });
+
+export const discardPush = (plan: string) => call<void>("discard_push", { plan });
+
+export type PullRequest = { source: string; repository: string; reference: string };
+
+/** Pulls into a folder the shell asks the user for; null when they cancel that dialog. */
+export const pull = (request: PullRequest, op: string, onProgress: OnProgress) =>
+  call<Pulled | null>("pull", { ...request, op, events: progressChannel(onProgress) });
+
+export type CopyRequest = {
+  source: string;
+  repository: string;
+  reference: string;
+  target: CopyTarget;
+  referrers: boolean;
+};
+
+export const copy = (request: CopyRequest, op: string, onProgress: OnProgress) =>
+  call<Copied>("copy", { ...request, op, events: progressChannel(onProgress) });
+
+export const addTag = (source: string, repository: string, digest: string, tag: string) =>
+  call<void>("add_tag", { source, repository, digest, tag });
+
+/** What deleting `digest` removes: deepest referrers first, `digest` itself last. */
+export const deletePreview = (source: string, repository: string, digest: string, cascade: boolean) =>
+  call<DeleteEntry[]>("delete_preview", { source, repository, digest, cascade });
+
+/** Deletes what the preview showed; refused (code "invalid") when that changed meanwhile. */
+export const deleteManifests = (
+  source: string,
+  repository: string,
+  digest: string,
+  cascade: boolean,
+  expected: string[],
+) => call<string[]>("delete", { source, repository, digest, cascade, expected });
+
+function paths(picked: string | string[] | null): string[] | null {
+  if (picked === null) return null;
+  const list = Array.isArray(picked) ? picked : [picked];
+  return list.length ? list : null;
+}
+
+/** Files to push; null when the user cancels. */
+export async function pickFiles(title = "Choose files to push"): Promise<string[] | null> {
+  try {
+    return paths(await open({ multiple: true, directory: false, title }));
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+/** Folders to push (each becomes one tar+gzip layer); null when the user cancels. */
+export async function pickFolders(title = "Choose folders to push"): Promise<string[] | null> {
+  try {
+    return paths(await open({ multiple: true, directory: true, title }));
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+/** An OS file drag over the window, with its position in physical pixels of the webview. */
+export type DragDrop =
+  | { type: "enter"; paths: string[]; position: { x: number; y: number } }
+  | { type: "over"; position: { x: number; y: number } }
+  | { type: "drop"; paths: string[]; position: { x: number; y: number } }
+  | { type: "leave" };
+
+/**
+ * Listens to files dragged from the OS over the webview. Tauri delivers them as webview events
+ * with paths (HTML5 drag events carry none); returns the function that stops listening.
+ */
+export async function onDragDrop(handler: (event: DragDrop) => void): Promise<() => void> {
+  const unlisten = await getCurrentWebview().onDragDropEvent((event) => {
+    const p = event.payload;
+    if (p.type === "leave") handler({ type: "leave" });
+    else if (p.type === "over") handler({ type: "over", position: { x: p.position.x, y: p.position.y } });
+    else handler({ type: p.type, paths: [...p.paths], position: { x: p.position.x, y: p.position.y } });
+  });
+  return () => void unlisten();
 }

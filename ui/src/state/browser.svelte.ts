@@ -91,6 +91,53 @@ export class Browser {
     }
   }
 
+  /** Lists the repositories of the open source again (after a push created one). */
+  async reloadRepositories() {
+    const id = this.sourceId;
+    if (!id) return;
+    try {
+      const repos = await ipc.repositories(id);
+      if (this.sourceId === id) this.repositories = repos;
+    } catch {
+      // The list on screen stays; the next visit lists again.
+    }
+  }
+
+  /** Lists the open repository's tags again, keeping the list on screen meanwhile. */
+  async reloadTags() {
+    const source = this.sourceId;
+    const repository = this.repository;
+    if (!source || !repository) return;
+    try {
+      const tags = await ipc.tags(source, repository);
+      if (this.sourceId === source && this.repository === repository) {
+        this.tags = tags;
+        this.tagsError = null;
+      }
+    } catch (e) {
+      if (this.sourceId === source && this.repository === repository) this.tagsError = ipc.toAppError(e);
+    }
+  }
+
+  /** Opens a source, repository and graph wherever the user is ("Show in graph"). */
+  async show(source: string, repository: string, reference: string, focus: string | null = null) {
+    if (this.sourceId !== source) await this.openSource(source);
+    if (this.repository !== repository) await this.openRepository(repository);
+    else void this.reloadTags();
+    const open = this.graph;
+    if (open && open.source === source && open.repository === repository && focus && open.model.nodes.has(focus)) {
+      open.focus = focus;
+      return;
+    }
+    this.openGraph(reference);
+    if (this.graph && focus) this.graph.focus = focus;
+  }
+
+  closeGraph() {
+    void this.graph?.cancel();
+    this.graph = null;
+  }
+
   closeRepository() {
     this.repository = null;
     this.tags = null;

@@ -1,0 +1,259 @@
+// What the user does to artifacts, wherever they start it (a drop, a button, a menu): the push
+// sheet, the action dialogs, the transfers, and what happens on screen when one ends.
+import { DropController } from "../drop/dnd.svelte";
+import { SHEET_TARGET, type DropTarget, type Subject } from "../drop/hit";
+import type { GraphSession } from "../graph/session.svelte";
+import * as ipc from "../ipc";
+import { humanSize, shortDigest } from "../lib/format";
+import { Toasts } from "../lib/toasts.svelte";
+import { PushDraft } from "../push/draft.svelte";
+import { Transfers, type Transfer } from "../transfers/store.svelte";
+import { Browser } from "./browser.svelte";
+
+/** A manifest an action is about: a graph node or a tag row. */
+export type ActionTarget = {
+  source: string;
+  repository: string;
+  /** A tag or a digest: what pull and copy resolve. */
+  reference: string;
+  /** Known for graph nodes; for tag rows once their summary arrived. */
+  digest: string | null;
+  /** How the dialogs name it, e.g. "demo/app:v1" or "Image linux/amd64". */
+  title: string;
+};
+
+export type ActionDialog =
+  | { kind: "copy"; target: ActionTarget }
+  | { kind: "tag"; target: ActionTarget & { digest: string } }
+  | { kind: "delete"; target: ActionTarget & { digest: string } };
+
+export const DROP_HERE = "Drop on a source, a repository, or a node of the graph";
+
+const KIND_WORDS: Record<Transfer["kind"], string> = { push: "Push", attach: "Attach", pull: "Pull", copy: "Copy" };
+
+export class Workbench {
+  sheet = $state.raw<PushDraft | null>(null);
+  dialog = $state.raw<ActionDialog | null>(null);
+  transfersOpen = $state(false);
+
+  readonly browser: Browser;
+  readonly transfers: Transfers;
+  readonly toasts: Toasts;
+  readonly dnd: DropController;
+
+  constructor(browser: Browser, transfers: Transfers, toasts: Toasts, dnd: DropController) {
+    this.browser = browser;
+    this.transfers = transfers;
+    this.toasts = toasts;
+    this.dnd = dnd;
+    dnd.ondrop = (target, paths) => this.drop(target, paths);
+    // While the sheet is open, files dropped anywhere are added to it.
+    dnd.capture = () => (this.sheet ? SHEET_TARGET : null);
+    transfers.onStart(() => (this.transfersOpen = true));
+    transfers.onFinish((t) => this.finished(t));
+  }
+
+  sourceName(id: string): string {
+    const s = this.browser.sources.find((x) => x.id === id);
+    if (!s) return id;
+    return s.kind === "local" ? "Local store" : s.name;
+  }
+
+  /** Files dropped somewhere: push, attach, add to the sheet, or say where drops go. */
+  drop(target: DropTarget | null, paths: string[]) {
+    if (!target) {
+      this.toasts.show(DROP_HERE);
+      return;
+    }
+    switch (target.kind) {
+      case "sheet":
+        void this.sheet?.addPaths(paths);
+        break;
+      case "source":
+        this.openPush(target.source, null, paths);
+        break;
+      case "repository":
+        this.openPush(target.source, target.repository, paths);
+        break;
+      case "node":
+        this.openAttach(target.source, target.repository, target.subject, paths);
+        break;
+      case "refused":
+        this.toasts.show(target.reason, { kind: "error" });
+        break;
+    }
+  }
+
+  openPush(source: string, repository: string | null, paths: string[]) {
+    this.closeSheet();
+    const draft = new PushDraft({ mode: "push", source, repository });
+    this.sheet = draft;
+    if (paths.length) void draft.addPaths(paths);
+  }
+
+  openAttach(source: string, repository: string, subject: Subject, paths: string[]) {
+    this.closeSheet();
+    const draft = new PushDraft({ mode: "attach", source, repository, subject });
+    this.sheet = draft;
+    if (paths.length) void draft.addPaths(paths);
+  }
+
+  /** "Push files…": the file dialog, then the sheet. */
+  async pickAndPush(source: string, repository: string | null) {
+    const paths = await this.pick("files");
+    if (paths) this.openPush(source, repository, paths);
+  }
+
+  /** "Attach files…" on a node's details. */
+  async pickAndAttach(session: GraphSession, subject: Subject) {
+    const paths = await this.pick("files");
+    if (paths) this.openAttach(session.source, session.repository, subject, paths);
+  }
+
+  /** Adds picked files or folders to the open sheet. */
+  async pickInto(what: "files" | "folders") {
+    const draft = this.sheet;
+    if (!draft) return;
+    const paths = await this.pick(what);
+    if (paths && this.sheet === draft) await draft.addPaths(paths);
+  }
+
+  private async pick(what: "files" | "folders"): Promise<string[] | null> {
+    try {
+      return what === "files" ? await ipc.pickFiles() : await ipc.pickFolders();
+    } catch (e) {
+      this.toasts.show(`Could not open the file dialog: ${ipc.toAppError(e).message}`, { kind: "error" });
+      return null;
+    }
+  }
+
+  closeSheet() {
+    this.sheet?.close();
+    this.sheet = null;
+  }
+
+  /** Push pressed in the sheet: the transfer starts and the sheet closes. */
+  pushSheet(): Transfer | null {
+    const draft = this.sheet;
+    if (!draft) return null;
+    const preview = draft.handOff();
+    if (!preview) return null;
+    const files = draft.files.length;
+    const tags = draft.tags.length ? ` · ${draft.tags.join(", ")}` : "";
+    const upload = preview.blobs.filter((b) => b.action === "upload").reduce((s, b) => s + b.size, 0);
+    const t = this.transfers.start({
+      kind: draft.mode,
+      plan: preview.plan,
+      source: draft.source,
+      repository: draft.repository.trim(),
+      subject: draft.subject?.digest ?? null,
+      what: `${files} ${files === 1 ? "file" : "files"} (${humanSize(upload)} to upload)${tags}`,
+      total: upload,
+    });
+    this.sheet = null;
+    return t;
+  }
+
+  pull(target: ActionTarget) {
+    this.transfers.start({ kind: "pull", source: target.source, repository: target.repository, reference: target.reference });
+  }
+
+  copy(target: ActionTarget, to: ipc.CopyTarget, referrers: boolean) {
+    this.transfers.start({
+      kind: "copy",
+      source: target.source,
+      repository: target.repository,
+      reference: target.reference,
+      target: to,
+      referrers,
+    });
+  }
+
+  openDialog(dialog: ActionDialog) {
+    this.dialog = dialog;
+  }
+
+  closeDialog() {
+    this.dialog = null;
+  }
+
+  /** A tag was added: the tag list and the open graph show it. */
+  tagged(target: ActionTarget & { digest: string }, tag: string) {
+    this.toasts.show(`Tagged ${shortDigest(target.digest)} as ${tag}`, { kind: "ok" });
+    const b = this.browser;
+    if (b.sourceId === target.source && b.repository === target.repository) void b.reloadTags();
+    const g = b.graph;
+    if (g && g.source === target.source && g.repository === target.repository) {
+      g.model.addTag(target.digest, tag);
+      g.touch();
+    }
+  }
+
+  /** Manifests were deleted: the tag list and the open graph are loaded again. */
+  deleted(target: ActionTarget & { digest: string }, digests: string[]) {
+    const n = digests.length;
+    this.toasts.show(`Deleted ${n} ${n === 1 ? "manifest" : "manifests"} from ${target.repository}`, { kind: "ok" });
+    const b = this.browser;
+    if (b.sourceId === target.source && b.repository === target.repository) void b.reloadTags();
+    const g = b.graph;
+    if (g && g.source === target.source && g.repository === target.repository) {
+      if (g.model.root && digests.includes(g.model.root)) b.closeGraph();
+      else b.refreshGraph();
+    }
+  }
+
+  /** "Show in graph" on a finished transfer. */
+  async showInGraph(t: Transfer) {
+    const r = t.request;
+    const digest = t.digest;
+    if (!digest) return;
+    if (r.kind === "push") await this.browser.show(r.source, r.repository, digest, digest);
+    else if (r.kind === "attach") await this.browser.show(r.source, r.repository, r.subject ?? digest, digest);
+    else if (r.kind === "copy") await this.browser.show(r.target.source, r.target.repository, digest, digest);
+  }
+
+  private finished(t: Transfer) {
+    const r = t.request;
+    const word = KIND_WORDS[t.kind];
+    if (t.state === "cancelled") {
+      this.toasts.show(`${word} cancelled`);
+      return;
+    }
+    if (t.state === "failed") {
+      this.toasts.show(`${word} failed: ${t.error?.message ?? "unknown error"}`, {
+        kind: "error",
+        action: { label: "Details", run: () => (this.transfersOpen = true) },
+      });
+      return;
+    }
+    const result = t.result;
+    if (!result) return;
+    const b = this.browser;
+    const show = { label: "Show in graph", run: () => void this.showInGraph(t) };
+    if (result.kind === "attach" && r.kind === "attach") {
+      const g = b.graph;
+      const shown = !!g && g.source === r.source && g.repository === r.repository && g.addPushed(result.value);
+      this.toasts.show(`Attached ${shortDigest(result.value.digest)} to ${shortDigest(r.subject ?? "")}`, {
+        kind: "ok",
+        action: shown ? null : show,
+      });
+    } else if (result.kind === "push" && r.kind === "push") {
+      if (b.sourceId === r.source && b.repository === r.repository) void b.reloadTags();
+      else if (b.sourceId === r.source && !b.repository) void b.reloadRepositories();
+      const tag = result.value.tags[0];
+      this.toasts.show(`Pushed ${result.value.target}${tag ? `:${tag}` : `@${shortDigest(result.value.digest)}`}`, { kind: "ok", action: show });
+    } else if (result.kind === "copy" && r.kind === "copy") {
+      if (b.sourceId === r.target.source && b.repository === r.target.repository) void b.reloadTags();
+      this.toasts.show(`Copied to ${result.value.target}`, { kind: "ok", action: show });
+    } else if (result.kind === "pull") {
+      const n = result.value.files.length;
+      this.toasts.show(`Pulled ${n} ${n === 1 ? "file" : "files"} to ${result.value.destination}`, { kind: "ok" });
+    }
+  }
+}
+
+export const browser = new Browser();
+export const transfers = new Transfers();
+export const toasts = new Toasts();
+export const dnd = new DropController();
+export const workbench = new Workbench(browser, transfers, toasts, dnd);
