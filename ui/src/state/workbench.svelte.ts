@@ -2,6 +2,7 @@
 // sheet, the action dialogs, the transfers, and what happens on screen when one ends.
 import { DropController } from "../drop/dnd.svelte";
 import { SHEET_TARGET, type DropTarget, type Subject } from "../drop/hit";
+import { kindTitle } from "../graph/model";
 import type { GraphSession } from "../graph/session.svelte";
 import * as ipc from "../ipc";
 import { humanSize, shortDigest } from "../lib/format";
@@ -177,6 +178,16 @@ export class Workbench {
     this.dialog = null;
   }
 
+  /** What the open graph calls a digest of the target's repository, e.g. "Attestation · in-toto". */
+  nodeName(target: ActionTarget, digest: string): string | null {
+    const g = this.browser.graph;
+    if (!g || g.source !== target.source || g.repository !== target.repository) return null;
+    const n = g.model.nodes.get(digest);
+    if (!n) return null;
+    const detail = n.platform ?? n.format;
+    return detail ? `${kindTitle(n.kind)} · ${detail}` : kindTitle(n.kind);
+  }
+
   /** A tag was added: the tag list and the open graph show it. */
   tagged(target: ActionTarget & { digest: string }, tag: string) {
     this.toasts.show(`Tagged ${shortDigest(target.digest)} as ${tag}`, { kind: "ok" });
@@ -220,6 +231,8 @@ export class Workbench {
       return;
     }
     if (t.state === "failed") {
+      // The open panel already shows the error on the transfer's row.
+      if (this.transfersOpen) return;
       this.toasts.show(`${word} failed: ${t.error?.message ?? "unknown error"}`, {
         kind: "error",
         action: { label: "Details", run: () => (this.transfersOpen = true) },

@@ -1,7 +1,7 @@
 // Mock data for the screen tests: three sources, a denied catalog, 10,000 tags, and the graph of
 // a multi-arch image with a cosign signature, an SPDX SBOM, a signature of the SBOM (a referrer
 // of a referrer), a buildx attestation and one referrer that fails to load.
-import type { GraphData, GraphEdge, GraphNode, Repositories, Source, TagSummary } from "../../src/ipc/bindings";
+import type { GraphData, GraphEdge, GraphNode, PathEntry, Repositories, Source, TagSummary } from "../../src/ipc/bindings";
 
 /** A stable fake sha256 digest for a name. */
 export function fakeDigest(name: string): string {
@@ -179,4 +179,55 @@ export function contentOf(digest: string, data: GraphData): { mediaType: string;
   // As served: compact, the way most registries store what clients pushed.
   const text = JSON.stringify(manifest);
   return { mediaType: n.mediaType, size: text.length, text, truncated: false };
+}
+
+/** Where the screen tests' dropped files live. */
+export const DROP_DIR = "/home/alice/drop";
+
+type Entry = { name: string; folder?: boolean; size: number; files?: number; mediaType: string | null; error?: string };
+const DROPPABLE: Record<string, Entry> = {
+  "sbom.spdx.json": { name: "sbom.spdx.json", size: 48_213, mediaType: "application/spdx+json" },
+  "bom.cdx.json": { name: "bom.cdx.json", size: 91_377, mediaType: "application/vnd.cyclonedx+json" },
+  "README.md": { name: "README.md", size: 2_412, mediaType: "text/markdown" },
+  "report.pdf": { name: "report.pdf", size: 1_284_991, mediaType: "application/pdf" },
+  "site": { name: "site", folder: true, size: 1_843_200, files: 37, mediaType: "application/vnd.oci.image.layer.v1.tar+gzip" },
+  "big.iso": { name: "big.iso", size: 4_500_000_000, mediaType: "application/octet-stream" },
+  "changing.log": { name: "changing.log", size: 77_310, mediaType: "text/plain" },
+  "secret.key": { name: "secret.key", size: 0, mediaType: null, error: `${DROP_DIR}/secret.key cannot be read: permission denied (os error 13)` },
+  "empty.txt": { name: "empty.txt", size: 0, mediaType: null, error: `${DROP_DIR}/empty.txt is empty: there is nothing to push` },
+  "loop": { name: "loop", folder: true, size: 0, mediaType: null, error: `${DROP_DIR}/loop holds a symlink loop (loop/self -> ..); it cannot be packed` },
+};
+
+/** What inspect_paths says about a path of the screen tests. */
+export function pathEntry(path: string): PathEntry {
+  const base = path.split("/").pop() ?? path;
+  const e = DROPPABLE[base] ?? { name: base, size: 1000 + base.length * 97, mediaType: "application/octet-stream" };
+  return {
+    path,
+    name: e.name,
+    folder: !!e.folder,
+    size: e.size,
+    files: e.files ?? (e.folder ? 0 : 1),
+    mediaType: e.error ? null : e.mediaType,
+    error: e.error ?? null,
+  };
+}
+
+/** The artifact type the core would suggest for these entries (one recognised kind, or none). */
+export function suggestArtifactType(entries: PathEntry[]): string | null {
+  const kinds = new Set<string>();
+  for (const e of entries) {
+    if (e.error || !e.mediaType) continue;
+    if (["application/spdx+json", "application/vnd.cyclonedx+json", "application/vnd.in-toto+json"].includes(e.mediaType)) kinds.add(e.mediaType);
+  }
+  return kinds.size === 1 ? [...kinds][0] ?? null : null;
+}
+
+/** The node kind the graph gives a pushed manifest of this artifact type. */
+export function kindOfArtifact(artifactType: string): { kind: GraphNode["kind"]; format: string | null } {
+  if (artifactType.includes("spdx")) return { kind: "sbom", format: "spdx" };
+  if (artifactType.includes("cyclonedx")) return { kind: "sbom", format: "cyclonedx" };
+  if (artifactType.includes("in-toto")) return { kind: "attestation", format: "in-toto" };
+  if (/signature|sigstore|dsse|notary/.test(artifactType)) return { kind: "signature", format: null };
+  return { kind: "artifact", format: null };
 }

@@ -1,8 +1,10 @@
 // Installs Tauri's IPC mocks before the app starts (imported first by mock-entry.ts). What the
 // mocks were asked is kept on window.__mock for the tests to check.
+import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
-import type { AddRegistry, GraphData, GraphEdge, GraphEvent, GraphNode, Source } from "../../src/ipc/bindings";
-import { contentOf, demoGraph, fakeDigest, repositoriesOf, SOURCES, summaryOf, tagsOf } from "./fixtures";
+import type { AddRegistry, GraphData, GraphEdge, GraphEvent, GraphNode, PushSpec, Source } from "../../src/ipc/bindings";
+import { contentOf, demoGraph, DROP_DIR, fakeDigest, repositoriesOf, SOURCES, summaryOf, tagsOf } from "./fixtures";
+import * as transfers from "./mock-transfers";
 
 type Recorded = { calls: Array<{ cmd: string; args: unknown }>; exports: Array<{ format: string; name: string; length: number }>; summaryCalls: number };
 const recorded: Recorded = { calls: [], exports: [], summaryCalls: 0 };
@@ -13,6 +15,36 @@ const stageDelay = Number(params.get("delay") ?? "120");
 const sources: Source[] = SOURCES.map((s) => ({ ...s }));
 const graphs = new Map<string, GraphData>();
 const cancelled = new Set<string>();
+const mocks: transfers.TransferMocks = {
+  cancelled,
+  graphs,
+  manifests: new Map(),
+  extraTags: new Map(),
+  extraRepos: new Map(),
+  deleted: new Set(),
+  sourceKind: (id) => (sources.find((s) => s.id === id)?.kind ?? "registry"),
+  sourceHost: (id) => sources.find((s) => s.id === id)?.name ?? id,
+};
+
+/**
+ * Emulates the OS dragging files over the webview, the way Tauri reports it: positions in
+ * physical pixels (CSS pixels times devicePixelRatio). The tests call window.__mockDrag.
+ */
+async function mockDrag(type: "enter" | "over" | "drop" | "leave", cssX = 0, cssY = 0, paths: string[] = []) {
+  const dpr = window.devicePixelRatio || 1;
+  const position = { x: Math.round(cssX * dpr), y: Math.round(cssY * dpr) };
+  const payload = type === "leave" ? null : type === "over" ? { position } : { paths, position };
+  await emit(`tauri://drag-${type}`, payload);
+}
+(window as unknown as { __mockDrag: typeof mockDrag }).__mockDrag = mockDrag;
+
+/** What the file dialog "picks": tests may set window.__mockPick first. */
+function dialogOpen(options: { multiple?: boolean; directory?: boolean }) {
+  const w = window as unknown as { __mockPick?: string[] | null; __mockPickFolders?: string[] | null };
+  if (options.directory) return w.__mockPickFolders === undefined ? [`${DROP_DIR}/site`] : w.__mockPickFolders;
+  if (options.multiple) return w.__mockPick === undefined ? [`${DROP_DIR}/sbom.spdx.json`] : w.__mockPick;
+  return "/etc/ssl/certs/registry-ca.pem";
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const reject = (code: string, message: string) => Promise.reject({ code, message });
@@ -52,8 +84,31 @@ async function loadGraph(args: { repository: string; reference: string; op: stri
     await sleep(stageDelay);
     return reject("not_found", `manifest unknown: ${args.reference} is not in ${args.repository}`);
   }
-  const { stages, warnings, data } = demoGraph(args.reference);
+  const demo = demoGraph(args.reference);
+  const { stages, warnings } = demo;
+  // What was attached from the app and not deleted since is part of the graph on a reload.
+  const before = graphs.get(args.repository);
+  const attached = before ? { nodes: before.nodes.filter((n) => mocks.manifests.has(n.id)), edges: before.edges.filter((e) => mocks.manifests.has(e.to)) } : { nodes: [], edges: [] };
+  const keep = (id: string) => !mocks.deleted.has(id);
+  const data: GraphData = {
+    ...demo.data,
+    nodes: [...demo.data.nodes, ...attached.nodes].filter((n) => keep(n.id)),
+    edges: [...demo.data.edges, ...attached.edges].filter((e) => keep(e.from) && keep(e.to)),
+  };
+  // Blobs of a deleted manifest are no longer walked to: keep what the root still reaches.
+  const reach = new Set<string>([data.root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const e of data.edges) if (reach.has(e.from) && !reach.has(e.to)) grew = !!reach.add(e.to);
+  }
+  const reached = (id: string) => reach.has(id);
+  data.nodes = data.nodes.filter((n) => reached(n.id));
   graphs.set(args.repository, data);
+  if (attached.nodes.length) stages.push(attached);
+  for (const st of stages) {
+    st.nodes = st.nodes.filter((n) => keep(n.id) && reached(n.id));
+    st.edges = st.edges.filter((e) => keep(e.from) && keep(e.to));
+  }
   let index = 0;
   for (const stage of stages) {
     await sleep(stageDelay);
@@ -84,7 +139,7 @@ function addRegistry(request: AddRegistry): Promise<Source> | Source {
 mockWindows("main");
 mockIPC(async (cmd, payload) => {
   const args = (payload ?? {}) as Record<string, unknown>;
-  recorded.calls.push({ cmd, args: cmd === "load_graph" ? { ...args, events: "channel" } : args });
+  recorded.calls.push({ cmd, args: "events" in args ? { ...args, events: "channel" } : args });
   switch (cmd) {
     case "sources":
       return sources;
@@ -102,12 +157,17 @@ mockIPC(async (cmd, payload) => {
       if (i >= 0) sources.splice(i, 1);
       return null;
     }
-    case "repositories":
+    case "repositories": {
       await sleep(40);
-      return repositoriesOf(String(args.source));
-    case "tags":
+      const listed = repositoriesOf(String(args.source));
+      const extra = mocks.extraRepos.get(String(args.source)) ?? [];
+      return listed.catalog === "listed" ? { ...listed, repositories: [...new Set([...extra, ...listed.repositories])] } : listed;
+    }
+    case "tags": {
       await sleep(40);
-      return tagsOf(String(args.repository));
+      const extra = mocks.extraTags.get(`${args.source}/${args.repository}`) ?? [];
+      return [...new Set([...tagsOf(String(args.repository)), ...extra])];
+    }
     case "tag_summaries":
       recorded.summaryCalls++;
       await sleep(60);
@@ -116,9 +176,36 @@ mockIPC(async (cmd, payload) => {
       return loadGraph(args as unknown as Parameters<typeof loadGraph>[0]);
     case "cancel":
       cancelled.add(String(args.op));
+      return true;
+    case "inspect_paths":
+      await sleep(80);
+      return transfers.inspectPaths(args.paths as string[]);
+    case "prepare_push":
+      return transfers.preparePush(args as unknown as { spec: PushSpec; op: string; events: { id: number } }, mocks);
+    case "discard_push":
+      transfers.discardPush(String(args.plan));
       return null;
+    case "push":
+      return transfers.push(args as unknown as Parameters<typeof transfers.push>[0], mocks);
+    case "pull":
+      return transfers.pull(args as unknown as Parameters<typeof transfers.pull>[0], mocks);
+    case "copy":
+      return transfers.copy(args as unknown as Parameters<typeof transfers.copy>[0], mocks);
+    case "add_tag": {
+      await sleep(80);
+      const key = `${args.source}/${args.repository}`;
+      mocks.extraTags.set(key, [...(mocks.extraTags.get(key) ?? []), String(args.tag)]);
+      return null;
+    }
+    case "delete_preview":
+      await sleep(80);
+      return transfers.deletePlan(args as unknown as Parameters<typeof transfers.deletePlan>[0], mocks);
+    case "delete":
+      return transfers.deleteManifests(args as unknown as Parameters<typeof transfers.deleteManifests>[0], mocks);
     case "content": {
       await sleep(30);
+      const pushed = mocks.manifests.get(String(args.digest));
+      if (pushed) return { mediaType: String(args.mediaType), size: pushed.length, text: pushed, truncated: false };
       const data = graphs.get(String(args.repository));
       if (!data) return reject("not_found", "no graph");
       return contentOf(String(args.digest), data);
@@ -129,8 +216,8 @@ mockIPC(async (cmd, payload) => {
       return `/home/user/Pictures/${name}`;
     }
     case "plugin:dialog|open":
-      return "/etc/ssl/certs/registry-ca.pem";
+      return dialogOpen((args.options ?? {}) as { multiple?: boolean; directory?: boolean });
     default:
       return reject("unknown_command", `no mock for ${cmd}`);
   }
-});
+}, { shouldMockEvents: true });

@@ -185,3 +185,31 @@ describe("graph model while streaming", () => {
     expect(m.view().edges).toHaveLength(2);
   });
 });
+
+describe("an attach pushed from this window", () => {
+  test("adds the node and its edge through the event path, once", () => {
+    const m = demo();
+    const before = m.view();
+    const att = node(`sha256:${hex("e")}`, "sbom", { artifactType: "application/vnd.cyclonedx+json", format: "cyclonedx" });
+    const e = edge(D.amd, att.id, "referrer", "api");
+    expect(m.addPushed(att, e)).toBe(true);
+    expect(m.nodes.get(att.id)).toEqual(att);
+    const after = m.view();
+    expect(after.nodes.length).toBe(before.nodes.length + 1);
+    expect(after.edges.filter((x) => x.source === D.amd && x.target === att.id)).toHaveLength(1);
+    // The same result again (a second listener, a late event) doubles nothing.
+    expect(m.addPushed(att, e)).toBe(false);
+    m.applyEvent({ type: "nodes", nodes: [att], edges: [e] });
+    const again = m.view();
+    expect(again.nodes.length).toBe(after.nodes.length);
+    expect(again.edges.length).toBe(after.edges.length);
+    expect([...m.edges.values()].filter((x) => x.to === att.id)).toHaveLength(1);
+  });
+
+  test("a tag added from this window shows on its node", () => {
+    const m = demo();
+    m.addTag(D.index, "stable");
+    m.addTag(D.index, "stable");
+    expect(m.nodes.get(D.index)?.tags).toEqual(["v1", "stable"]);
+  });
+});
