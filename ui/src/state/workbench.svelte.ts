@@ -218,6 +218,8 @@ export class Workbench {
     const r = t.request;
     const digest = t.digest;
     if (!digest) return;
+    // The graph is what the user wants to see now; the panel would cover it.
+    this.transfersOpen = false;
     if (r.kind === "push") await this.browser.show(r.source, r.repository, digest, digest);
     else if (r.kind === "attach") await this.browser.show(r.source, r.repository, r.subject ?? digest, digest);
     else if (r.kind === "copy") await this.browser.show(r.target.source, r.target.repository, digest, digest);

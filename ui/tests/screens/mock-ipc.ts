@@ -19,6 +19,7 @@ const mocks: transfers.TransferMocks = {
   cancelled,
   graphs,
   manifests: new Map(),
+  pushed: new Map(),
   extraTags: new Map(),
   extraRepos: new Map(),
   deleted: new Set(),
@@ -75,6 +76,15 @@ function hugeGraph(n: number): GraphData {
 async function loadGraph(args: { repository: string; reference: string; op: string; events: Channel }): Promise<GraphData> {
   if (args.repository === "huge/app") {
     const data = hugeGraph(Number(params.get("nodes") ?? "4000"));
+    graphs.set(args.repository, data);
+    send(args.events, 0, { type: "nodes", nodes: data.nodes, edges: data.edges });
+    await sleep(stageDelay);
+    return data;
+  }
+  const pushed = mocks.pushed.get(args.reference);
+  if (pushed && !args.repository.startsWith("demo/")) {
+    // A manifest pushed from the app, opened by its digest ("Show in graph").
+    const data: GraphData = { root: pushed.node.id, base: pushed.base, reference: `${pushed.base}@${pushed.node.id}`, truncated: false, nodes: [pushed.node, ...pushed.blobs], edges: pushed.blobs.map((b) => ({ from: pushed.node.id, to: b.id, kind: b.kind === "config" ? "config" : "layer", via: "manifest" })), warnings: [] };
     graphs.set(args.repository, data);
     send(args.events, 0, { type: "nodes", nodes: data.nodes, edges: data.edges });
     await sleep(stageDelay);
@@ -166,7 +176,9 @@ mockIPC(async (cmd, payload) => {
     case "tags": {
       await sleep(40);
       const extra = mocks.extraTags.get(`${args.source}/${args.repository}`) ?? [];
-      return [...new Set([...tagsOf(String(args.repository)), ...extra])];
+      // A repository that only a push from the app created holds only what was pushed.
+      const created = (mocks.extraRepos.get(String(args.source)) ?? []).includes(String(args.repository)) && !repositoriesOf(String(args.source)).repositories.includes(String(args.repository));
+      return [...new Set([...(created ? [] : tagsOf(String(args.repository))), ...extra])];
     }
     case "tag_summaries":
       recorded.summaryCalls++;

@@ -20,6 +20,8 @@ export type TransferMocks = {
   graphs: Map<string, GraphData>;
   /** Manifest text of what was pushed, for the details panel's content call. */
   manifests: Map<string, string>;
+  /** What was pushed, as graph nodes, for opening it by digest. */
+  pushed: Map<string, { base: string; node: GraphNode; blobs: GraphNode[] }>;
   /** Tags and repositories that pushes, copies and add_tag created, per source. */
   extraTags: Map<string, string[]>;
   extraRepos: Map<string, string[]>;
@@ -160,6 +162,8 @@ export async function push(args: { plan: string; op: string; events: Channel }, 
   const node: GraphNode = { id: preview.digest, kind, format, mediaType: "application/vnd.oci.image.manifest.v1+json", artifactType: preview.artifactType, size: preview.manifest.length, annotations, platform: null, tags: spec.tags, error: null };
   const edge: GraphEdge | null = spec.subject ? { from: spec.subject, to: preview.digest, kind: "referrer", via: "api" } : null;
   mocks.manifests.set(preview.digest, preview.manifest);
+  const blobNodes: GraphNode[] = preview.blobs.map((b) => ({ id: b.digest, kind: b.title ? "layer" : "config", format: null, mediaType: b.mediaType, artifactType: null, size: b.size, annotations: b.title ? { "org.opencontainers.image.title": b.title } : {}, platform: null, tags: [], error: null }));
+  mocks.pushed.set(preview.digest, { base: target, node, blobs: blobNodes });
   const key = `${spec.source}/${spec.repository}`;
   mocks.extraTags.set(key, [...(mocks.extraTags.get(key) ?? []), ...spec.tags]);
   mocks.extraRepos.set(spec.source, [...new Set([...(mocks.extraRepos.get(spec.source) ?? []), spec.repository])]);

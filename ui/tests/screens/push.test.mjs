@@ -259,6 +259,46 @@ describe("push, attach and transfers", () => {
     await app.done();
   });
 
+  test("a file that changes during the upload: the push fails naming it; a good push shows in the graph", async () => {
+    const app = await open(env);
+    const { page } = app;
+    // The Local store: drop on its sidebar row, name a new repository.
+    await drag(page, "enter", await centre(page.locator('[data-source="local"]')), [f("changing.log")]);
+    assert.match(await page.getByTestId("drop-hint").innerText(), /Push to Local store \(you name the repository\)/);
+    await drag(page, "drop", await centre(page.locator('[data-source="local"]')), [f("changing.log")]);
+    await page.getByTestId("push-sheet").waitFor();
+    assert.equal(await page.getByTestId("push-source").inputValue(), "local");
+    await page.getByTestId("push-repository").fill("logs");
+    await page.waitForSelector('[data-testid="push-preview"][data-state="ready"]');
+    await page.getByTestId("push-submit").click();
+    await page.waitForSelector('[data-testid="transfer"][data-state="failed"]');
+    const error = page.getByTestId("transfer-error");
+    assert.match(await error.innerText(), /file \/home\/alice\/drop\/changing\.log \(it changed during the upload\)/);
+    assert.equal(await error.getAttribute("data-code"), "changed");
+    await shot(page, "36-push-file-changed");
+
+    // "Push files…" in the empty Local store, then "Show in graph" on the finished transfer.
+    await page.getByTestId("push-files-button").click();
+    await page.getByTestId("push-sheet").waitFor();
+    await page.getByTestId("push-repository").fill("reports");
+    await page.waitForSelector('[data-testid="push-preview"][data-state="ready"]');
+    const digest = await page.getByTestId("push-digest").innerText();
+    await page.getByTestId("push-submit").click();
+    const done = page.locator(`[data-testid="transfer"][data-state="done"][data-digest="${digest}"]`);
+    await done.waitFor();
+    // The new repository is listed in the Local store.
+    await page.getByTestId("repo-list").getByText("reports", { exact: true }).waitFor();
+    assert.equal(await page.getByTestId("transfers-badge").innerText(), "1", "the failed push is still counted");
+    await done.getByTestId("transfer-show").click();
+    await page.getByTestId("transfers-panel").waitFor({ state: "detached" });
+    await page.waitForSelector('[data-testid="graph-status"][data-status="done"]');
+    await page.waitForSelector(`[data-testid="details"][data-node="${digest}"]`);
+    assert.match(await page.getByTestId("graph-title").innerText(), new RegExp(`reports@${digest}`));
+    await page.waitForFunction(() => Number(document.querySelector(".graph-canvas")?.getAttribute("data-nodes")) === 3);
+    await shot(page, "37-show-pushed-in-graph");
+    await app.done();
+  });
+
   test("add a tag, then delete with a cascade preview that changes before the delete", async () => {
     const app = await open(env);
     const { page } = app;
