@@ -30,6 +30,8 @@ run: setup app
 lint: ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	# The app's end-to-end tests and benchmarks build only with the e2e feature.
+	cargo clippy --all-targets --features e2e -- -D warnings
 	cd ui && npm run check && npm run lint
 
 unit: ui
@@ -38,8 +40,11 @@ unit: ui
 ui-test:
 	cd ui && npm test && npm run test:screens
 
+# The tests drive a copy of the app: any plain `cargo build` or `cargo test --workspace` rebuilds
+# target/debug/stowage-app without the UI inside, and one may run while the tests do.
 e2e: app-debug
-	STOWAGE_APP_BIN=$(CURDIR)/target/debug/stowage-app scripts/with-keyring scripts/with-display \
+	mkdir -p target/e2e && cp target/debug/stowage-app target/e2e/stowage-app
+	STOWAGE_APP_BIN=$(CURDIR)/target/e2e/stowage-app scripts/with-keyring scripts/with-display \
 	  cargo test --features e2e --test e2e -- --test-threads=1
 
 test: setup lint unit ui-test e2e
