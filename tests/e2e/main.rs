@@ -2,12 +2,13 @@
 //! against Debian's real docker-registry with content written by umoci, skopeo, oras-py and
 //! Stowage; and against the Local store. Run with `make e2e` (it builds the app and provides the
 //! display, the WebDriver server, a keyring and throw-away app folders). Screenshots of every
-//! step go to target/e2e/.
+//! step go to target/e2e/. `drop` drags real files onto the app with the X pointer (issue 5).
 
 #[path = "../it/harness/mod.rs"]
 mod harness;
 
 mod app;
+mod drop;
 mod expect;
 mod peers;
 mod webdriver;

@@ -1,0 +1,417 @@
+//! Real OS drag and drop into the app (issue 5): files and a folder dropped on a repository are
+//! pushed, an SBOM dropped on an image node is attached to it; then the registry and oras-py
+//! say exactly those bytes arrived, with the right subject and artifact type.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use stowage::manifest::Manifest;
+use stowage::store::Store;
+
+use crate::app::App;
+use crate::harness::{self, TestRegistry, MULTIARCH_TAG};
+use crate::webdriver::{wait_for, Seen};
+use crate::{descriptor, made_up_password, peers, platform, shots, signed_in, TestResult, SPDX};
+use crate::{ONE_APP, USER};
+
+/// Where the drag source window sits: the bottom-right corner, clear of the sheet's controls.
+const SOURCE_AT: (i64, i64) = (1150, 700);
+
+/// Drags `paths` from a GTK drag source to the screen point `to` with the real X pointer, the way
+/// a user drags from a file manager, checking `expect_over` while hovering (the app's own idea of
+/// the target under the pointer) before releasing.
+async fn drag_files(app: &App, paths: &[&Path], to: (i64, i64), expect_over: &str) -> TestResult {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/drag_source.py");
+    let mut source = Command::new("/usr/bin/python3")
+        .arg(script)
+        .arg(SOURCE_AT.0.to_string())
+        .arg(SOURCE_AT.1.to_string())
+        .args(paths)
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let stdout = source.stdout.take().ok_or("drag source without stdout")?;
+    // The window prints "ready" once mapped; a source that never starts ends the wait with EOF.
+    let ready = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map(|_| line)
+    })
+    .await?;
+    if !matches!(ready, Ok(ref l) if l.trim() == "ready") {
+        let _ = source.kill();
+        return Err(format!("the drag source did not start: {ready:?}").into());
+    }
+    let (sx, sy) = (SOURCE_AT.0 + 40, SOURCE_AT.1 + 30);
+    xdotool(&[
+        "mousemove",
+        &sx.to_string(),
+        &sy.to_string(),
+        "mousedown",
+        "1",
+    ])?;
+    // GTK starts a drag only after the pointer moved past its threshold, in several steps.
+    for i in 1..=10 {
+        let x = sx + (to.0 - sx) * i / 10;
+        let y = sy + (to.1 - sy) * i / 10;
+        xdotool(&["mousemove", &x.to_string(), &y.to_string()])?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    xdotool(&["mousemove", &(to.0 + 1).to_string(), &to.1.to_string()])?;
+    let over: String = wait_for("the app to see the drag over its target", || async {
+        let over: Value = app
+            .session
+            .execute(
+                "return window.__stowageDrop ? window.__stowageDrop.over() : null",
+                vec![],
+            )
+            .await?;
+        match over.as_str() {
+            Some(o) if o == expect_over => Ok(Seen::Ready(o.to_string())),
+            other => Ok(Seen::NotYet(format!("over {other:?}"))),
+        }
+    })
+    .await?;
+    assert_eq!(over, expect_over);
+    xdotool(&["mouseup", "1"])?;
+    // The source quits by itself once the drag ended; never leave it behind.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _ = source.kill();
+    let _ = source.wait();
+    Ok(())
+}
+
+fn xdotool(args: &[&str]) -> Result<(), String> {
+    let status = Command::new("xdotool")
+        .args(args)
+        .status()
+        .map_err(|e| format!("cannot run xdotool: {e}"))?;
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| format!("xdotool {args:?} failed: {status}"))
+}
+
+/// The screen point of the centre of the element `selector` (the window sits at the display's
+/// origin under Xvfb with no window manager; `screenX/Y` say so if that ever changes).
+async fn screen_point_of(
+    app: &App,
+    selector: &str,
+) -> Result<(i64, i64), Box<dyn std::error::Error>> {
+    let p: Value = app
+        .session
+        .execute(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect();
+             const k = window.devicePixelRatio;
+             return [(window.screenX + r.left + r.width / 2) * k, (window.screenY + r.top + r.height / 2) * k];",
+            vec![json!(selector)],
+        )
+        .await?;
+    Ok((
+        p[0].as_f64().unwrap_or(0.0) as i64,
+        p[1].as_f64().unwrap_or(0.0) as i64,
+    ))
+}
+
+async fn screen_point_of_node(
+    app: &App,
+    digest: &str,
+) -> Result<(i64, i64), Box<dyn std::error::Error>> {
+    let p: Value = app
+        .session
+        .execute(
+            "const p = window.__stowageGraph.nodePosition(arguments[0]);
+             const k = window.devicePixelRatio;
+             return p && [(window.screenX + p.x) * k, (window.screenY + p.y) * k];",
+            vec![json!(digest)],
+        )
+        .await?;
+    let p = p.as_array().ok_or(format!("node {digest} is not drawn"))?;
+    Ok((
+        p[0].as_f64().unwrap_or(0.0) as i64,
+        p[1].as_f64().unwrap_or(0.0) as i64,
+    ))
+}
+
+/// Waits for the sheet's preview, then pushes and waits for the transfer to end; returns the
+/// pushed digest (which must be the previewed one).
+async fn push_from_sheet(app: &App, shot: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let previewed: String = wait_for("the push sheet's preview", || async {
+        let preview = app.session.find("[data-testid=push-preview]").await?;
+        match preview.attribute("data-state").await?.as_deref() {
+            Some("ready") => {
+                let digest = app
+                    .session
+                    .find("[data-testid=push-digest]")
+                    .await?
+                    .text()
+                    .await?;
+                Ok(Seen::Ready(digest))
+            }
+            Some("error") | Some("blocked") => Ok(Seen::Failed(preview.text().await?)),
+            state => Ok(Seen::NotYet(format!("preview {state:?}"))),
+        }
+    })
+    .await?;
+    app.shot(shot).await?;
+    let before = app.session.find_all("[data-testid=transfer]").await?.len();
+    app.session
+        .find("[data-testid=push-submit]")
+        .await?
+        .click()
+        .await?;
+    let digest: String = wait_for("the transfer to finish", || async {
+        let rows = app.session.find_all("[data-testid=transfer]").await?;
+        if rows.len() <= before {
+            return Ok(Seen::NotYet(format!("{} transfer rows", rows.len())));
+        }
+        for row in rows {
+            match row.attribute("data-state").await?.as_deref() {
+                Some("done") => {
+                    if let Some(d) = row.attribute("data-digest").await? {
+                        if previewed.contains(&d) || d.contains(previewed.trim()) {
+                            return Ok(Seen::Ready(d));
+                        }
+                    }
+                }
+                Some("failed") => return Ok(Seen::Failed(row.text().await?)),
+                _ => {}
+            }
+        }
+        Ok(Seen::NotYet("running".into()))
+    })
+    .await?;
+    Ok(digest)
+}
+
+/// Opens or closes the transfers panel.
+async fn set_transfers_panel(app: &App, open: bool) -> TestResult {
+    let shown = app
+        .session
+        .try_find("[data-testid=transfers-panel]")
+        .await?
+        .is_some();
+    if shown != open {
+        app.session
+            .find("[data-testid=transfers-toggle]")
+            .await?
+            .click()
+            .await?;
+    }
+    if open {
+        app.wait_element("[data-testid=transfers-panel]").await?;
+    } else {
+        app.wait_gone("[data-testid=transfers-panel]").await?;
+    }
+    Ok(())
+}
+
+/// oras-py's pull of `repo@digest` into `out`, signed in.
+fn oras_pull(host: &str, repo: &str, digest: &str, out: &Path, pass: &str) -> Vec<String> {
+    let args = json!({"host": host, "target": format!("{repo}@{digest}"), "outdir": out});
+    let output = Command::new(harness::python())
+        .arg("-c")
+        .arg(include_str!("oras_pull.py"))
+        .arg(args.to_string())
+        .env("ORAS_USER", USER)
+        .env("ORAS_PASS", pass)
+        .output()
+        .expect("run oras-py");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "oras-py pull failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result = stdout
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("STOWAGE-RESULT "))
+        .expect("oras-py result");
+    let v: Value = serde_json::from_str(result).expect("oras-py json");
+    v["files"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn read(path: impl AsRef<Path>) -> Vec<u8> {
+    std::fs::read(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
+}
+
+#[tokio::test]
+async fn files_dropped_on_a_repository_are_pushed_and_an_sbom_dropped_on_a_node_is_attached(
+) -> TestResult {
+    let _one = ONE_APP.lock().await;
+    let pass = made_up_password();
+    let reg = TestRegistry::htpasswd(USER, &pass).await;
+    let host = reg.host();
+    let repo = "e2e/drop";
+    let scratch = tempfile::tempdir()?;
+    let layout =
+        harness::umoci_multiarch_layout(scratch.path(), &[("linux", "amd64"), ("linux", "arm64")])
+            .await;
+    peers::skopeo_copy_all(
+        &layout,
+        MULTIARCH_TAG,
+        &host,
+        repo,
+        "v1",
+        (USER, &pass),
+        scratch.path(),
+    )
+    .await;
+    let store = Store::Remote {
+        registry: signed_in(&host, &pass),
+        repository: repo.into(),
+    };
+    let amd64 = platform(&store, "v1", "amd64").await;
+    let index = descriptor(&store, "v1").await;
+
+    // What a user drops: two files and a folder with a nested file.
+    let files = scratch.path().join("drop");
+    std::fs::create_dir_all(files.join("docs/guide"))?;
+    std::fs::write(files.join("notes.txt"), b"release notes\n")?;
+    std::fs::write(
+        files.join("data.bin"),
+        (0u8..=255).cycle().take(300_000).collect::<Vec<u8>>(),
+    )?;
+    std::fs::write(files.join("docs/README.md"), b"# docs\n")?;
+    std::fs::write(files.join("docs/guide/start.md"), b"start here\n")?;
+    let sbom = files.join("image.spdx.json");
+    std::fs::write(
+        &sbom,
+        json!({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "name": "amd64",
+               "dataLicense": "CC0-1.0", "packages": [{"name": "busybox", "SPDXID": "SPDXRef-1"}]})
+        .to_string(),
+    )?;
+
+    let app = App::launch(&shots()).await?;
+    app.wait_sidebar().await?;
+    app.fill_add_registry(&host, USER, &pass, true).await?;
+    if let Some((code, text)) = app.submit_add_registry().await? {
+        return Err(format!("sign-in refused: {code} {text}").into());
+    }
+    app.open_source(&host).await?;
+    app.wait_rows("repo-list", 1).await?;
+    app.open_repository(repo).await?;
+    app.wait_rows("tag-list", 1).await?;
+
+    // 1. Two files and a folder dropped on the repository's tag list.
+    let target = screen_point_of(&app, "[data-testid=tags-area]").await?;
+    let dropped = [
+        files.join("notes.txt"),
+        files.join("data.bin"),
+        files.join("docs"),
+    ];
+    let dropped_refs: Vec<&Path> = dropped.iter().map(PathBuf::as_path).collect();
+    drag_files(
+        &app,
+        &dropped_refs,
+        target,
+        &format!("repository:{host}/{repo}"),
+    )
+    .await?;
+    app.wait_element("[data-testid=push-sheet][data-mode=push]")
+        .await?;
+    let pushed = push_from_sheet(&app, "20-push-sheet").await?;
+    set_transfers_panel(&app, true).await?;
+    app.shot("21-transfers-panel").await?;
+    set_transfers_panel(&app, false).await?;
+
+    // The registry has exactly those bytes, titled by name, the folder as one tar+gzip layer.
+    let fetched = store.fetch_manifest(&pushed).await?;
+    let Manifest::Image(manifest) = fetched.parse()? else {
+        return Err("the pushed artifact is not an image manifest".into());
+    };
+    let titles: Vec<String> = manifest
+        .layers
+        .iter()
+        .filter_map(|l| l.annotations.get("org.opencontainers.image.title").cloned())
+        .collect();
+    assert_eq!(titles, ["notes.txt", "data.bin", "docs"], "{manifest:?}");
+    assert!(manifest.subject.is_none());
+    let out = scratch.path().join("oras-push");
+    oras_pull(&host, repo, &pushed, &out, &pass);
+    assert_eq!(read(out.join("notes.txt")), read(files.join("notes.txt")));
+    assert_eq!(read(out.join("data.bin")), read(files.join("data.bin")));
+    assert_eq!(read(out.join("docs/README.md")), b"# docs\n");
+    assert_eq!(read(out.join("docs/guide/start.md")), b"start here\n");
+
+    // 2. The SBOM dropped on the amd64 image node of v1's graph.
+    app.open_tag("v1").await?;
+    let amd64_id = amd64.digest.to_string();
+    wait_for("the amd64 image in v1's graph", || async {
+        let ids: Vec<String> = app
+            .session
+            .execute(
+                "return window.__stowageGraph ? window.__stowageGraph.nodeIds() : []",
+                vec![],
+            )
+            .await?;
+        Ok(if ids.contains(&amd64_id) {
+            Seen::Ready(())
+        } else {
+            Seen::NotYet(format!("{} nodes", ids.len()))
+        })
+    })
+    .await?;
+    // Let the layout's animation settle before reading where the node is drawn.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let node = screen_point_of_node(&app, &amd64_id).await?;
+    drag_files(&app, &[sbom.as_path()], node, &format!("node:{amd64_id}")).await?;
+    let sheet = app
+        .wait_element("[data-testid=push-sheet][data-mode=attach]")
+        .await?;
+    let subject = sheet.find("[data-testid=push-subject]").await?;
+    assert_eq!(
+        subject.attribute("data-digest").await?.as_deref(),
+        Some(amd64_id.as_str())
+    );
+    let attached = push_from_sheet(&app, "22-attach-sheet").await?;
+    let edge = format!("{amd64_id}->{attached}");
+    wait_for("the attached SBOM in the graph", || async {
+        let edges: Vec<String> = app
+            .session
+            .execute("return window.__stowageGraph.edgeIds()", vec![])
+            .await?;
+        Ok(if edges.contains(&edge) {
+            Seen::Ready(())
+        } else {
+            Seen::NotYet(format!("{} edges", edges.len()))
+        })
+    })
+    .await?;
+    set_transfers_panel(&app, false).await?;
+    app.shot("23-graph-after-attach").await?;
+
+    // The registry: an SPDX artifact whose subject is the amd64 manifest, listed as its referrer.
+    let fetched = store.fetch_manifest(&attached).await?;
+    let Manifest::Image(sbom_manifest) = fetched.parse()? else {
+        return Err("the attached artifact is not an image manifest".into());
+    };
+    assert_eq!(sbom_manifest.artifact_type.as_deref(), Some(SPDX));
+    assert_eq!(
+        sbom_manifest.subject.as_ref().map(|s| &s.digest),
+        Some(&amd64.digest)
+    );
+    let referrers = store.referrers(&amd64.digest, None).await?;
+    assert!(
+        referrers.iter().any(|r| r.digest.to_string() == attached),
+        "{referrers:?}"
+    );
+    let out = scratch.path().join("oras-attach");
+    oras_pull(&host, repo, &attached, &out, &pass);
+    assert_eq!(read(out.join("image.spdx.json")), read(&sbom));
+    // The index itself was not touched.
+    assert_eq!(descriptor(&store, "v1").await.digest, index.digest);
+    app.close().await?;
+    Ok(())
+}
