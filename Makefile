@@ -42,7 +42,7 @@ ui-test:
 
 # The tests drive a copy of the app: any plain `cargo build` or `cargo test --workspace` rebuilds
 # target/debug/stowage-app without the UI inside, and one may run while the tests do.
-e2e: app-debug
+e2e: setup app-debug
 	mkdir -p target/e2e && cp target/debug/stowage-app target/e2e/stowage-app
 	STOWAGE_APP_BIN=$(CURDIR)/target/e2e/stowage-app scripts/with-keyring scripts/with-display \
 	  cargo test --features e2e --test e2e -- --test-threads=1

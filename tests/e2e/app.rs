@@ -400,8 +400,14 @@ impl App {
 
     /// Waits until the graph finished loading, shows `nodes` nodes and was laid out.
     pub async fn wait_graph(&self, nodes: usize) -> Result<GraphShown> {
-        wait_for(
+        self.wait_graph_within(nodes, crate::webdriver::WAIT).await
+    }
+
+    /// `wait_graph` with its own deadline (the benchmarks open graphs of thousands of nodes).
+    pub async fn wait_graph_within(&self, nodes: usize, deadline: Duration) -> Result<GraphShown> {
+        crate::webdriver::wait_for_within(
             &format!("the graph to load, show {nodes} nodes and be laid out"),
+            deadline,
             || async {
                 Ok(match self.graph_state().await? {
                     Some(g) if g.status == "done" && g.node_count == nodes && g.layouts > 0 => {
