@@ -6,13 +6,13 @@ use std::collections::HashSet;
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
 
-use super::classify::{classify_cosign_suffix, classify_descriptor};
+use super::classify::{classify_cosign_suffix, classify_descriptor, classify_manifest};
 use super::subjects::Subjects;
 use super::walk::COSIGN_SUFFIXES;
 use super::NodeKind;
 use crate::digest::Digest;
 use crate::layout::Layout;
-use crate::manifest::Descriptor;
+use crate::manifest::{media_type, Descriptor};
 use crate::store::{blocking, Store};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,7 +67,29 @@ async fn summarize_remote(store: &Store, tag: &str, all_tags: &HashSet<String>) 
         .referrers(&digest, None)
         .await
         .map_err(|e| e.to_string());
-    badges(tag, digest, all_tags, referrers)
+    let mut read = Vec::new();
+    for r in referrers.iter().flatten().filter(|r| says_nothing(r)) {
+        if let Ok(m) = store.fetch_manifest(&r.digest.to_string()).await {
+            if let Ok(m) = m.parse() {
+                read.push(classify_manifest(&m).kind);
+            }
+        }
+    }
+    let mut summary = badges(tag, digest, all_tags, referrers);
+    read.into_iter().for_each(|kind| mark(&mut summary, kind));
+    summary
+}
+
+/// A referrer whose descriptor does not tell what it is: pushed without an artifactType (oras-py
+/// does that), its descriptor carries the config's media type, as the spec says. Its manifest's
+/// layers do tell (an SPDX layer is an SBOM), so it is read, as the graph reads it.
+fn says_nothing(r: &Descriptor) -> bool {
+    let c = classify_descriptor(&r.media_type, r.artifact_type.as_deref(), &r.annotations);
+    !matches!(
+        c.kind,
+        NodeKind::Signature | NodeKind::Sbom | NodeKind::Attestation
+    ) && media_type::is_manifest(&r.media_type)
+        && !media_type::is_index(&r.media_type)
 }
 
 fn summarize_layout(
@@ -86,7 +108,16 @@ fn summarize_layout(
                 Ok(s) => Ok(s.referrers(&digest)),
                 Err(e) => Err(e.to_string()),
             };
-            badges(tag, digest, all_tags, referrers)
+            let read: Vec<NodeKind> = referrers
+                .iter()
+                .flatten()
+                .filter(|r| says_nothing(r))
+                .filter_map(|r| layout.fetch_manifest(&r.digest).ok()?.parse().ok())
+                .map(|m| classify_manifest(&m).kind)
+                .collect();
+            let mut summary = badges(tag, digest, all_tags, referrers);
+            read.into_iter().for_each(|kind| mark(&mut summary, kind));
+            summary
         })
         .collect()
 }

@@ -85,3 +85,56 @@ async fn tag_summaries_show_signatures_sboms_and_attestations_per_tag() {
         summarize_tags(&layout, &shown, &layout_tags, 3).await,
     );
 }
+
+/// oras-py pushes an SBOM without an artifactType; its referrer descriptor then carries the
+/// config's media type (as the spec says), which tells nothing. The badge reads the manifest.
+#[tokio::test]
+async fn an_sbom_pushed_without_an_artifact_type_still_shows_its_badge() {
+    use stowage::ops::fallback::{self, Change};
+    let reg = TestRegistry::anonymous().await;
+    let dir = tempfile::tempdir().unwrap();
+    let pusher = Pusher::new(&reg.base_url());
+    pusher.image("typeless", "v1", b"v1 layer").await;
+    let source = remote(&reg, "typeless").await;
+    let subject = source.resolve("v1").await.unwrap();
+    let sbom_file = dir.path().join("sbom.spdx.json");
+    std::fs::write(&sbom_file, r#"{"spdxVersion":"SPDX-2.3","name":"v1"}"#).unwrap();
+    let sbom = crate::harness::oras_push(
+        &reg.host(),
+        "typeless:sbom",
+        &[(&sbom_file, SPDX)],
+        Some((
+            &subject.media_type,
+            &subject.digest.to_string(),
+            subject.size,
+        )),
+    )
+    .await;
+    // oras-py keeps no referrers tag; record the entry the way Stowage records its own.
+    let fetched = source.fetch_manifest(&sbom).await.unwrap();
+    let entry = fallback::referrer_descriptor(
+        &fetched.parse().unwrap(),
+        &fetched.media_type,
+        fetched.digest.clone(),
+        fetched.bytes.len() as u64,
+    );
+    assert_ne!(
+        entry.artifact_type.as_deref(),
+        Some(SPDX),
+        "the descriptor must say nothing"
+    );
+    let (registry, _) = source.registry().unwrap();
+    fallback::update(registry, "typeless", &subject.digest, Change::Add(entry))
+        .await
+        .unwrap();
+
+    let all = source.tags().await.unwrap();
+    let got = summarize_tags(&source, &["v1".to_string()], &all, 1).await;
+    assert!(got[0].sbom && !got[0].signed, "{got:?}");
+
+    let local = LocalStore::new(dir.path().join("local"));
+    let layout = Store::Layout(local.layout("typeless", true).unwrap());
+    copy_to(&source, "v1", &layout, true).await;
+    let got = summarize_tags(&layout, &["v1".to_string()], &["v1".to_string()], 1).await;
+    assert!(got[0].sbom, "{got:?}");
+}
