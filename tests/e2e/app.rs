@@ -353,6 +353,23 @@ impl App {
         .await
     }
 
+    /// Waits until `list` shows exactly `expected` (in any order): a count alone can match the
+    /// list of the source shown before, while the new one is still loading.
+    pub async fn wait_rows_equal(&self, list: &str, expected: &[String]) -> Result<Vec<String>> {
+        let mut want = expected.to_vec();
+        want.sort();
+        wait_for(&format!("{list} to show {want:?}"), || async {
+            let mut rows = self.rows(list).await?;
+            rows.sort();
+            Ok(if rows == want {
+                Seen::Ready(rows)
+            } else {
+                Seen::NotYet(format!("rendered {rows:?}"))
+            })
+        })
+        .await
+    }
+
     /// Waits until the tag row `tag` has its summary (the short digest) and returns its badges.
     pub async fn wait_badges(&self, tag: &str) -> Result<Badges> {
         wait_for(&format!("the badges of {tag}"), || async {

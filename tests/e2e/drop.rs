@@ -300,7 +300,8 @@ async fn files_dropped_on_a_repository_are_pushed_and_an_sbom_dropped_on_a_node_
         return Err(format!("sign-in refused: {code} {text}").into());
     }
     app.open_source(&host).await?;
-    app.wait_rows("repo-list", 1).await?;
+    app.wait_rows_equal("repo-list", &[repo.to_string()])
+        .await?;
     app.open_repository(repo).await?;
     app.wait_rows("tag-list", 1).await?;
 

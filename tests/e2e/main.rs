@@ -339,7 +339,7 @@ async fn sign_in_browse_and_read_the_graph_of_a_signed_multi_arch_image() -> Tes
     assert!(row.contains("HTTP"), "the row flags plain HTTP: {row:?}");
 
     // Repositories: the registry's catalog.
-    let shown_repos = app.wait_rows("repo-list", catalog.len()).await?;
+    let shown_repos = app.wait_rows_equal("repo-list", &catalog).await?;
     assert_eq!(
         shown_repos.iter().cloned().collect::<BTreeSet<_>>(),
         catalog.iter().cloned().collect::<BTreeSet<_>>(),
