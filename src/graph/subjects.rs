@@ -5,15 +5,11 @@
 //! right for gc-like callers; a view wants the rest of the graph and a note of what was skipped.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::io::Read;
-
-use bytes::Bytes;
 
 use crate::digest::Digest;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::layout::Layout;
 use crate::manifest::{media_type, Descriptor, Manifest};
-use crate::registry::{FetchedManifest, Limits};
 
 pub(super) struct Subjects {
     by_subject: HashMap<Digest, Vec<Descriptor>>,
@@ -34,7 +30,9 @@ impl Subjects {
             if !media_type::is_manifest(&desc.media_type) || !seen.insert(desc.digest.clone()) {
                 continue;
             }
-            let read = read_manifest(layout, &desc).and_then(|f| f.parse().map(|m| (f, m)));
+            let read = layout
+                .read_manifest(&desc.digest, Some(&desc.media_type))
+                .and_then(|f| f.parse().map(|m| (f, m)));
             let (fetched, manifest) = match read {
                 Ok(found) => found,
                 // Layouts may be partial copies (one platform of an index): absent is fine.
@@ -75,36 +73,4 @@ impl Subjects {
     pub(super) fn referrers(&self, subject: &Digest) -> Vec<Descriptor> {
         self.by_subject.get(subject).cloned().unwrap_or_default()
     }
-}
-
-/// A manifest blob, verified and capped as a registry's would be. Read here rather than through
-/// [`Layout::fetch_manifest`], which re-reads index.json for each manifest.
-fn read_manifest(layout: &Layout, desc: &Descriptor) -> Result<FetchedManifest> {
-    let path = layout.blob_path(&desc.digest);
-    let what = format!("manifest {} at {}", desc.digest, path.display());
-    let file = std::fs::File::open(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::NotFound {
-            what: what.clone(),
-            url: path.display().to_string(),
-        },
-        _ => Error::io(&path, e),
-    })?;
-    let limit = Limits::default().max_manifest_bytes;
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(&path, e))?;
-    if bytes.len() as u64 > limit {
-        return Err(Error::TooLarge {
-            what,
-            url: path.display().to_string(),
-            limit,
-        });
-    }
-    FetchedManifest::verified(
-        Bytes::from(bytes),
-        &desc.digest,
-        Some(&desc.media_type),
-        &what,
-    )
 }

@@ -205,7 +205,13 @@ impl Layout {
         self.read_manifest(digest, listed.as_deref())
     }
 
-    fn read_manifest(&self, digest: &Digest, listed_type: Option<&str>) -> Result<FetchedManifest> {
+    /// A manifest blob read as `fetch_manifest` reads it, with its media type given (from an
+    /// index.json entry or a descriptor the caller holds) instead of looked up again.
+    pub(crate) fn read_manifest(
+        &self,
+        digest: &Digest,
+        listed_type: Option<&str>,
+    ) -> Result<FetchedManifest> {
         let path = self.blob_path(digest);
         let what = format!("manifest {digest}");
         let file = std::fs::File::open(&path).map_err(|e| match e.kind() {
