@@ -77,6 +77,8 @@ struct AppRound {
     first_render: f64,
     /// Click on the tag to the first frame with the laid-out graph (includes the load over IPC).
     click_to_graph: f64,
+    /// What the first render spent its time on, from the page's measures.
+    breakdown: String,
     pan: Vec<f64>,
     graph_open: Memory,
     tags_open: f64,
@@ -144,11 +146,12 @@ async fn main() -> Result<()> {
         )
         .await?;
         eprintln!(
-            "app: round {}: start {:.0} ms, layout {:.0} ms, first render {:.0} ms, tags:open {:.0} ms",
+            "app: round {}: start {:.0} ms, layout {:.0} ms, first render {:.0} ms ({}), tags:open {:.0} ms",
             round + 1,
             r.spawn_to_sidebar,
             r.layout,
             r.first_render,
+            r.breakdown,
             r.tags_open
         );
         app_rounds.push(r);
@@ -332,6 +335,7 @@ async fn app_round(
         .ok_or("no graph:layout measure")?;
     r.layout = drawn.duration;
     r.layouts = layouts.len();
+    r.breakdown = breakdown(&marks, &first);
     r.first_render = first.duration;
     r.click_to_graph = first.start_time + first.duration - clicked;
     if round == 0 {
@@ -361,6 +365,26 @@ async fn app_round(
     }
     app.close().await?;
     Ok(r)
+}
+
+/// The measures inside the first render (the final data's syncs, the layout, applying the
+/// positions), as "name start+duration" relative to the data's arrival; the rest is painting.
+fn breakdown(marks: &[PerfMark], first: &PerfMark) -> String {
+    let end = first.start_time + first.duration;
+    marks
+        .iter()
+        .filter(|m| m.name != "graph:first-render" && m.name.starts_with("graph:"))
+        .filter(|m| m.start_time + m.duration > first.start_time && m.start_time < end)
+        .map(|m| {
+            format!(
+                "{} {:.0}+{:.0}",
+                m.name.trim_start_matches("graph:"),
+                m.start_time - first.start_time,
+                m.duration
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 async fn wait_mark(app: &App, name: &str, after: f64) -> std::result::Result<PerfMark, Error> {

@@ -1,8 +1,9 @@
 // The main-thread side of the layout worker. One worker for the whole app, started early so ELK's
 // start-up (about a second) is paid before the first graph opens, not during it.
 import { measure } from "../lib/perf";
-import type { LayoutDirection, LayoutRequest, LayoutResult } from "./layout-types";
+import { engineFor, type LayoutDirection, type LayoutRequest, type LayoutResult } from "./layout-types";
 import type { GraphView } from "./model";
+import { treePositions } from "./tree";
 
 type Pending = { owner: object; resolve: (r: LayoutResult | null) => void; start: number };
 
@@ -48,15 +49,34 @@ export function warmLayout() {
   ensureWorker().postMessage(req);
 }
 
+function request(view: GraphView, direction: LayoutDirection): LayoutRequest {
+  return {
+    id: nextId++,
+    direction,
+    nodes: view.nodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),
+    edges: view.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
+  };
+}
+
 /** Layouts for one graph view; resolves to null when the view went away first. */
 export class LayoutClient {
+  /**
+   * Positions for a view the tree lays out, computed here and now (it takes milliseconds): the
+   * caller places new nodes where they belong in the same batch that adds them, so they are
+   * drawn once. Null when the view is ELK's, which runs in the worker (`run`).
+   */
+  place(view: GraphView, direction: LayoutDirection): LayoutResult | null {
+    const req = request(view, direction);
+    if (engineFor(req) !== "tree") return null;
+    const start = performance.now();
+    const positions = treePositions(req, direction);
+    const elapsed = performance.now() - start;
+    measure("graph:layout", start, start + elapsed);
+    return { id: req.id, positions, elapsed, engine: "tree" };
+  }
+
   run(view: GraphView, direction: LayoutDirection): Promise<LayoutResult | null> {
-    return post(this, {
-      id: nextId++,
-      direction,
-      nodes: view.nodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),
-      edges: view.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
-    });
+    return post(this, request(view, direction));
   }
 
   /** A long layout for a closed view must not hold up the next graph: restart the worker. */

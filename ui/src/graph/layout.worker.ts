@@ -1,19 +1,15 @@
-// Runs the graph layout off the main thread, so panning and the tag list stay smooth while ELK works.
+// Runs ELK off the main thread, so panning and the tag list stay smooth while it works.
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkNode } from "elkjs/lib/elk-api";
-import { layeredPositions } from "./layered";
-import { CHEAP_ELK_ABOVE, CHEAPEST_ELK_ABOVE, FAST_LAYOUT_ABOVE, type LayoutRequest, type LayoutResult } from "./layout-types";
+import { engineFor, type LayoutRequest, type LayoutResult } from "./layout-types";
+import { treePositions } from "./tree";
 
 const elk = new ELK();
 
 async function layout(req: LayoutRequest): Promise<LayoutResult> {
   const start = performance.now();
-  if (req.nodes.length > FAST_LAYOUT_ABOVE) {
-    const positions = layeredPositions(req, req.direction);
-    return { id: req.id, positions, elapsed: performance.now() - start, engine: "layers" };
-  }
-  const n = req.nodes.length;
-  const engine: LayoutResult["engine"] = n > CHEAPEST_ELK_ABOVE ? "elk-cheapest" : n > CHEAP_ELK_ABOVE ? "elk-cheap" : "elk";
+  // Large graphs never come here (layout.ts places them with the tree on the main thread).
+  const engine = engineFor(req) === "elk" ? "elk" : "elk-cheap";
   const ids = new Set(req.nodes.map((node) => node.id));
   const tiers: Record<string, Record<string, string>> = {
     // Keeping the walk's order makes small graphs stable from one batch to the next.
@@ -24,11 +20,6 @@ async function layout(req: LayoutRequest): Promise<LayoutResult> {
     "elk-cheap": {
       "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
       "elk.layered.crossingMinimization.greedySwitch.type": "OFF",
-    },
-    "elk-cheapest": {
-      "elk.layered.nodePlacement.strategy": "SIMPLE",
-      "elk.layered.crossingMinimization.greedySwitch.type": "OFF",
-      "elk.layered.thoroughness": "1",
     },
   };
   const graph: ElkNode = {
@@ -53,15 +44,9 @@ async function layout(req: LayoutRequest): Promise<LayoutResult> {
   for (const c of out.children ?? []) {
     positions[c.id] = { x: (c.x ?? 0) + (c.width ?? 0) / 2, y: (c.y ?? 0) + (c.height ?? 0) / 2 };
   }
-  // ELK keeps a wide fan-out in one layer: hundreds of referrers make a strip too thin to see
-  // once fitted. The wrapping layered placement reads better there.
-  const along = req.direction === "RIGHT" ? (out.width ?? 0) : (out.height ?? 0);
-  const across = req.direction === "RIGHT" ? (out.height ?? 0) : (out.width ?? 0);
-  if (n > 300 && across > 6 * along) {
-    return { id: req.id, positions: layeredPositions(req, req.direction), elapsed: performance.now() - start, engine: "layers" };
-  }
   return { id: req.id, positions, elapsed: performance.now() - start, engine };
 }
+
 
 self.onmessage = async (ev: MessageEvent<LayoutRequest>) => {
   const req = ev.data;
@@ -69,13 +54,13 @@ self.onmessage = async (ev: MessageEvent<LayoutRequest>) => {
   try {
     result = await layout(req);
   } catch (e) {
-    // Never leave the view without positions: fall back to the simple layered placement.
+    // Never leave the view without positions: fall back to the tree.
     const start = performance.now();
     result = {
       id: req.id,
-      positions: layeredPositions(req, req.direction),
+      positions: treePositions(req, req.direction),
       elapsed: performance.now() - start,
-      engine: "layers",
+      engine: "tree",
       error: e instanceof Error ? e.message : String(e),
     };
   }

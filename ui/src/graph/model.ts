@@ -195,10 +195,15 @@ export class GraphModel {
 
   /** Whether an image's config and layers are folded into one "+N layers" node. */
   layersFolded(id: string): boolean {
+    return this.foldsLayers(id, this.outgoing().get(id) ?? []);
+  }
+
+  /** layersFolded for a node whose outgoing edges are at hand: view() asks it of every node. */
+  private foldsLayers(id: string, out: GraphEdge[]): boolean {
     if (this.layersShown.has(id)) return false;
     if (this.layersHidden.has(id)) return true;
     let layers = 0;
-    for (const e of this.edges.values()) if (e.from === id && e.kind === "layer") layers++;
+    for (const e of out) if (e.kind === "layer") layers++;
     return layers > LAYER_FOLD_THRESHOLD;
   }
 
@@ -262,7 +267,7 @@ export class GraphModel {
         if (all.length) blocked.push({ viewId: id, starts: all.map((e) => e.to) });
         return [];
       }
-      if (this.layersFolded(id)) {
+      if (this.foldsLayers(id, all)) {
         const layerEdges = all.filter((e) => e.kind === "layer" || e.kind === "config");
         if (layerEdges.length) blocked.push({ viewId: id + LAYERS_SUFFIX, starts: layerEdges.map((e) => e.to) });
         return all.filter((e) => e.kind !== "layer" && e.kind !== "config");

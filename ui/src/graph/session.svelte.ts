@@ -55,16 +55,20 @@ export class GraphSession {
     const op = this.op;
     this.status = "loading";
     this.error = null;
+    // The channel's events can arrive after the command's answer: by then the whole graph is
+    // in, and applying them again would only redraw the same nodes.
+    let answered = false;
     try {
       const data = await ipc.loadGraph(
         { source: this.source, repository: this.repository, reference: this.reference, refresh, op },
         (event) => {
-          if (op !== this.op) return;
+          if (op !== this.op || answered) return;
           this.model.applyEvent(event);
           this.touch();
         },
       );
       if (op !== this.op) return;
+      answered = true;
       this.dataAt = performance.now();
       this.model.applyData(data);
       this.status = "done";

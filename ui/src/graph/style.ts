@@ -4,6 +4,8 @@ import { iconUri, KINDS, PALETTES, type Theme } from "./theme";
 
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
+export const NODE_BORDER = 1.5;
+
 /** Above this many nodes the graph is drawn lighter: no icons, straight unlabelled edges. */
 export const LITE_ABOVE = 800;
 
@@ -22,7 +24,7 @@ export function graphStyle(theme: Theme, lite = false): StylesheetJson {
         width: "data(width)",
         height: "data(height)",
         "background-color": p.surface,
-        "border-width": 1.5,
+        "border-width": NODE_BORDER,
         "border-color": p.edge,
         label: "data(label)",
         "font-family": FONT,

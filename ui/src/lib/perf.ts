@@ -3,7 +3,7 @@
 
 export type PerfMark = { name: string; startTime: number; duration: number };
 
-const NAMES = new Set(["graph:layout", "graph:first-render", "tags:open"]);
+const NAMES = new Set(["graph:layout", "graph:first-render", "graph:sync", "graph:apply", "tags:open"]);
 
 type PanTarget = { panBy(delta: { x: number; y: number }): unknown };
 let panTarget: PanTarget | null = null;
@@ -17,10 +17,21 @@ export function measure(name: string, start: number, end = performance.now()) {
   performance.measure(name, { start, end });
 }
 
-/** Resolves after the browser has painted the current DOM/canvas state. */
+/**
+ * Resolves once the browser has painted the current DOM/canvas state: a task queued from an
+ * animation frame callback runs after that frame's rendering. (A second animation frame would
+ * also wait for whatever the next frame draws, such as Cytoscape's texture redraws.)
+ */
 export function afterPaint(): Promise<number> {
   return new Promise((resolve) =>
-    requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now()))),
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve(performance.now());
+      };
+      channel.port2.postMessage(null);
+    }),
   );
 }
 

@@ -1,6 +1,12 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { GraphSession } from "../../src/graph/session.svelte";
-import type { GraphNode, PushResult } from "../../src/ipc/bindings";
+import * as ipc from "../../src/ipc";
+import type { GraphData, GraphEvent, GraphNode, PushResult } from "../../src/ipc/bindings";
+
+vi.mock("../../src/ipc", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../src/ipc")>()),
+  loadGraph: vi.fn(),
+}));
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const node = (id: string, kind: GraphNode["kind"]): GraphNode => ({ id, kind, format: null, mediaType: "m", artifactType: null, size: 1, annotations: {}, platform: null, tags: [], error: null });
@@ -24,6 +30,26 @@ describe("graph session and attach results", () => {
     s.model.applyEvent({ type: "nodes", nodes: [node(d("1"), "index")], edges: [] });
     const result: PushResult = { target: "r/app", digest: d("3"), artifactType: "a/b", tags: [], referrersTagUpdated: false, node: node(d("3"), "sbom"), edge: { from: d("9"), to: d("3"), kind: "referrer", via: "api" } };
     expect(s.addPushed(result)).toBe(false);
+    expect(s.model.nodes.has(d("3"))).toBe(false);
+  });
+});
+
+describe("graph session loading", () => {
+  test("events the channel delivers after the answer change nothing and redraw nothing", async () => {
+    let late: ((e: GraphEvent) => void) | null = null;
+    const data: GraphData = { root: d("1"), base: "r/app", reference: "r/app:v1", truncated: false, nodes: [node(d("1"), "index"), node(d("2"), "image")], edges: [{ from: d("1"), to: d("2"), kind: "child", via: "index" }], warnings: [] };
+    vi.mocked(ipc.loadGraph).mockImplementation(async (_request, onEvent) => {
+      onEvent({ type: "nodes", nodes: [node(d("1"), "index")], edges: [] });
+      late = onEvent;
+      return data;
+    });
+    const s = new GraphSession("r", "app", "v1");
+    await s.load();
+    expect(s.status).toBe("done");
+    expect(s.model.nodes.size).toBe(2);
+    const v = s.version;
+    late!({ type: "nodes", nodes: [node(d("3"), "sbom")], edges: [] });
+    expect(s.version).toBe(v);
     expect(s.model.nodes.has(d("3"))).toBe(false);
   });
 });
