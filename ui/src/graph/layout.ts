@@ -63,13 +63,14 @@ export class LayoutClient {
   /**
    * Positions for a view the tree lays out, computed here and now (it takes milliseconds): the
    * caller places new nodes where they belong in the same batch that adds them, so they are
-   * drawn once. Null when the view is ELK's, which runs in the worker (`run`).
+   * drawn once. Null when the view is ELK's, which runs in the worker (`run`). `shape` is the
+   * canvas's height / width.
    */
-  place(view: GraphView, direction: LayoutDirection): LayoutResult | null {
+  place(view: GraphView, direction: LayoutDirection, shape?: number): LayoutResult | null {
     const req = request(view, direction);
     if (engineFor(req) !== "tree") return null;
     const start = performance.now();
-    const positions = treePositions(req, direction);
+    const positions = treePositions(req, direction, shape);
     const elapsed = performance.now() - start;
     measure("graph:layout", start, start + elapsed);
     return { id: req.id, positions, elapsed, engine: "tree" };

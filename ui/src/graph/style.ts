@@ -5,14 +5,16 @@ import { iconUri, KINDS, PALETTES, type Theme } from "./theme";
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 export const NODE_BORDER = 1.5;
+/** How strongly a node's fill takes its kind's colour on a lite graph; the label stays readable. */
+const LITE_TINT = 0.3;
 
 /** Above this many nodes the graph is drawn lighter: no icons, straight unlabelled edges. */
 export const LITE_ABOVE = 800;
 
 /**
- * `lite` trades looks for frame time on big graphs: icons (an image per node), bezier edges with
- * arrows and edge labels dominate Cytoscape's draw time, and at the zoom that fits a thousand
- * nodes none of them can be read anyway.
+ * `lite` trades looks for frame time on big graphs: icons (an image per node), two-line labels,
+ * bezier edges with arrows and edge labels dominate Cytoscape's styling and drawing, and at the
+ * zoom that fits a thousand nodes none of them can be read anyway.
  */
 export function graphStyle(theme: Theme, lite = false): StylesheetJson {
   const p = PALETTES[theme];
@@ -84,12 +86,16 @@ export function graphStyle(theme: Theme, lite = false): StylesheetJson {
     const colour = p.kinds[kind];
     sheet.push({
       selector: `node[kind = "${kind}"]`,
-      style: lite ? { "border-color": colour } : { "border-color": colour, "background-image": iconUri(kind, colour) },
+      // Zoomed out far enough to fit a thousand nodes, a border is thinner than a pixel: the
+      // kind's colour has to be in the fill to be seen.
+      style: lite ? { "border-color": colour, "background-color": colour, "background-opacity": LITE_TINT } : { "border-color": colour, "background-image": iconUri(kind, colour) },
     });
   }
   if (lite) {
     sheet.push(
-      { selector: "node", style: { shape: "rectangle", "text-margin-x": 0, "text-max-width": "data(width)", "min-zoomed-font-size": 8 } },
+      // One line, unwrapped: measuring and wrapping two lines per node is a good part of what
+      // styling a thousand new nodes costs. The digest is in the details panel.
+      { selector: "node", style: { shape: "rectangle", label: "data(title)", "text-wrap": "none", "text-margin-x": 0, "min-zoomed-font-size": 8 } },
       { selector: "edge", style: { "curve-style": "haystack", "haystack-radius": 0, label: "", "target-arrow-shape": "none" } },
     );
   }

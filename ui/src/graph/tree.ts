@@ -14,8 +14,8 @@ const WRAP_GAP = 48;
 const WRAP_FROM = 6;
 /** A node with more parents than this is a hub, laid out apart from the tree. */
 const HUB_ABOVE = 8;
-/** The shape wrapping aims at: across / along of a wrapped block (the canvas is landscape). */
-const ASPECT = { RIGHT: 0.6, DOWN: 1.6 } as const;
+/** The canvas's height / width when the caller does not say: a landscape window. */
+const LANDSCAPE = 10 / 16;
 
 type Sized = { id: string; width: number; height: number };
 type Block = {
@@ -35,7 +35,11 @@ type Block = {
   offsets: Array<{ child: number; along: number; across: number }>;
 };
 
-export function treePositions(req: Pick<LayoutRequest, "nodes" | "edges">, direction: LayoutDirection) {
+/**
+ * Node centres for a request. `shape` is the canvas's height / width: wrapping aims at blocks of
+ * that shape, so the fitted graph fills the canvas rather than a strip of it.
+ */
+export function treePositions(req: Pick<LayoutRequest, "nodes" | "edges">, direction: LayoutDirection, shape = LANDSCAPE) {
   const nodes: Sized[] = req.nodes;
   const index = new Map<string, number>();
   nodes.forEach((n, i) => index.set(n.id, i));
@@ -86,6 +90,8 @@ export function treePositions(req: Pick<LayoutRequest, "nodes" | "edges">, direc
   });
 
   const right = direction === "RIGHT";
+  // Wrapping works across / along the direction: height / width going right, width / height down.
+  const aspect = right ? shape : 1 / shape;
   const blocks: Block[] = nodes.map((n) => ({
     thick: right ? n.width : n.height,
     span: right ? n.height : n.width,
@@ -110,7 +116,7 @@ export function treePositions(req: Pick<LayoutRequest, "nodes" | "edges">, direc
   for (let i = order.length - 1; i >= 0; i--) {
     const at = order[i] as number;
     const b = blocks[at] as Block;
-    arrange(b, (children[at] ?? []).map((c) => [c, blocks[c] as Block]), ASPECT[direction]);
+    arrange(b, (children[at] ?? []).map((c) => [c, blocks[c] as Block]), aspect);
     b.along = b.thick + (b.offsets.length ? LEVEL_GAP + b.areaAlong : 0);
     // Level with the middle of its children (of the whole area once they wrap), and never
     // sticking out of its own block.
@@ -128,7 +134,7 @@ export function treePositions(req: Pick<LayoutRequest, "nodes" | "edges">, direc
   // The roots are arranged like the children of one invisible node, and so are the hubs.
   const area = (members: number[]) => {
     const b: Block = { thick: 0, span: 0, along: 0, across: 0, anchor: 0, areaShift: 0, areaAlong: 0, areaAcross: 0, wrapped: false, offsets: [] };
-    arrange(b, members.map((r) => [r, blocks[r] as Block]), ASPECT[direction]);
+    arrange(b, members.map((r) => [r, blocks[r] as Block]), aspect);
     return b;
   };
   const forest = area(roots);
