@@ -641,7 +641,7 @@ fn report(
     say!(out, "|---|---|---|---|");
     say!(
         out,
-        "| `graph:layout` (ELK in the worker, the layout first drawn) | {} | {} | |",
+        "| `graph:layout` (the layout first drawn: the tree on the main thread above 300 nodes) | {} | {} | |",
         spread(&col(|r| r.layout)),
         rcol(|r| r.layout)
     );

@@ -145,3 +145,16 @@ test("a chain 20,000 deep is placed without recursion, and the same input gives 
   expect(p.n19999!.x).toBeGreaterThan(p.n19998!.x);
   expect(treePositions({ nodes, edges }, "RIGHT")).toEqual(p);
 });
+
+test("the wrapping follows the canvas's shape", () => {
+  const { nodes, edges } = artifactGraph(8, 10, 10);
+  const ratio = (shape: number) => {
+    const { width, height } = bounds(nodes, treePositions({ nodes, edges }, "RIGHT", shape));
+    return height / width;
+  };
+  const wide = ratio(0.4);
+  const tall = ratio(1.2);
+  expect(tall).toBeGreaterThan(wide * 1.5);
+  expect(wide).toBeLessThan(0.7);
+  expect(tall).toBeGreaterThan(0.7);
+});
