@@ -1,5 +1,6 @@
-// The main-thread side of the layout worker. One worker for the whole app, started early so ELK's
-// start-up (about a second) is paid before the first graph opens, not during it.
+// Where a view's layout is made: the tree on the spot for large graphs, ELK in the worker for
+// small ones. One worker for the whole app, started early so ELK's start-up (about a second) is
+// paid before the first graph opens, not during it.
 import { measure } from "../lib/perf";
 import { engineFor, type LayoutDirection, type LayoutRequest, type LayoutResult } from "./layout-types";
 import type { GraphView } from "./model";
