@@ -12,7 +12,7 @@ export type LayoutResult = {
   id: number;
   /** Node centres, as Cytoscape's preset layout wants them. */
   positions: Record<string, { x: number; y: number }>;
-  /** Time spent in the worker, in ms. */
+  /** Time spent laying out (in the worker, or on the main thread for the tree), in ms. */
   elapsed: number;
   engine: "elk" | "elk-cheap" | "tree";
   error?: string;

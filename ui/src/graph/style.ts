@@ -5,8 +5,18 @@ import { iconUri, KINDS, PALETTES, type Theme } from "./theme";
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 export const NODE_BORDER = 1.5;
-/** How strongly a node's fill takes its kind's colour on a lite graph; the label stays readable. */
+/** How much of its kind's colour a node's fill takes on a lite graph; the label stays readable. */
 const LITE_TINT = 0.3;
+
+/**
+ * `amount` of `colour` over `base` (both #rrggbb), as an opaque colour: a translucent fill would
+ * let the edges through under the label.
+ */
+export function tint(colour: string, base: string, amount: number): string {
+  const channel = (hex: string, i: number) => parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
+  const mixed = [0, 1, 2].map((i) => Math.round(channel(colour, i) * amount + channel(base, i) * (1 - amount)));
+  return `#${mixed.map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+}
 
 /** Above this many nodes the graph is drawn lighter: no icons, straight unlabelled edges. */
 export const LITE_ABOVE = 800;
@@ -88,7 +98,7 @@ export function graphStyle(theme: Theme, lite = false): StylesheetJson {
       selector: `node[kind = "${kind}"]`,
       // Zoomed out far enough to fit a thousand nodes, a border is thinner than a pixel: the
       // kind's colour has to be in the fill to be seen.
-      style: lite ? { "border-color": colour, "background-color": colour, "background-opacity": LITE_TINT } : { "border-color": colour, "background-image": iconUri(kind, colour) },
+      style: lite ? { "border-color": colour, "background-color": tint(colour, p.surface, LITE_TINT) } : { "border-color": colour, "background-image": iconUri(kind, colour) },
     });
   }
   if (lite) {

@@ -53,8 +53,8 @@ export function treePositions(req: Pick<LayoutRequest, "nodes" | "edges">, direc
     parents[t] = (parents[t] ?? 0) + 1;
   }
 
-  // The spanning tree, breadth first from the roots in the walk's order: a node goes under the
-  // shallowest parent that reached it first. A hub (the empty config every artifact points at)
+  // The spanning tree, breadth first from each root in the walk's order: a node goes under the
+  // parent that reached it first (the first root's tree before the next root's). A hub (the empty config every artifact points at)
   // belongs to none of its parents more than another: hubs get a column of their own after the
   // tree, so their many edges all run the same way instead of across the first parent's block.
   const hub = (i: number) => (parents[i] ?? 0) > HUB_ABOVE;
@@ -84,7 +84,8 @@ export function treePositions(req: Pick<LayoutRequest, "nodes" | "edges">, direc
   nodes.forEach((_, i) => {
     if (hub(i) && !placed[i]) grow(i, hubs);
   });
-  // What is left sits on cycles only (a registry can serve anything): start from its first node.
+  // What is left sits on a cycle or below one (a registry can serve anything): start from its
+  // first node.
   nodes.forEach((_, i) => {
     if (!placed[i]) grow(i, roots);
   });
@@ -169,8 +170,8 @@ function arrange(parent: Block, kids: Array<[number, Block]>, aspect: number) {
   if (kids.length === 0) return;
   const stacked = kids.reduce((s, [, b]) => s + b.across, 0) + SIBLING_GAP * (kids.length - 1);
   const thickest = kids.reduce((m, [, b]) => Math.max(m, b.along), 0);
-  // k columns of width `thickest` and height stacked/k have the shape aspect when
-  // stacked / k = aspect * k * thickest.
+  // k columns of width `thickest` (plus the gap between columns) and height stacked/k have the
+  // shape aspect when stacked / k = aspect * k * (thickest + WRAP_GAP).
   const wanted = kids.length < WRAP_FROM ? 1 : Math.round(Math.sqrt(stacked / (aspect * (thickest + WRAP_GAP))));
   const columns = Math.max(1, Math.min(kids.length, wanted));
   const height = stacked / columns;

@@ -18,9 +18,10 @@ export function measure(name: string, start: number, end = performance.now()) {
 }
 
 /**
- * Resolves once the browser has painted the current DOM/canvas state: a task queued from an
- * animation frame callback runs after that frame's rendering. (A second animation frame would
- * also wait for whatever the next frame draws, such as Cytoscape's texture redraws.)
+ * Resolves once the browser has rendered the current DOM/canvas state: a task queued from an
+ * animation frame callback runs after that frame's rendering on the main thread (compositing
+ * the frame may finish a little later). A second animation frame would also wait for whatever
+ * the next frame draws, such as Cytoscape's texture redraws.
  */
 export function afterPaint(): Promise<number> {
   return new Promise((resolve) =>
