@@ -12,9 +12,11 @@ use stowage::manifest::Manifest;
 use stowage::store::Store;
 
 use crate::app::App;
-use crate::harness::{self, TestRegistry, MULTIARCH_TAG};
+use crate::harness;
 use crate::webdriver::{wait_for, Seen};
-use crate::{descriptor, made_up_password, peers, platform, shots, signed_in, TestResult, SPDX};
+use crate::{
+    descriptor, multiarch_registry, platform, shots, signed_in, MultiArch, TestResult, SPDX,
+};
 use crate::{ONE_APP, USER};
 
 /// Where the drag source window sits: the bottom-right corner, clear of the sheet's controls.
@@ -250,24 +252,14 @@ fn read(path: impl AsRef<Path>) -> Vec<u8> {
 async fn files_dropped_on_a_repository_are_pushed_and_an_sbom_dropped_on_a_node_is_attached(
 ) -> TestResult {
     let _one = ONE_APP.lock().await;
-    let pass = made_up_password();
-    let reg = TestRegistry::htpasswd(USER, &pass).await;
-    let host = reg.host();
     let repo = "e2e/drop";
-    let scratch = tempfile::tempdir()?;
-    let layout =
-        harness::umoci_multiarch_layout(scratch.path(), &[("linux", "amd64"), ("linux", "arm64")])
-            .await;
-    peers::skopeo_copy_all(
-        &layout,
-        MULTIARCH_TAG,
-        &host,
-        repo,
-        "v1",
-        (USER, &pass),
-        scratch.path(),
-    )
-    .await;
+    // Bound, not `_`: the registry stops when its handle is dropped.
+    let MultiArch {
+        reg: _registry,
+        pass,
+        host,
+        scratch,
+    } = multiarch_registry(repo).await?;
     let store = Store::Remote {
         registry: signed_in(&host, &pass),
         repository: repo.into(),

@@ -73,6 +73,41 @@ fn signed_in(host: &str, pass: &str) -> Arc<Registry> {
     Arc::new(registry)
 }
 
+/// What both registry scenarios start from: an htpasswd registry holding, in `repo` under `v1`,
+/// a two-platform image built by umoci and pushed by skopeo.
+struct MultiArch {
+    reg: TestRegistry,
+    pass: String,
+    host: String,
+    scratch: tempfile::TempDir,
+}
+
+async fn multiarch_registry(repo: &str) -> std::io::Result<MultiArch> {
+    let pass = made_up_password();
+    let reg = TestRegistry::htpasswd(USER, &pass).await;
+    let host = reg.host();
+    let scratch = tempfile::tempdir()?;
+    let layout =
+        harness::umoci_multiarch_layout(scratch.path(), &[("linux", "amd64"), ("linux", "arm64")])
+            .await;
+    peers::skopeo_copy_all(
+        &layout,
+        MULTIARCH_TAG,
+        &host,
+        repo,
+        "v1",
+        (USER, &pass),
+        scratch.path(),
+    )
+    .await;
+    Ok(MultiArch {
+        reg,
+        pass,
+        host,
+        scratch,
+    })
+}
+
 /// `stowage attach`, in process: `file` becomes an artifact of `artifact_type` referring to
 /// `subject`. Against docker-registry 2.8 this also writes the subject's referrers tag.
 async fn attach(store: &Store, file: &Path, artifact_type: &str, subject: Descriptor) -> Digest {
@@ -193,26 +228,14 @@ fn is_digest_tag(tag: &str) -> bool {
 #[tokio::test]
 async fn sign_in_browse_and_read_the_graph_of_a_signed_multi_arch_image() -> TestResult {
     let _one = ONE_APP.lock().await;
-    let pass = made_up_password();
-    let reg = TestRegistry::htpasswd(USER, &pass).await;
-    let host = reg.host();
     let repo = "e2e/app";
-    let scratch = tempfile::tempdir()?;
-
     // A two-platform image built by umoci, pushed by skopeo.
-    let layout =
-        harness::umoci_multiarch_layout(scratch.path(), &[("linux", "amd64"), ("linux", "arm64")])
-            .await;
-    peers::skopeo_copy_all(
-        &layout,
-        MULTIARCH_TAG,
-        &host,
-        repo,
-        "v1",
-        (USER, &pass),
-        scratch.path(),
-    )
-    .await;
+    let MultiArch {
+        reg,
+        pass,
+        host,
+        scratch,
+    } = multiarch_registry(repo).await?;
     let registry = signed_in(&host, &pass);
     let store = Store::Remote {
         registry: registry.clone(),

@@ -60,8 +60,8 @@ pub async fn skopeo_copy_all(
 }
 
 /// oras-py push of `files` (path, media type) to `HOST/TARGET` with an optional subject (media
-/// type, digest, size), through oras-py's basic auth (oras_push.py), which reads ORAS_USER and
-/// ORAS_PASS. Returns the pushed manifest's digest.
+/// type, digest, size), through oras-py's basic auth (the harness's oras_push.py), which reads
+/// ORAS_USER and ORAS_PASS. Returns the pushed manifest's digest.
 pub async fn oras_push(
     host: &str,
     target: &str,
@@ -76,10 +76,10 @@ pub async fn oras_push(
     let subject = subject.map(|(media_type, digest, size)| {
         json!({"mediaType": media_type, "digest": digest, "size": size})
     });
-    let args = json!({"host": host, "target": target, "files": files, "subject": subject});
+    let args = json!({"host": host, "target": target, "files": files, "subject": subject, "auth": "basic"});
     let mut cmd = Command::new(crate::harness::python());
     cmd.arg("-c")
-        .arg(include_str!("oras_push.py"))
+        .arg(include_str!("../it/harness/oras_push.py"))
         .arg(args.to_string())
         .env("ORAS_USER", user)
         .env("ORAS_PASS", pass);
