@@ -71,6 +71,14 @@ pub enum Error {
     #[error("malformed answer from {url}: {detail}")]
     Malformed { url: String, detail: String },
 
+    /// A redirect that would carry a credential off its origin, or step down from HTTPS.
+    #[error("redirect from {from} to {to} refused: {reason}")]
+    Redirect {
+        from: String,
+        to: String,
+        reason: String,
+    },
+
     #[error("{url}: pagination did not end after {pages} pages (the registry may be looping)")]
     Pagination { url: String, pages: usize },
 
@@ -114,6 +122,7 @@ impl Error {
             Error::TooLarge { .. } => "too_large",
             Error::Malformed { .. } => "malformed",
             Error::Pagination { .. } => "pagination",
+            Error::Redirect { .. } => "redirect_refused",
             Error::Credentials { .. } => "credentials",
             Error::NoKeyring { .. } => "no_keyring",
             Error::Io { .. } => "io",

@@ -371,7 +371,7 @@ impl Store {
                 repository,
             } => {
                 registry
-                    .download_blob_with(repository, &desc.digest, path, progress)
+                    .download_blob_with(repository, &desc.digest, desc.size, path, progress)
                     .await
             }
             Store::Layout(l) => {
@@ -383,9 +383,24 @@ impl Store {
                         .unwrap_or_default(),
                     std::process::id()
                 ));
+                let wrong_size = |actual| Error::SizeMismatch {
+                    what: format!("blob {} in {}", desc.digest, self.name()),
+                    expected: desc.size,
+                    actual,
+                };
+                // A layout may come from anywhere (an archive, a shared folder): its file is
+                // held to the descriptor's size before a byte is copied.
+                let on_disk = tokio::fs::metadata(&source)
+                    .await
+                    .map_err(|e| Error::io(&source, e))?
+                    .len();
+                if on_disk != desc.size {
+                    return Err(wrong_size(on_disk));
+                }
                 let copied = tokio::fs::copy(&source, &tmp)
                     .await
-                    .map_err(|e| Error::io(&source, e));
+                    .map_err(|e| Error::io(&source, e))
+                    .and_then(|n| if n == desc.size { Ok(n) } else { Err(wrong_size(n)) });
                 let verified = match copied {
                     Ok(n) => hash_file(&tmp, &Cancel::new()).await.and_then(|(d, _)| {
                         if d == desc.digest {

@@ -33,6 +33,7 @@ pub struct Transport {
     host: String,
     client: reqwest::Client,
     upload_client: reqwest::Client,
+    token_client: reqwest::Client,
     /// Loopback hosts may speak either; which one is found by asking once.
     scheme: OnceCell<Scheme>,
     forced: Option<Scheme>,
@@ -65,12 +66,11 @@ impl Transport {
             }
             roots.extend(certs);
         }
-        let build = |read_timeout: Option<Duration>| {
+        let build = |read_timeout: Option<Duration>, redirects: Redirects| {
             let mut builder = reqwest::Client::builder()
                 .user_agent(concat!("stowage/", env!("CARGO_PKG_VERSION")))
                 .connect_timeout(CONNECT_TIMEOUT)
-                // reqwest drops Authorization when a redirect leaves the host; keep that, and a limit.
-                .redirect(reqwest::redirect::Policy::limited(10))
+                .redirect(redirects.policy())
                 .tcp_nodelay(true);
             if let Some(t) = read_timeout {
                 builder = builder.read_timeout(t);
@@ -83,10 +83,11 @@ impl Transport {
                 detail: e.to_string(),
             })
         };
-        let client = build(Some(READ_TIMEOUT))?;
+        let client = build(Some(READ_TIMEOUT), Redirects::Anywhere)?;
         // reqwest's read timeout runs from the request's start to the answer's headers, so an
         // upload client cannot have one: uploads watch their own progress instead.
-        let upload_client = build(None)?;
+        let upload_client = build(None, Redirects::Anywhere)?;
+        let token_client = build(Some(READ_TIMEOUT), Redirects::SameOrigin)?;
         let forced = if settings.insecure {
             Some(Scheme::Http)
         } else if is_loopback(&host) {
@@ -99,6 +100,7 @@ impl Transport {
             host,
             client,
             upload_client,
+            token_client,
             scheme: OnceCell::new(),
             forced,
         })
@@ -115,6 +117,13 @@ impl Transport {
     /// The client for request bodies that may take long to send (blob uploads).
     pub fn upload_client(&self) -> &reqwest::Client {
         &self.upload_client
+    }
+
+    /// The client for token realms: their requests carry the password or refresh token in a
+    /// header or the body, which a redirect would hand to wherever it points, so it follows
+    /// none that leave the realm's origin.
+    pub fn token_client(&self) -> &reqwest::Client {
+        &self.token_client
     }
 
     /// `scheme://host` for this registry, asking the host once when it is loopback: HTTPS if it
@@ -152,6 +161,25 @@ impl Transport {
         method: &Method,
         make: impl Fn() -> RequestBuilder,
     ) -> Result<Response> {
+        self.send_attempts(method, MAX_ATTEMPTS, make).await
+    }
+
+    /// Sends the request once, whatever the answer: for writes whose caller must decide
+    /// itself what a retry would mean (a late duplicate of a stale write can undo another's).
+    pub async fn send_once(
+        &self,
+        method: &Method,
+        make: impl Fn() -> RequestBuilder,
+    ) -> Result<Response> {
+        self.send_attempts(method, 1, make).await
+    }
+
+    async fn send_attempts(
+        &self,
+        method: &Method,
+        attempts: u32,
+        make: impl Fn() -> RequestBuilder,
+    ) -> Result<Response> {
         let idempotent = matches!(
             *method,
             Method::GET | Method::HEAD | Method::PUT | Method::DELETE
@@ -159,10 +187,12 @@ impl Transport {
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 1;
         loop {
-            let request = make().build().map_err(|e| Error::Invalid(e.to_string()))?;
-            let url = request.url().to_string();
+            let request = make()
+                .build()
+                .map_err(|e| Error::Invalid(e.without_url().to_string()))?;
+            let url = redact(request.url().as_str());
             let outcome = self.client.execute(request).await;
-            let retry = attempt < MAX_ATTEMPTS && idempotent;
+            let retry = attempt < attempts && idempotent;
             match outcome {
                 Ok(resp) if retry && retryable(resp.status()) => {
                     let wait = retry_after(&resp).unwrap_or(backoff);
@@ -171,6 +201,7 @@ impl Transport {
                 }
                 Ok(resp) => return Ok(resp),
                 Err(e) if retry && (e.is_connect() || e.is_timeout()) && !is_tls(&e) => {
+                    let e = e.without_url();
                     tracing::debug!(%url, error = %e, "retrying after a connection error");
                     tokio::time::sleep(backoff).await;
                 }
@@ -183,6 +214,11 @@ impl Transport {
 
     /// Turns a reqwest error into one that says what failed and where.
     pub fn classify(&self, url: &str, e: reqwest::Error) -> Error {
+        if let Some(refused) = refused_redirect(&e) {
+            return refused;
+        }
+        // reqwest's message repeats the URL, query included: it is said once, redacted, here.
+        let e = e.without_url();
         if is_tls(&e) {
             Error::Tls {
                 registry: self.registry.clone(),
@@ -190,11 +226,86 @@ impl Transport {
             }
         } else {
             Error::Connect {
-                url: strip_query(url),
+                url: redact(url),
                 detail: error_chain(&e),
             }
         }
     }
+}
+
+/// Which redirects a client follows. Either way reqwest drops `Authorization` when a redirect
+/// changes host or port (a registry's blob redirect to object storage or a CDN is normal, and
+/// the signed URL is the credential there), and none may step down from HTTPS to plain HTTP:
+/// that would put credentials or content on the wire in the clear.
+#[derive(Clone, Copy)]
+enum Redirects {
+    Anywhere,
+    SameOrigin,
+}
+
+const MAX_REDIRECTS: usize = 10;
+
+impl Redirects {
+    fn policy(self) -> reqwest::redirect::Policy {
+        reqwest::redirect::Policy::custom(move |attempt| {
+            let Some(from) = attempt.previous().last().cloned() else {
+                return attempt.follow();
+            };
+            let to = attempt.url();
+            let reason = if attempt.previous().len() > MAX_REDIRECTS {
+                Some("more than 10 redirects")
+            } else if from.scheme() == "https" && to.scheme() != "https" {
+                Some("it steps down from HTTPS")
+            } else if matches!(self, Redirects::SameOrigin) && to.origin() != from.origin() {
+                Some("a token request carries a credential and may not leave its origin")
+            } else {
+                None
+            };
+            match reason {
+                None => attempt.follow(),
+                Some(reason) => {
+                    let refused = RefusedRedirect {
+                        from: redact(from.as_str()),
+                        to: redact(to.as_str()),
+                        reason,
+                    };
+                    attempt.error(refused)
+                }
+            }
+        })
+    }
+}
+
+/// A redirect the policy refused; it travels inside reqwest's error to `classify`.
+#[derive(Debug)]
+struct RefusedRedirect {
+    from: String,
+    to: String,
+    reason: &'static str,
+}
+
+impl std::fmt::Display for RefusedRedirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redirect from {} to {} refused: {}", self.from, self.to, self.reason)
+    }
+}
+
+impl std::error::Error for RefusedRedirect {}
+
+/// The typed error for a redirect our policy refused, if that is what `e` is.
+pub(crate) fn refused_redirect(e: &reqwest::Error) -> Option<Error> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(r) = s.downcast_ref::<RefusedRedirect>() {
+            return Some(Error::Redirect {
+                from: r.from.clone(),
+                to: r.to.clone(),
+                reason: r.reason.to_string(),
+            });
+        }
+        source = s.source();
+    }
+    None
 }
 
 fn ca_files(host: &str, settings: &RegistrySettings, certs_dir: &Path) -> Vec<PathBuf> {
@@ -277,9 +388,36 @@ fn is_tls(e: &reqwest::Error) -> bool {
     .any(|needle| chain.contains(needle))
 }
 
-/// URLs in errors lose their query: a hostile registry's Location could carry anything there.
-pub fn strip_query(url: &str) -> String {
-    url.split('?').next().unwrap_or(url).to_string()
+/// A URL as errors and logs may show it: without its query and fragment (pre-signed URLs
+/// carry credentials there, and a hostile registry's Location could carry anything) and
+/// without a user and password.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            let had_query = parsed.query().is_some();
+            parsed.set_query(None);
+            parsed.set_fragment(None);
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            let mut shown = parsed.to_string();
+            if had_query {
+                shown.push_str("?…");
+            }
+            shown
+        }
+        // Not a URL: keep what stands before anything that could be a query.
+        Err(_) => {
+            let end = url.find(['?', '#']).unwrap_or(url.len());
+            let shown = &url[..end];
+            match shown.rsplit_once('@') {
+                Some((_, host)) if shown.contains("://") => {
+                    let scheme = shown.split("://").next().unwrap_or("");
+                    format!("{scheme}://{host}")
+                }
+                _ => shown.to_string(),
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -306,6 +444,21 @@ mod tests {
         ] {
             assert!(!is_loopback(h), "{h}");
         }
+    }
+
+    #[test]
+    fn redacted_urls_keep_no_query_and_no_user() {
+        assert_eq!(
+            redact("https://s3.example/b/k?X-Amz-Signature=secret&X-Amz-Credential=c"),
+            "https://s3.example/b/k?…"
+        );
+        assert_eq!(
+            redact("https://user:pw@reg.example/v2/"),
+            "https://reg.example/v2/"
+        );
+        assert_eq!(redact("http://127.0.0.1:5000/v2/a#frag"), "http://127.0.0.1:5000/v2/a");
+        assert_eq!(redact("not a url?token=x"), "not a url");
+        assert!(!redact("weird://u:p@h?x").contains('p'));
     }
 
     #[test]

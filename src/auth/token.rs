@@ -123,15 +123,21 @@ impl Authorizer {
         self.state().tokens.remove(scope);
     }
 
-    /// Answers a 401: from the challenges of its WWW-Authenticate header, obtains a header for
-    /// `scope` (Bearer preferred over Basic when both are offered).
-    pub async fn authorize(&self, www_authenticate: &str, scope: &Scope) -> Result<HeaderValue> {
+    /// Answers a 401 from `answered` (the URL that sent it): from the challenges of its
+    /// WWW-Authenticate header, obtains a header for `scope` (Bearer preferred over Basic when
+    /// both are offered).
+    pub async fn authorize(
+        &self,
+        www_authenticate: &str,
+        scope: &Scope,
+        answered: &str,
+    ) -> Result<HeaderValue> {
         if let Some(Credential::RegistryToken(token)) = &self.credential {
             return bearer_header(token);
         }
         let challenges = parse_challenges(www_authenticate);
         if let Some(bearer) = challenges.iter().find(|c| c.scheme == "bearer") {
-            return self.bearer(bearer, scope).await;
+            return self.bearer(bearer, scope, answered).await;
         }
         if challenges.iter().any(|c| c.scheme == "basic") {
             return self.basic();
@@ -156,11 +162,17 @@ impl Authorizer {
         }
     }
 
-    async fn bearer(&self, challenge: &Challenge, scope: &Scope) -> Result<HeaderValue> {
+    async fn bearer(
+        &self,
+        challenge: &Challenge,
+        scope: &Scope,
+        answered: &str,
+    ) -> Result<HeaderValue> {
         let url = challenge.realm().ok_or_else(|| Error::Malformed {
             url: format!("https://{}/v2/", api_host(&self.registry)),
             detail: "a Bearer challenge without a realm".to_string(),
         })?;
+        check_realm(url, answered)?;
         let realm = Realm {
             url,
             service: challenge.service(),
@@ -189,20 +201,23 @@ impl Authorizer {
                 state.refresh = Some(refresh);
             }
         }
-        let lifetime = lifetime(token.expires_in);
-        if lifetime.is_zero() {
-            state.tokens.remove(scope);
-        } else {
-            state.next_id += 1;
-            let id = state.next_id;
-            state.tokens.insert(
-                scope.clone(),
-                CachedToken {
-                    header: header.clone(),
-                    expires: started + lifetime,
-                    id,
-                },
-            );
+        let expires = started.checked_add(lifetime(token.expires_in));
+        match expires.filter(|e| *e > started) {
+            None => {
+                state.tokens.remove(scope);
+            }
+            Some(expires) => {
+                state.next_id += 1;
+                let id = state.next_id;
+                state.tokens.insert(
+                    scope.clone(),
+                    CachedToken {
+                        header: header.clone(),
+                        expires,
+                        id,
+                    },
+                );
+            }
         }
         Ok(header)
     }
@@ -227,7 +242,7 @@ impl Authorizer {
                     if password.is_none() || !(unsupported || from_login) {
                         return Err(self.refused(realm.url, status, detail));
                     }
-                    tracing::debug!(realm = realm.url, %status, "refresh-token POST refused, using GET");
+                    tracing::debug!(realm = %crate::transport::redact(realm.url), %status, "refresh-token POST refused, using GET");
                     let mut state = self.state();
                     if unsupported {
                         state.post_unsupported = true;
@@ -273,7 +288,7 @@ impl Authorizer {
             self.unauthorized(detail)
         } else {
             Error::Status {
-                url: realm.to_string(),
+                url: crate::transport::redact(realm),
                 status: status.as_u16(),
                 code: None,
                 message: detail,
@@ -292,6 +307,29 @@ impl Authorizer {
     fn state(&self) -> MutexGuard<'_, State> {
         // The state stays consistent between statements, so a panic elsewhere cannot corrupt it.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A realm gets the password or refresh token, so an HTTPS registry may not send it to a
+/// plain-HTTP realm. A realm on another host is normal (Docker Hub, GHCR), over HTTPS.
+fn check_realm(realm: &str, answered: &str) -> Result<()> {
+    let scheme = |u: &str| u.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    let secure = scheme(answered).as_deref() != Some("http");
+    match scheme(realm).as_deref() {
+        Some("https") => Ok(()),
+        Some("http") if !secure => Ok(()),
+        _ => Err(Error::Malformed {
+            url: crate::transport::redact(answered),
+            detail: format!(
+                "the registry sends token requests to {}, refused: {}",
+                crate::transport::redact(realm),
+                if secure {
+                    "an HTTPS registry's realm must use HTTPS too, or the credentials would travel in the clear"
+                } else {
+                    "a token realm must be an http(s) URL"
+                }
+            ),
+        }),
     }
 }
 

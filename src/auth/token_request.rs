@@ -15,6 +15,9 @@ pub(crate) const CLIENT_ID: &str = "stowage";
 
 /// The token spec's lifetime when the realm does not say.
 const DEFAULT_EXPIRES_IN: u64 = 60;
+/// The longest a token is reused, whatever the realm claims: a realm's number must never
+/// overflow a clock, and a day-old token that is refused costs only one more token request.
+const MAX_EXPIRES_IN: u64 = 24 * 60 * 60;
 
 /// Where to ask for a token, from a Bearer challenge.
 pub(crate) struct Realm<'a> {
@@ -53,8 +56,9 @@ struct RawToken {
     token: Option<String>,
     #[serde(default)]
     access_token: Option<String>,
+    /// Any JSON number: realms send floats and negatives too, which must not fail the login.
     #[serde(default)]
-    expires_in: Option<u64>,
+    expires_in: Option<serde_json::Number>,
     #[serde(default)]
     refresh_token: Option<String>,
 }
@@ -65,12 +69,12 @@ pub(crate) async fn request(
     grant: &Grant<'_>,
 ) -> Result<Answer> {
     let url = reqwest::Url::parse(realm.url).map_err(|e| Error::Malformed {
-        url: realm.url.to_string(),
+        url: crate::transport::redact(realm.url),
         detail: format!("the token realm is not a URL: {e}"),
     })?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err(Error::Malformed {
-            url: realm.url.to_string(),
+            url: crate::transport::redact(realm.url),
             detail: "the token realm is not an http(s) URL".to_string(),
         });
     }
@@ -98,7 +102,8 @@ pub(crate) async fn request(
             http.post(url).form(&params)
         }
     };
-    tracing::debug!(realm = realm.url, scope = ?realm.scope, "requesting a registry token");
+    let shown = crate::transport::redact(realm.url);
+    tracing::debug!(realm = %shown, scope = ?realm.scope, "requesting a registry token");
     let response = request
         .send()
         .await
@@ -115,7 +120,7 @@ pub(crate) async fn request(
         });
     }
     let malformed = |detail: &str| Error::Malformed {
-        url: realm.url.to_string(),
+        url: crate::transport::redact(realm.url),
         detail: detail.to_string(),
     };
     // Not serde's message: it could quote the token.
@@ -128,9 +133,22 @@ pub(crate) async fn request(
         .ok_or_else(|| malformed("the token answer has neither `token` nor `access_token`"))?;
     Ok(Answer::Token(Token {
         token: Secret::new(token),
-        expires_in: Duration::from_secs(raw.expires_in.unwrap_or(DEFAULT_EXPIRES_IN)),
+        expires_in: Duration::from_secs(expires_in(raw.expires_in.as_ref())),
         refresh_token: raw.refresh_token.filter(|t| !t.is_empty()).map(Secret::new),
     }))
+}
+
+/// The lifetime a realm states, in whole seconds within `0..=MAX_EXPIRES_IN`.
+fn expires_in(stated: Option<&serde_json::Number>) -> u64 {
+    let Some(n) = stated else {
+        return DEFAULT_EXPIRES_IN;
+    };
+    match (n.as_u64(), n.as_f64()) {
+        (Some(secs), _) => secs.min(MAX_EXPIRES_IN),
+        // `as` saturates a float (and turns NaN into 0).
+        (None, Some(secs)) if secs > 0.0 => (secs as u64).min(MAX_EXPIRES_IN),
+        _ => 0,
+    }
 }
 
 pub(crate) fn basic_header(username: &str, password: &Secret) -> Result<HeaderValue> {
@@ -156,6 +174,9 @@ fn sensitive(value: &str) -> Result<HeaderValue> {
 
 /// reqwest's message names the URL only in part of its errors; the source chain has the cause.
 fn connect_error(url: &str, e: reqwest::Error) -> Error {
+    if let Some(refused) = crate::transport::refused_redirect(&e) {
+        return refused;
+    }
     let e = e.without_url();
     let mut detail = e.to_string();
     let mut source = std::error::Error::source(&e);
@@ -165,7 +186,7 @@ fn connect_error(url: &str, e: reqwest::Error) -> Error {
         source = cause.source();
     }
     Error::Connect {
-        url: url.to_string(),
+        url: crate::transport::redact(url),
         detail,
     }
 }
@@ -286,6 +307,17 @@ mod tests {
             Err(other) => panic!("expected Connect, got {other:?}"),
             Ok(_) => panic!("expected Connect"),
         }
+    }
+
+    #[test]
+    fn a_realms_lifetime_is_bounded_whatever_it_says() {
+        let n = |s: &str| serde_json::from_str::<serde_json::Number>(s).unwrap();
+        assert_eq!(expires_in(None), DEFAULT_EXPIRES_IN);
+        assert_eq!(expires_in(Some(&n("300"))), 300);
+        assert_eq!(expires_in(Some(&n("18446744073709551615"))), MAX_EXPIRES_IN);
+        assert_eq!(expires_in(Some(&n("1e300"))), MAX_EXPIRES_IN);
+        assert_eq!(expires_in(Some(&n("-5"))), 0);
+        assert_eq!(expires_in(Some(&n("299.9"))), 299);
     }
 
     #[test]

@@ -6,6 +6,9 @@ use std::time::Duration;
 use super::*;
 use crate::auth::test_server::{Recorded, Reply, TestServer};
 
+/// Where the test challenges come from: a plain-HTTP registry, like the canned realms.
+const ANSWERED: &str = "http://reg.example/v2/";
+
 fn http() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
@@ -70,7 +73,7 @@ async fn anonymous_get() {
     let server = TestServer::start(|_| json(200, r#"{"token":"anon","expires_in":300}"#)).await;
     let auth = Authorizer::new(http(), "reg.example", None);
     let header = auth
-        .authorize(&challenge(&server, "repository:team/app:pull"), &pull())
+        .authorize(&challenge(&server, "repository:team/app:pull"), &pull(), ANSWERED)
         .await
         .expect("token");
     assert_eq!(text(&header), "Bearer anon");
@@ -103,13 +106,13 @@ async fn basic_get_then_refresh_post_for_other_scopes() {
     .await;
     let auth = Authorizer::new(http(), "reg.example", basic("alice", "pw"));
     let first = auth
-        .authorize(&challenge(&server, "x"), &pull())
+        .authorize(&challenge(&server, "x"), &pull(), ANSWERED)
         .await
         .expect("first");
     assert_eq!(text(&first), "Bearer t1");
     let push = Scope::repository("team/app", &["pull", "push"]);
     let second = auth
-        .authorize(&challenge(&server, "x"), &push)
+        .authorize(&challenge(&server, "x"), &push, ANSWERED)
         .await
         .expect("second");
     assert_eq!(text(&second), "Bearer t2");
@@ -155,12 +158,12 @@ async fn identity_token_posts_and_keeps_a_rotated_refresh_token() {
     };
     let auth = Authorizer::new(http(), "reg.example", Some(credential));
     let first = auth
-        .authorize(&challenge(&server, "x"), &pull())
+        .authorize(&challenge(&server, "x"), &pull(), ANSWERED)
         .await
         .expect("first");
     assert_eq!(text(&first), "Bearer a1");
     let second = auth
-        .authorize(&challenge(&server, "x"), &Scope::catalog())
+        .authorize(&challenge(&server, "x"), &Scope::catalog(), ANSWERED)
         .await
         .expect("second");
     assert_eq!(text(&second), "Bearer a2");
@@ -182,7 +185,7 @@ async fn refresh_post_405_falls_back_to_get_and_stays_there() {
     let auth = Authorizer::new(http(), "reg.example", basic("alice", "pw"));
     for scope in [pull(), Scope::catalog(), Scope::none()] {
         let header = auth
-            .authorize(&challenge(&server, "x"), &scope)
+            .authorize(&challenge(&server, "x"), &scope, ANSWERED)
             .await
             .expect("token");
         assert_eq!(text(&header), "Bearer g");
@@ -196,7 +199,7 @@ async fn cached_tokens_do_not_hit_the_realm() {
     let server = TestServer::start(|_| json(200, r#"{"token":"c","expires_in":300}"#)).await;
     let auth = Authorizer::new(http(), "reg.example", None);
     assert_eq!(auth.cached(&pull()), None);
-    auth.authorize(&challenge(&server, "x"), &pull())
+    auth.authorize(&challenge(&server, "x"), &pull(), ANSWERED)
         .await
         .expect("token");
     for _ in 0..3 {
@@ -222,7 +225,7 @@ async fn concurrent_callers_share_one_token_request() {
     let calls = (0..5).map(|_| {
         let auth = auth.clone();
         let www = www.clone();
-        tokio::spawn(async move { auth.authorize(&www, &pull()).await })
+        tokio::spawn(async move { auth.authorize(&www, &pull(), ANSWERED).await })
     });
     for call in futures::future::join_all(calls).await {
         let header = call.expect("joined").expect("token");
@@ -235,11 +238,11 @@ async fn concurrent_callers_share_one_token_request() {
 async fn a_refused_cached_token_is_replaced() {
     let server = TestServer::start(|_| json(200, r#"{"token":"t","expires_in":300}"#)).await;
     let auth = Authorizer::new(http(), "reg.example", None);
-    auth.authorize(&challenge(&server, "x"), &pull())
+    auth.authorize(&challenge(&server, "x"), &pull(), ANSWERED)
         .await
         .expect("first");
     // The registry refused the cached token: a new 401 must reach the realm again.
-    auth.authorize(&challenge(&server, "x"), &pull())
+    auth.authorize(&challenge(&server, "x"), &pull(), ANSWERED)
         .await
         .expect("second");
     assert_eq!(server.requests().len(), 2);
@@ -249,7 +252,7 @@ async fn a_refused_cached_token_is_replaced() {
 async fn tokens_expire() {
     let server = TestServer::start(|_| json(200, r#"{"token":"short","expires_in":2}"#)).await;
     let auth = Authorizer::new(http(), "reg.example", None);
-    auth.authorize(&challenge(&server, "x"), &pull())
+    auth.authorize(&challenge(&server, "x"), &pull(), ANSWERED)
         .await
         .expect("token");
     assert!(auth.cached(&pull()).is_some());
@@ -259,7 +262,7 @@ async fn tokens_expire() {
     // Without expires_in the spec's 60 s apply.
     let server = TestServer::start(|_| json(200, r#"{"token":"default"}"#)).await;
     let auth = Authorizer::new(http(), "reg.example", None);
-    auth.authorize(&challenge(&server, "x"), &pull())
+    auth.authorize(&challenge(&server, "x"), &pull(), ANSWERED)
         .await
         .expect("token");
     assert!(auth.cached(&pull()).is_some());
@@ -271,7 +274,7 @@ async fn realm_401_is_unauthorized_without_the_password() {
         TestServer::start(|_| json(401, r#"{"details":"incorrect username or password"}"#)).await;
     let auth = Authorizer::new(http(), "reg.example", basic("alice", "s3cret-pw"));
     let e = auth
-        .authorize(&challenge(&server, "x"), &pull())
+        .authorize(&challenge(&server, "x"), &pull(), ANSWERED)
         .await
         .expect_err("refused");
     match &e {
@@ -298,7 +301,7 @@ async fn anonymous_refusals_say_how_to_log_in_and_others_keep_their_status() {
     .await;
     let auth = Authorizer::new(http(), "reg.example", None);
     let e = auth
-        .authorize(&challenge(&server, "x"), &pull())
+        .authorize(&challenge(&server, "x"), &pull(), ANSWERED)
         .await
         .expect_err("refused");
     assert!(
@@ -310,7 +313,7 @@ async fn anonymous_refusals_say_how_to_log_in_and_others_keep_their_status() {
         "{e}"
     );
     let www = format!(r#"Bearer realm="{}/token""#, server.base);
-    let e = auth.authorize(&www, &Scope::none()).await.expect_err("500");
+    let e = auth.authorize(&www, &Scope::none(), ANSWERED).await.expect_err("500");
     assert!(
         matches!(&e, Error::Status { status: 500, message, .. } if message == "database down"),
         "{e:?}"
@@ -321,7 +324,7 @@ async fn anonymous_refusals_say_how_to_log_in_and_others_keep_their_status() {
 async fn challenge_scope_is_used_when_the_caller_has_none() {
     let server = TestServer::start(|_| json(200, r#"{"token":"t"}"#)).await;
     let auth = Authorizer::new(http(), "reg.example", None);
-    auth.authorize(&challenge(&server, "registry:catalog:*"), &Scope::none())
+    auth.authorize(&challenge(&server, "registry:catalog:*"), &Scope::none(), ANSWERED)
         .await
         .expect("token");
     let requests = server.requests();
@@ -341,7 +344,7 @@ async fn basic_challenges() {
         "nothing before the first challenge"
     );
     let header = auth
-        .authorize(r#"Basic realm="Registry""#, &pull())
+        .authorize(r#"Basic realm="Registry""#, &pull(), ANSWERED)
         .await
         .expect("basic");
     assert_eq!(text(&header), "Basic YWxpY2U6cHc=");
@@ -353,7 +356,7 @@ async fn basic_challenges() {
 
     let anonymous = Authorizer::new(http(), "reg.example", None);
     let e = anonymous
-        .authorize(r#"Basic realm="Registry""#, &pull())
+        .authorize(r#"Basic realm="Registry""#, &pull(), ANSWERED)
         .await
         .expect_err("needs credentials");
     assert!(
@@ -379,15 +382,15 @@ async fn registry_tokens_are_always_sent() {
 async fn challenges_without_a_usable_scheme() {
     let auth = Authorizer::new(http(), "reg.example", basic("alice", "pw"));
     assert_eq!(auth.username(), Some("alice"));
-    let e = auth.authorize("", &pull()).await.expect_err("no challenge");
+    let e = auth.authorize("", &pull(), ANSWERED).await.expect_err("no challenge");
     assert!(matches!(e, Error::Unauthorized { .. }), "{e:?}");
     let e = auth
-        .authorize(r#"Bearer service="x""#, &pull())
+        .authorize(r#"Bearer service="x""#, &pull(), ANSWERED)
         .await
         .expect_err("no realm");
     assert!(matches!(e, Error::Malformed { .. }), "{e:?}");
     let e = auth
-        .authorize(r#"Bearer realm="ftp://x/token""#, &pull())
+        .authorize(r#"Bearer realm="ftp://x/token""#, &pull(), ANSWERED)
         .await
         .expect_err("not http");
     assert!(matches!(e, Error::Malformed { .. }), "{e:?}");
@@ -403,4 +406,50 @@ fn authorizer_is_send_sync_and_debug_hides_secrets() {
         shown.contains("alice") && !shown.contains("pw-secret"),
         "{shown}"
     );
+}
+
+#[tokio::test]
+async fn a_lifetime_past_the_clock_is_used_not_panicked_on() {
+    let server = TestServer::start(|_| {
+        json(
+            200,
+            r#"{"token":"forever","expires_in":18446744073709551615}"#,
+        )
+    })
+    .await;
+    let auth = Authorizer::new(http(), "reg.example", None);
+    let header = auth
+        .authorize(&challenge(&server, "repository:team/app:pull"), &pull(), ANSWERED)
+        .await
+        .expect("token");
+    assert_eq!(text(&header), "Bearer forever");
+    assert_eq!(auth.cached(&pull()).as_ref().map(text), Some("Bearer forever"));
+}
+
+#[tokio::test]
+async fn an_https_registry_never_sends_credentials_to_a_plain_http_realm() {
+    let server = TestServer::start(|_| json(200, r#"{"token":"t","expires_in":300}"#)).await;
+    let auth = Authorizer::new(http(), "reg.example", basic("alice", "secret"));
+    let e = auth
+        .authorize(
+            &challenge(&server, "x"),
+            &pull(),
+            "https://reg.example/v2/team/app/manifests/v1",
+        )
+        .await
+        .expect_err("an http realm for an https registry");
+    let message = e.to_string();
+    assert!(message.contains(&server.base), "{message}");
+    assert!(message.contains("HTTPS"), "{message}");
+    assert!(server.requests().is_empty(), "the realm was asked");
+}
+
+#[test]
+fn realms_on_other_hosts_are_fine_over_https() {
+    let answered = "https://registry-1.docker.io/v2/";
+    assert!(check_realm("https://auth.docker.io/token", answered).is_ok());
+    assert!(check_realm("http://auth.docker.io/token", answered).is_err());
+    assert!(check_realm("HTTP://auth.docker.io/token", answered).is_err());
+    assert!(check_realm("http://127.0.0.1:1/token", "http://127.0.0.1:5000/v2/").is_ok());
+    assert!(check_realm("file:///etc/passwd", "http://127.0.0.1:5000/v2/").is_err());
 }

@@ -48,17 +48,27 @@ pub async fn blob(ctx: &Context, reference: &str, output: Option<PathBuf>) -> Re
         ))
     })?;
     let registry = ctx.registry(&reference.registry).await?;
+    // With no descriptor at hand, the registry's HEAD gives the size every read is held to.
+    let size = registry
+        .blob_exists(&reference.repository, &digest)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            what: format!("blob {digest}"),
+            url: reference.to_string(),
+        })?;
     match output {
         Some(path) => {
             registry
-                .download_blob(&reference.repository, &digest, &path)
+                .download_blob(&reference.repository, &digest, size, &path)
                 .await?;
             Ok(())
         }
         None => {
             // On stdout the bytes are already gone when a mismatch shows at the end; the
             // error and the exit status still say so.
-            let mut stream = registry.fetch_blob(&reference.repository, &digest).await?;
+            let mut stream = registry
+                .fetch_blob(&reference.repository, &digest, size)
+                .await?;
             let mut out = std::io::stdout().lock();
             while let Some(chunk) = stream.next_chunk().await? {
                 out.write_all(&chunk).map_err(stdout_error)?;

@@ -7,8 +7,14 @@
 //! ago, and a writer is done only when a read at least a settle time (three staleness bounds)
 //! after its last write still shows its change. Any concurrent writer that read before our write
 //! must have written within its staleness bound, so inside our settle window; we then see our
-//! entry missing and write it again. Both bounds grow with the registry's round-trip time, so
-//! slow links do not starve writers. The cost is the settle time, on such registries only.
+//! entry missing and write it again. Both bounds grow with the slowest read or write seen, so
+//! slow links do not starve writers, and a write that took long to land widens the window it
+//! is waited for. The bound assumes other writers' requests take no longer than ours do (the
+//! same registry, a similar link).
+//!
+//! The index PUT is sent once, never retried by the transport: a retry would send bytes read
+//! before the first attempt, seconds later, past the staleness bound. A failed PUT (which may
+//! still have landed) sends the loop back to reading, so it rebuilds from what is there now.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -24,6 +30,8 @@ use crate::store::Store;
 /// The shortest staleness bound: the longest a read may be trusted before writing back what it said.
 const MIN_STALENESS: Duration = Duration::from_millis(250);
 const MAX_ROUNDS: usize = 40;
+/// Index writes that fail in a row before the update gives up.
+const MAX_FAILED_WRITES: usize = 6;
 
 /// What to do to the index: add this descriptor, or remove the one with this digest.
 #[derive(Debug, Clone)]
@@ -62,10 +70,13 @@ pub async fn update(
     };
     let mut replaced: Vec<Digest> = Vec::new();
     let mut last_write: Option<Instant> = None;
+    let mut slowest = Duration::ZERO;
+    let mut failed_writes = 0;
     for round in 0..MAX_ROUNDS {
         let read_at = Instant::now();
         let (current, entries) = read_index(registry, &reference).await?;
-        let staleness = MIN_STALENESS.max(read_at.elapsed() * 2);
+        slowest = slowest.max(read_at.elapsed());
+        let staleness = MIN_STALENESS.max(slowest * 2);
         let settle = staleness * 3;
         if change.is_applied(&entries) {
             match last_write {
@@ -92,23 +103,54 @@ pub async fn update(
         if read_at.elapsed() > staleness {
             continue;
         }
-        registry
-            .push_manifest(repository, &tag, OCI_INDEX, bytes.into())
-            .await?;
+        let write_at = Instant::now();
+        let written = registry
+            .push_manifest_once(repository, &tag, OCI_INDEX, bytes.into())
+            .await;
+        slowest = slowest.max(write_at.elapsed());
+        // A failed write may have landed all the same: it is waited out like any other.
         last_write = Some(Instant::now());
-        if let Some(old) = current {
-            replaced.push(old);
+        match written {
+            Ok(_) => {
+                failed_writes = 0;
+                if let Some(old) = current {
+                    replaced.push(old);
+                }
+            }
+            Err(e) if passing(&e) && failed_writes + 1 < MAX_FAILED_WRITES => {
+                tracing::debug!(%tag, error = %e, "referrers index write failed; reading again");
+                failed_writes += 1;
+            }
+            Err(e) => return Err(e),
         }
-        // Spread retries of writers that collided, so they stop colliding.
-        if round > 0 {
-            let jitter = (subject.hex().as_bytes()[round % 64] as u64 + round as u64 * 7) % 50;
-            tokio::time::sleep(Duration::from_millis(jitter)).await;
+        // Spread the next attempts of writers that collided, so they stop colliding.
+        if round > 0 || failed_writes > 0 {
+            tokio::time::sleep(jitter(round)).await;
         }
     }
     Err(Error::Invalid(format!(
         "the referrers tag {tag} in {repository} kept changing under us; {} is not recorded",
         change.digest()
     )))
+}
+
+/// A failure another attempt may get past: the registry was busy or the connection dropped.
+fn passing(e: &Error) -> bool {
+    match e {
+        Error::Status { status, .. } => *status == 429 || (500..600).contains(status),
+        Error::Connect { .. } => true,
+        _ => false,
+    }
+}
+
+/// A random pause of up to 50 ms per round so far (at most 250 ms): random per writer, so
+/// writers that collided once do not collide again in step.
+fn jitter(round: usize) -> Duration {
+    use std::hash::BuildHasher;
+    // RandomState is seeded from the OS per process and differs per instance.
+    let random = std::collections::hash_map::RandomState::new().hash_one(round);
+    let span = 50 * (round as u64 + 1).min(5);
+    Duration::from_millis(random % span)
 }
 
 /// The current index behind the tag and its entries; no tag is an empty index.

@@ -38,8 +38,15 @@ pub async fn content(store: &Store, digest: &Digest, media: &str, cap: usize) ->
             registry,
             repository,
         } => {
-            let mut stream = registry.fetch_blob(repository, digest).await?;
-            let announced = stream.size();
+            // The size bounds the read; the details panel names blobs by digest alone.
+            let size = registry
+                .blob_exists(repository, digest)
+                .await?
+                .ok_or_else(|| Error::NotFound {
+                    what: format!("blob {digest}"),
+                    url: store.name(),
+                })?;
+            let mut stream = registry.fetch_blob(repository, digest, size).await?;
             let mut whole = false;
             loop {
                 match stream.next_chunk().await? {
@@ -56,7 +63,7 @@ pub async fn content(store: &Store, digest: &Digest, media: &str, cap: usize) ->
                     }
                 }
             }
-            (announced.unwrap_or(bytes.len() as u64), whole)
+            (size, whole)
         }
         Store::Layout(layout) => {
             let (file, size) = layout.open_blob(digest).await?;

@@ -22,32 +22,33 @@ const PIPELINE_DEPTH: usize = 16;
 /// Progress is reported every this many bytes.
 const PROGRESS_STEP: u64 = 256 * 1024;
 
-/// A blob body that verifies its digest and size when it ends.
+/// A blob body that verifies its digest and size when it ends, and fails at the first byte
+/// past the size its descriptor gives.
 pub struct BlobStream {
     resp: Response,
     hasher: Option<Hasher>,
     expected: Digest,
-    expected_size: Option<u64>,
+    size: u64,
     received: u64,
     what: String,
 }
 
 impl BlobStream {
-    /// The size announced by the registry, if any.
-    pub fn size(&self) -> Option<u64> {
-        self.expected_size
+    /// The blob's size, as its descriptor gives it.
+    pub fn size(&self) -> u64 {
+        self.size
     }
 
     /// The next chunk; `Ok(None)` at the end once digest and size were checked.
     pub async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
-        let url = crate::transport::strip_query(self.resp.url().as_str());
+        let url = crate::transport::redact(self.resp.url().as_str());
         let chunk = self.resp.chunk().await.map_err(|e| Error::Connect {
             url,
-            detail: format!("download of {} broke off: {e}", self.what),
+            detail: format!("download of {} broke off: {}", self.what, e.without_url()),
         })?;
         match chunk {
             Some(chunk) => {
-                self.received += chunk.len() as u64;
+                self.received = within(self.received, chunk.len(), self.size, &self.what)?;
                 if let Some(h) = self.hasher.as_mut() {
                     h.update(&chunk);
                 }
@@ -58,7 +59,7 @@ impl BlobStream {
                     check(
                         hasher.finish(),
                         &self.expected,
-                        self.expected_size,
+                        self.size,
                         self.received,
                         &self.what,
                     )?;
@@ -69,14 +70,21 @@ impl BlobStream {
     }
 }
 
-fn check(
-    actual: Digest,
-    expected: &Digest,
-    size: Option<u64>,
-    received: u64,
-    what: &str,
-) -> Result<()> {
-    if let Some(size) = size.filter(|s| *s != received) {
+/// `received` plus a chunk of `len`, or an error if that passes `size`: a registry that sends
+/// more than the descriptor says is stopped at once, before the excess is used.
+fn within(received: u64, len: usize, size: u64, what: &str) -> Result<u64> {
+    match received.checked_add(len as u64) {
+        Some(total) if total <= size => Ok(total),
+        _ => Err(Error::SizeMismatch {
+            what: format!("{what} (the registry sent more than its descriptor's size)"),
+            expected: size,
+            actual: received.saturating_add(len as u64),
+        }),
+    }
+}
+
+fn check(actual: Digest, expected: &Digest, size: u64, received: u64, what: &str) -> Result<()> {
+    if size != received {
         return Err(Error::SizeMismatch {
             what: what.to_string(),
             expected: size,
@@ -94,10 +102,12 @@ fn check(
 }
 
 impl Registry {
+    /// A blob's answer from byte `from`, refused when the size it announces is not `size`.
     async fn blob_response(
         &self,
         repository: &str,
         digest: &Digest,
+        size: u64,
         from: u64,
     ) -> Result<Response> {
         let url = self.url(&format!("{repository}/blobs/{digest}")).await?;
@@ -114,21 +124,34 @@ impl Registry {
         let resp = expect_success(resp, &format!("blob {digest} in {repository}")).await?;
         if from > 0 && resp.status() != StatusCode::PARTIAL_CONTENT {
             return Err(Error::Malformed {
-                url,
+                url: crate::transport::redact(&url),
                 detail: format!(
                     "asked for bytes {from}- and got {} instead of 206",
                     resp.status()
                 ),
             });
         }
+        if let Some(announced) = content_length(&resp).filter(|n| *n != size) {
+            return Err(Error::SizeMismatch {
+                what: format!("blob {digest} in {repository} (its Content-Length)"),
+                expected: size,
+                actual: announced,
+            });
+        }
         Ok(resp)
     }
 
-    /// Streams a blob; the stream fails at its end if the bytes do not match `digest`.
-    pub async fn fetch_blob(&self, repository: &str, digest: &Digest) -> Result<BlobStream> {
-        let resp = self.blob_response(repository, digest, 0).await?;
+    /// Streams a blob of `size` bytes (from its descriptor); the stream fails at the first byte
+    /// past `size`, and at its end if the bytes do not match `digest`.
+    pub async fn fetch_blob(
+        &self,
+        repository: &str,
+        digest: &Digest,
+        size: u64,
+    ) -> Result<BlobStream> {
+        let resp = self.blob_response(repository, digest, size, 0).await?;
         Ok(BlobStream {
-            expected_size: content_length(&resp),
+            size,
             resp,
             hasher: Some(Hasher::new(digest.algorithm())),
             expected: digest.clone(),
@@ -144,9 +167,10 @@ impl Registry {
         &self,
         repository: &str,
         digest: &Digest,
+        size: u64,
         path: &Path,
     ) -> Result<u64> {
-        self.download_blob_with(repository, digest, path, &|_| {})
+        self.download_blob_with(repository, digest, size, path, &|_| {})
             .await
     }
 
@@ -155,11 +179,14 @@ impl Registry {
         &self,
         repository: &str,
         digest: &Digest,
+        size: u64,
         path: &Path,
         progress: Progress<'_>,
     ) -> Result<u64> {
         let tmp = partial_path(path);
-        let result = self.download_to(repository, digest, &tmp, progress).await;
+        let result = self
+            .download_to(repository, digest, size, &tmp, progress)
+            .await;
         match result {
             Ok(n) => {
                 std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
@@ -176,6 +203,7 @@ impl Registry {
         &self,
         repository: &str,
         digest: &Digest,
+        size: u64,
         tmp: &Path,
         progress: Progress<'_>,
     ) -> Result<u64> {
@@ -201,7 +229,7 @@ impl Registry {
 
         let what = format!("blob {digest} of {repository}");
         let received = self
-            .pump(repository, digest, &what, &write_tx, &hash_tx, progress)
+            .pump(repository, digest, size, &what, &write_tx, &hash_tx, progress)
             .await;
         drop((write_tx, hash_tx));
         let written = writer
@@ -210,69 +238,62 @@ impl Registry {
         let actual = hasher
             .join()
             .map_err(|_| Error::Invalid("the hashing thread panicked".into()))?;
-        let (received, size) = received?;
+        let received = received?;
         written?;
         check(actual, digest, size, received, &what)?;
         Ok(received)
     }
 
-    /// Moves the body into both channels, resuming after drops. Returns bytes and announced size.
+    /// Moves the body into both channels, resuming after drops, never past `size` bytes.
+    /// Returns the bytes received.
+    #[allow(clippy::too_many_arguments)]
     async fn pump(
         &self,
         repository: &str,
         digest: &Digest,
+        size: u64,
         what: &str,
         write_tx: &tokio::sync::mpsc::Sender<Bytes>,
         hash_tx: &tokio::sync::mpsc::Sender<Bytes>,
         progress: Progress<'_>,
-    ) -> Result<(u64, Option<u64>)> {
+    ) -> Result<u64> {
         let mut received = 0u64;
         let mut reported = 0u64;
-        let mut total = None;
         let mut resumes = 0;
         loop {
-            let mut resp = self.blob_response(repository, digest, received).await?;
-            if total.is_none() {
-                total = content_length(&resp);
-            }
-            let url = crate::transport::strip_query(resp.url().as_str());
+            let mut resp = self
+                .blob_response(repository, digest, size, received)
+                .await?;
+            let url = crate::transport::redact(resp.url().as_str());
             let dropped = loop {
                 match resp.chunk().await {
                     Ok(Some(chunk)) => {
-                        received += chunk.len() as u64;
+                        received = within(received, chunk.len(), size, what)?;
                         if received - reported >= PROGRESS_STEP {
                             progress(received);
                             reported = received;
-                        }
-                        if total.is_some_and(|t| received > t) {
-                            return Err(Error::SizeMismatch {
-                                what: what.to_string(),
-                                expected: total.unwrap_or(0),
-                                actual: received,
-                            });
                         }
                         let closed = hash_tx.send(chunk.clone()).await.is_err()
                             || write_tx.send(chunk).await.is_err();
                         if closed {
                             // The writer stopped on an I/O error; it reports it.
-                            return Ok((received, total));
+                            return Ok(received);
                         }
                     }
                     Ok(None) => break None,
-                    Err(e) => break Some(e),
+                    Err(e) => break Some(e.without_url()),
                 }
             };
             match dropped {
-                None if total.is_none_or(|t| received >= t) => {
+                None if received == size => {
                     progress(received);
-                    return Ok((received, total));
+                    return Ok(received);
                 }
-                None if resumes < MAX_RESUMES => resumes += 1,
-                Some(_) if resumes < MAX_RESUMES && total.is_some() => resumes += 1,
+                _ if resumes < MAX_RESUMES => resumes += 1,
                 None => {
                     return Err(Error::SizeMismatch {
                         what: what.to_string(),
-                        expected: total.unwrap_or(0),
+                        expected: size,
                         actual: received,
                     })
                 }

@@ -17,7 +17,7 @@ use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
 use super::session::{
-    check_stored_digest, registry_offset, strip_query, with_digest, Session, UploadStatus,
+    check_stored_digest, registry_offset, redact, with_digest, Session, UploadStatus,
 };
 use super::source::{FileSource, ReadOutcome};
 use super::upload::{algorithm_for, cancelled, push_scope, Cancel, Progress};
@@ -113,7 +113,7 @@ impl Registry {
                     .map(drop)
             }
             BodyOutcome::Broken(e, sent) => Err(Error::Connect {
-                url: strip_query(&session.location),
+                url: redact(&session.location),
                 detail: format!("the upload of {what} broke off at byte {sent}: {e}"),
             }),
             BodyOutcome::Fatal(e) => Err(e),
@@ -305,11 +305,29 @@ impl Registry {
                 run.failures = 0;
                 return Ok(Step::Send);
             }
-            // The registry acknowledged less than it was sent: continue from what it has.
-            return self.resume_at(source, at, run).await;
+            // The registry acknowledged less than it was sent: continue from what it has. An
+            // answer that keeps the upload where it was is a failure, or a registry that always
+            // says `0-0` would be sent the same chunk forever.
+            let next = self.resume_at(source, at, run).await?;
+            if run.offset > start || matches!(next, Step::Restart) {
+                return Ok(next);
+            }
+            let range = resp
+                .headers()
+                .get("range")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("none");
+            let stuck = Error::Malformed {
+                url: redact(&location),
+                detail: format!(
+                    "the registry answered {status} with Range: {range} to the {} bytes from byte {start}: the upload makes no progress",
+                    end - start
+                ),
+            };
+            return Ok(run.failed(stuck, next));
         }
         let problem = Error::Status {
-            url: strip_query(&location),
+            url: redact(&location),
             status: status.as_u16(),
             code: None,
             message: format!("answer to the chunk at byte {start}"),
@@ -322,7 +340,9 @@ impl Registry {
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default()
                     .to_string();
-                self.authorizer.authorize(&challenge, scope).await?;
+                self.authorizer
+                    .authorize(&challenge, scope, location.as_str())
+                    .await?;
                 run.had_auth = true;
                 Ok(run.failed(problem, Step::Resync))
             }
@@ -411,7 +431,7 @@ impl Registry {
             (Err(Stop::Cancelled), _) => BodyOutcome::Fatal(cancelled()),
             (Err(Stop::Stalled), _) => BodyOutcome::Broken(
                 Error::Connect {
-                    url: strip_query(req.url),
+                    url: redact(req.url),
                     detail: "the upload stalled: no progress, or no answer after the body".into(),
                 },
                 sent,
@@ -448,7 +468,7 @@ impl Run {
     }
 
     fn give_up(&mut self, what: &str, why: Option<&str>) -> Error {
-        let url = strip_query(&self.session.location);
+        let url = redact(&self.session.location);
         let last = match self.last_error.take() {
             // Said once is enough: the URL leads the message already.
             Some(Error::Connect { url: u, detail }) if u == url => format!(": {detail}"),

@@ -62,7 +62,7 @@ impl Client {
     /// A registry with exactly `credential`, bypassing the stores: what `login` checks before storing.
     pub fn connect(&self, name: &str, credential: Option<Credential>) -> Result<Registry> {
         let transport = Transport::new(name, &self.settings.registry(name))?;
-        let authorizer = Authorizer::new(transport.client().clone(), name, credential);
+        let authorizer = Authorizer::new(transport.token_client().clone(), name, credential);
         Ok(Registry::new(transport, authorizer, self.limits))
     }
 

@@ -6,7 +6,7 @@ use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 
 use super::upload::{delete_scope, push_scope};
-use super::{expect_success, Registry};
+use super::{expect_success, Registry, Retry};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 
@@ -28,6 +28,31 @@ impl Registry {
     /// under `media_type`. The registry's Docker-Content-Digest must be the digest of the bytes.
     pub async fn push_manifest(
         &self,
+        repository: &str,
+        reference: &str,
+        media_type: &str,
+        bytes: Bytes,
+    ) -> Result<PushedManifest> {
+        self.put_manifest(Retry::WhenIdempotent, repository, reference, media_type, bytes)
+            .await
+    }
+
+    /// `push_manifest` sent exactly once: a failure is the caller's to handle. The referrers
+    /// tag needs this, as its freshness check would not hold for a retry sent seconds later.
+    pub async fn push_manifest_once(
+        &self,
+        repository: &str,
+        reference: &str,
+        media_type: &str,
+        bytes: Bytes,
+    ) -> Result<PushedManifest> {
+        self.put_manifest(Retry::Never, repository, reference, media_type, bytes)
+            .await
+    }
+
+    async fn put_manifest(
+        &self,
+        retry: Retry,
         repository: &str,
         reference: &str,
         media_type: &str,
@@ -59,7 +84,7 @@ impl Registry {
             return Err(Error::TooLarge { what, url, limit });
         }
         let resp = self
-            .send(Method::PUT, &url, &push_scope(repository), |r| {
+            .send_with(retry, Method::PUT, &url, &push_scope(repository), |r| {
                 r.header(CONTENT_TYPE, media_type)
                     .header(CONTENT_LENGTH, bytes.len())
                     .body(bytes.clone())

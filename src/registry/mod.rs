@@ -31,6 +31,12 @@ pub use manifest_push::PushedManifest;
 pub use referrers::{Referrers, ReferrersSource};
 pub use upload::{cancelled, Cancel, Progress, UploadOptions};
 
+/// The upload status's Range parser, for the fuzz targets (src/fuzz.rs) only.
+#[cfg(fuzzing)]
+pub(crate) fn fuzz_parse_range(value: &str) -> Option<u64> {
+    session::parse_range(value)
+}
+
 /// Caps on what a registry can make unbounded.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -100,6 +106,18 @@ impl Registry {
         scope: &Scope,
         decorate: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Response> {
+        self.send_with(Retry::WhenIdempotent, method, url, scope, decorate)
+            .await
+    }
+
+    async fn send_with(
+        &self,
+        retry: Retry,
+        method: Method,
+        url: &str,
+        scope: &Scope,
+        decorate: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Response> {
         let mut auth = self.authorizer.cached(scope);
         let mut challenged = false;
         loop {
@@ -111,11 +129,15 @@ impl Registry {
                 }
                 request
             };
-            let resp = self.transport.send(&method, make).await?;
+            let resp = match retry {
+                Retry::WhenIdempotent => self.transport.send(&method, make).await?,
+                Retry::Never => self.transport.send_once(&method, make).await?,
+            };
             if resp.status() != StatusCode::UNAUTHORIZED {
                 return Ok(resp);
             }
             let challenge = header_str(resp.headers().get(WWW_AUTHENTICATE));
+            let answered = resp.url().to_string();
             if challenged || challenge.is_empty() {
                 self.authorizer.forget(scope);
                 return Err(Error::Unauthorized {
@@ -125,9 +147,20 @@ impl Registry {
                 });
             }
             challenged = true;
-            auth = Some(self.authorizer.authorize(&challenge, scope).await?);
+            auth = Some(
+                self.authorizer
+                    .authorize(&challenge, scope, &answered)
+                    .await?,
+            );
         }
     }
+}
+
+/// Whether the transport may send a request again after a failure it deems passing.
+#[derive(Clone, Copy)]
+enum Retry {
+    WhenIdempotent,
+    Never,
 }
 
 fn header_str(value: Option<&HeaderValue>) -> String {
@@ -198,7 +231,7 @@ pub(crate) async fn expect_success(resp: Response, what: &str) -> Result<Respons
     if status.is_success() {
         return Ok(resp);
     }
-    let url = crate::transport::strip_query(resp.url().as_str());
+    let url = crate::transport::redact(resp.url().as_str());
     match status {
         StatusCode::NOT_FOUND => Err(Error::NotFound {
             what: what.to_string(),
@@ -222,7 +255,7 @@ pub(crate) async fn expect_success(resp: Response, what: &str) -> Result<Respons
 
 /// Reads a whole body, refusing more than `limit` bytes whatever Content-Length claims.
 pub(crate) async fn read_capped(mut resp: Response, limit: usize) -> Result<Vec<u8>> {
-    let url = crate::transport::strip_query(resp.url().as_str());
+    let url = crate::transport::redact(resp.url().as_str());
     if resp.content_length().is_some_and(|n| n > limit as u64) {
         return Err(Error::TooLarge {
             what: "the answer".into(),

@@ -72,7 +72,7 @@ impl Registry {
             url: self.name().to_string(),
             detail: format!("registry URL: {e}"),
         })?;
-        let request_url = crate::transport::strip_query(resp.url().as_str());
+        let request_url = crate::transport::redact(resp.url().as_str());
         let raw = resp
             .headers()
             .get(LOCATION)
@@ -123,7 +123,7 @@ impl Registry {
         }
         let resp = expect_success(resp, &format!("the upload of {what}")).await?;
         let at = registry_offset(&resp).ok_or_else(|| Error::Malformed {
-            url: strip_query(&session.location),
+            url: redact(&session.location),
             detail: "an upload status without a valid Range header".into(),
         })?;
         let next = match resp.headers().get(LOCATION) {
@@ -193,7 +193,7 @@ pub(super) fn check_stored_digest(resp: &Response, digest: &Digest, what: &str) 
         .ok()
         .and_then(|s| s.trim().parse().ok())
         .ok_or_else(|| Error::Malformed {
-            url: strip_query(resp.url()),
+            url: redact(resp.url()),
             detail: "unparsable Docker-Content-Digest header".into(),
         })?;
     if &stored != digest {
@@ -262,12 +262,13 @@ pub(super) fn parse_range(value: &str) -> Option<u64> {
     }
     match end.trim() {
         "-1" | "0" => Some(0),
-        end => end.parse::<u64>().ok().map(|n| n + 1),
+        // A registry supplies N: `0-18446744073709551615` is refused, not wrapped to 0.
+        end => end.parse::<u64>().ok()?.checked_add(1),
     }
 }
 
-pub(super) fn strip_query(url: &Url) -> String {
-    crate::transport::strip_query(url.as_str())
+pub(super) fn redact(url: &Url) -> String {
+    crate::transport::redact(url.as_str())
 }
 
 #[cfg(test)]
@@ -323,5 +324,12 @@ mod tests {
         assert_eq!(parse_range("0--1"), Some(0));
         assert_eq!(parse_range("5-9"), None);
         assert_eq!(parse_range("garbage"), None);
+    }
+
+    #[test]
+    fn a_range_past_u64_is_refused_not_wrapped() {
+        assert_eq!(parse_range("0-18446744073709551615"), None);
+        assert_eq!(parse_range("0-18446744073709551614"), Some(u64::MAX));
+        assert_eq!(parse_range("0-99999999999999999999999"), None);
     }
 }

@@ -150,7 +150,7 @@ async fn a_redirect_to_another_host_never_carries_credentials() {
 
     let out = dir.path().join("blob");
     registry
-        .download_blob("app", &blob.parse().unwrap(), &out)
+        .download_blob("app", &blob.parse().unwrap(), content.len() as u64, &out)
         .await
         .unwrap();
     assert_eq!(std::fs::read(&out).unwrap(), content);
@@ -176,7 +176,11 @@ async fn a_cut_download_resumes_with_range_or_fails_leaving_nothing() {
 
     proxy.set_fault(Fault::CutAfter(100_000));
     let out = dir.path().join("resumed");
-    registry.download_blob("app", &blob, &out).await.unwrap();
+    let size = content.len() as u64;
+    registry
+        .download_blob("app", &blob, size, &out)
+        .await
+        .unwrap();
     assert_eq!(
         std::fs::read(&out).unwrap(),
         content,
@@ -187,7 +191,7 @@ async fn a_cut_download_resumes_with_range_or_fails_leaving_nothing() {
     proxy.set_fault(Fault::CutAfter(10_000));
     let failed = dir.path().join("failed");
     let err = registry
-        .download_blob("app", &blob, &failed)
+        .download_blob("app", &blob, size, &failed)
         .await
         .unwrap_err();
     assert!(err.to_string().contains(&blob.to_string()), "{err}");

@@ -56,11 +56,15 @@ async fn blobs_download_verified_and_missing_ones_are_not_found() {
     let out = dir.path().join("blob.bin");
 
     let digest: Digest = digest.parse().unwrap();
-    let n = registry.download_blob("data", &digest, &out).await.unwrap();
+    let size = content.len() as u64;
+    let n = registry
+        .download_blob("data", &digest, size, &out)
+        .await
+        .unwrap();
     assert_eq!(n, content.len() as u64);
     assert_eq!(std::fs::read(&out).unwrap(), content);
 
-    let mut stream = registry.fetch_blob("data", &digest).await.unwrap();
+    let mut stream = registry.fetch_blob("data", &digest, size).await.unwrap();
     let mut streamed = Vec::new();
     while let Some(chunk) = stream.next_chunk().await.unwrap() {
         streamed.extend_from_slice(&chunk);
@@ -69,7 +73,7 @@ async fn blobs_download_verified_and_missing_ones_are_not_found() {
 
     let absent = Digest::sha256_of(b"never pushed");
     let err = registry
-        .download_blob("data", &absent, &dir.path().join("absent"))
+        .download_blob("data", &absent, 12, &dir.path().join("absent"))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err}");

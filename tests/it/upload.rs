@@ -50,7 +50,11 @@ fn quiet(_: u64) {}
 async fn assert_stored(registry: &Registry, repo: &str, digest: &Digest, expected: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("back");
-    let n = registry.download_blob(repo, digest, &out).await.unwrap();
+    let size = expected.len() as u64;
+    let n = registry
+        .download_blob(repo, digest, size, &out)
+        .await
+        .unwrap();
     assert_eq!(n, expected.len() as u64);
     assert!(std::fs::read(&out).unwrap() == expected, "bytes differ");
 }
