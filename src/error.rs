@@ -60,11 +60,14 @@ pub enum Error {
         actual: u64,
     },
 
-    #[error("{what} at {url} is larger than the {limit}-byte limit")]
+    /// Something a registry or a file made bigger than Stowage takes in.
+    #[error("{what} at {url} passes the limit of {limit} {unit}")]
     TooLarge {
         what: String,
         url: String,
         limit: u64,
+        /// What `limit` counts: "bytes", "entries", "manifests", …
+        unit: &'static str,
     },
 
     /// The registry answered something that does not follow the spec.

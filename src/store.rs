@@ -400,7 +400,13 @@ impl Store {
                 let copied = tokio::fs::copy(&source, &tmp)
                     .await
                     .map_err(|e| Error::io(&source, e))
-                    .and_then(|n| if n == desc.size { Ok(n) } else { Err(wrong_size(n)) });
+                    .and_then(|n| {
+                        if n == desc.size {
+                            Ok(n)
+                        } else {
+                            Err(wrong_size(n))
+                        }
+                    });
                 let verified = match copied {
                     Ok(n) => hash_file(&tmp, &Cancel::new()).await.and_then(|(d, _)| {
                         if d == desc.digest {

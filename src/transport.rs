@@ -286,7 +286,11 @@ struct RefusedRedirect {
 
 impl std::fmt::Display for RefusedRedirect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "redirect from {} to {} refused: {}", self.from, self.to, self.reason)
+        write!(
+            f,
+            "redirect from {} to {} refused: {}",
+            self.from, self.to, self.reason
+        )
     }
 }
 
@@ -456,7 +460,10 @@ mod tests {
             redact("https://user:pw@reg.example/v2/"),
             "https://reg.example/v2/"
         );
-        assert_eq!(redact("http://127.0.0.1:5000/v2/a#frag"), "http://127.0.0.1:5000/v2/a");
+        assert_eq!(
+            redact("http://127.0.0.1:5000/v2/a#frag"),
+            "http://127.0.0.1:5000/v2/a"
+        );
         assert_eq!(redact("not a url?token=x"), "not a url");
         assert!(!redact("weird://u:p@h?x").contains('p'));
     }

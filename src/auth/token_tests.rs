@@ -73,7 +73,11 @@ async fn anonymous_get() {
     let server = TestServer::start(|_| json(200, r#"{"token":"anon","expires_in":300}"#)).await;
     let auth = Authorizer::new(http(), "reg.example", None);
     let header = auth
-        .authorize(&challenge(&server, "repository:team/app:pull"), &pull(), ANSWERED)
+        .authorize(
+            &challenge(&server, "repository:team/app:pull"),
+            &pull(),
+            ANSWERED,
+        )
         .await
         .expect("token");
     assert_eq!(text(&header), "Bearer anon");
@@ -313,7 +317,10 @@ async fn anonymous_refusals_say_how_to_log_in_and_others_keep_their_status() {
         "{e}"
     );
     let www = format!(r#"Bearer realm="{}/token""#, server.base);
-    let e = auth.authorize(&www, &Scope::none(), ANSWERED).await.expect_err("500");
+    let e = auth
+        .authorize(&www, &Scope::none(), ANSWERED)
+        .await
+        .expect_err("500");
     assert!(
         matches!(&e, Error::Status { status: 500, message, .. } if message == "database down"),
         "{e:?}"
@@ -324,9 +331,13 @@ async fn anonymous_refusals_say_how_to_log_in_and_others_keep_their_status() {
 async fn challenge_scope_is_used_when_the_caller_has_none() {
     let server = TestServer::start(|_| json(200, r#"{"token":"t"}"#)).await;
     let auth = Authorizer::new(http(), "reg.example", None);
-    auth.authorize(&challenge(&server, "registry:catalog:*"), &Scope::none(), ANSWERED)
-        .await
-        .expect("token");
+    auth.authorize(
+        &challenge(&server, "registry:catalog:*"),
+        &Scope::none(),
+        ANSWERED,
+    )
+    .await
+    .expect("token");
     let requests = server.requests();
     assert_eq!(
         requests[0].query.get("scope").map(String::as_str),
@@ -382,7 +393,10 @@ async fn registry_tokens_are_always_sent() {
 async fn challenges_without_a_usable_scheme() {
     let auth = Authorizer::new(http(), "reg.example", basic("alice", "pw"));
     assert_eq!(auth.username(), Some("alice"));
-    let e = auth.authorize("", &pull(), ANSWERED).await.expect_err("no challenge");
+    let e = auth
+        .authorize("", &pull(), ANSWERED)
+        .await
+        .expect_err("no challenge");
     assert!(matches!(e, Error::Unauthorized { .. }), "{e:?}");
     let e = auth
         .authorize(r#"Bearer service="x""#, &pull(), ANSWERED)
@@ -419,11 +433,18 @@ async fn a_lifetime_past_the_clock_is_used_not_panicked_on() {
     .await;
     let auth = Authorizer::new(http(), "reg.example", None);
     let header = auth
-        .authorize(&challenge(&server, "repository:team/app:pull"), &pull(), ANSWERED)
+        .authorize(
+            &challenge(&server, "repository:team/app:pull"),
+            &pull(),
+            ANSWERED,
+        )
         .await
         .expect("token");
     assert_eq!(text(&header), "Bearer forever");
-    assert_eq!(auth.cached(&pull()).as_ref().map(text), Some("Bearer forever"));
+    assert_eq!(
+        auth.cached(&pull()).as_ref().map(text),
+        Some("Bearer forever")
+    );
 }
 
 #[tokio::test]

@@ -8,8 +8,9 @@ use serde::Serialize;
 use stowage::location::Location;
 use stowage::ops::copy::{self, CopyOptions};
 use stowage::ops::delete;
-use stowage::ops::pull;
+use stowage::ops::pull::{self, PullOptions};
 use stowage::ops::push::{self, FileSpec, PushOptions, PushRequest};
+use stowage::pack::UnpackLimits;
 use stowage::registry::{Cancel, UploadOptions};
 use stowage::store::Store;
 use stowage::transfer::Transfer;
@@ -105,6 +106,33 @@ pub struct PullArgs {
     dir: PathBuf,
     #[arg(long, value_enum, default_value = "text")]
     output: Output,
+    /// Refuse to replace files that exist (by default they are replaced, all or none).
+    #[arg(long)]
+    keep_old_files: bool,
+    /// MiB a folder layer may expand to when unpacked [default: 8192].
+    #[arg(long, value_name = "MIB")]
+    max_unpack_size: Option<u64>,
+    /// Files, folders and links a folder layer may hold [default: 1000000].
+    #[arg(long, value_name = "N")]
+    max_unpack_entries: Option<u64>,
+}
+
+impl PullArgs {
+    /// The core's defaults, with what the user set.
+    fn options(&self) -> PullOptions {
+        let defaults = PullOptions::default();
+        PullOptions {
+            replace: !self.keep_old_files,
+            unpack: UnpackLimits {
+                max_bytes: self
+                    .max_unpack_size
+                    .map_or(defaults.unpack.max_bytes, |m| m.saturating_mul(1024 * 1024)),
+                max_entries: self
+                    .max_unpack_entries
+                    .unwrap_or(defaults.unpack.max_entries),
+            },
+        }
+    }
 }
 
 #[derive(Args)]
@@ -250,7 +278,14 @@ pub async fn pull(ctx: &Context, args: PullArgs) -> Result<()> {
     let cancel = cancel_on_ctrl_c();
     let pulled = with_progress(
         &transfer,
-        pull::pull(&store, &selector, &args.dir, &transfer, &cancel),
+        pull::pull_with(
+            &store,
+            &selector,
+            &args.dir,
+            &args.options(),
+            &transfer,
+            &cancel,
+        ),
     )
     .await?;
     print(args.output, &pulled, || {
@@ -276,6 +311,7 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<()> {
         recursive: args.recursive,
         concurrency: args.transfer.concurrency,
         upload: args.transfer.upload(),
+        ..CopyOptions::default()
     };
     let transfer = Transfer::new();
     let cancel = cancel_on_ctrl_c();

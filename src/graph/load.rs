@@ -14,6 +14,12 @@ use crate::reference::Reference;
 use crate::registry::Registry;
 use crate::store::Store;
 
+/// How far from the root a walk goes by default: deeper than any real chain of referrers,
+/// shallow enough that a hostile registry's endless chain ends quickly.
+pub const MAX_DEPTH: usize = 32;
+/// How many manifests and blobs a walk takes in by default.
+pub const MAX_NODES: usize = 20_000;
+
 #[derive(Debug, Clone)]
 pub struct GraphOptions {
     /// How far from the root the walk goes (index -> manifest -> referrer -> … each count one).
@@ -35,8 +41,8 @@ pub struct GraphOptions {
 impl Default for GraphOptions {
     fn default() -> Self {
         GraphOptions {
-            max_depth: 32,
-            max_nodes: 20_000,
+            max_depth: MAX_DEPTH,
+            max_nodes: MAX_NODES,
             concurrency: 8,
             referrers: true,
             cache: None,

@@ -20,7 +20,7 @@ use crate::manifest::Platform;
 pub use classify::{
     classify_descriptor, classify_manifest, classify_type, Classification, NodeKind,
 };
-pub use load::{load, load_store, GraphEvent, GraphOptions};
+pub use load::{load, load_store, GraphEvent, GraphOptions, MAX_DEPTH, MAX_NODES};
 pub use summary::{summarize_tags, TagSummary};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

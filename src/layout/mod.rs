@@ -233,6 +233,7 @@ impl Layout {
                 what,
                 url: path.display().to_string(),
                 limit,
+                unit: "bytes",
             });
         }
         FetchedManifest::verified(Bytes::from(bytes), digest, listed_type, &what).map_err(|e| {

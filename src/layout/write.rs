@@ -28,6 +28,7 @@ impl Layout {
                 what: "manifest".into(),
                 url: self.root.display().to_string(),
                 limit,
+                unit: "bytes",
             });
         }
         if !media_type::is_manifest(media_type) {

@@ -23,6 +23,11 @@ pub struct CopyOptions {
     pub recursive: bool,
     pub concurrency: usize,
     pub upload: UploadOptions,
+    /// How far below the root (index children and referrers, each one level) a copy goes,
+    /// and how many manifests it copies: the graph's caps, as a source registry can make
+    /// either endless.
+    pub max_depth: usize,
+    pub max_manifests: usize,
 }
 
 impl Default for CopyOptions {
@@ -31,6 +36,8 @@ impl Default for CopyOptions {
             recursive: false,
             concurrency: 4,
             upload: UploadOptions::default(),
+            max_depth: crate::graph::MAX_DEPTH,
+            max_manifests: crate::graph::MAX_NODES,
         }
     }
 }
@@ -74,7 +81,7 @@ pub async fn copy(
         done: Mutex::new(HashSet::new()),
         counts: Mutex::new((0, 0)),
     };
-    copier.manifest(root.digest.clone()).await?;
+    copier.manifest(root.digest.clone(), 0).await?;
     if let Some(tag) = tag {
         target.tag(&root, tag).await?;
     }
@@ -88,16 +95,29 @@ pub async fn copy(
 }
 
 impl Copier<'_> {
-    /// Copies one manifest after everything it names; then, if asked, its referrers.
-    fn manifest(&self, digest: Digest) -> BoxFuture<'_, Result<()>> {
+    /// Copies one manifest, `depth` levels below the root, after everything it names; then, if
+    /// asked, its referrers.
+    fn manifest(&self, digest: Digest, depth: usize) -> BoxFuture<'_, Result<()>> {
         async move {
-            if !self
-                .done
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(digest.clone())
-            {
-                return Ok(());
+            let copied = {
+                let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+                if !done.insert(digest.clone()) {
+                    return Ok(());
+                }
+                done.len()
+            };
+            let (limit, unit) = if depth > self.options.max_depth {
+                (self.options.max_depth, "levels below the copied manifest")
+            } else {
+                (self.options.max_manifests, "manifests")
+            };
+            if depth > self.options.max_depth || copied > self.options.max_manifests {
+                return Err(Error::TooLarge {
+                    what: format!("the copy (at manifest {digest})"),
+                    url: self.source.name(),
+                    limit: limit as u64,
+                    unit,
+                });
             }
             if self.cancel.is_cancelled() {
                 return Err(Error::Cancelled);
@@ -109,7 +129,7 @@ impl Copier<'_> {
                     let children: Vec<_> = index
                         .manifests
                         .iter()
-                        .map(|d| self.manifest(d.digest.clone()))
+                        .map(|d| self.manifest(d.digest.clone(), depth + 1))
                         .collect();
                     stream::iter(children)
                         .buffer_unordered(self.options.concurrency.max(1))
@@ -137,7 +157,7 @@ impl Copier<'_> {
                 let referrers = self.source.referrers(&digest, None).await?;
                 let referrers: Vec<_> = referrers
                     .into_iter()
-                    .map(|d| self.manifest(d.digest))
+                    .map(|d| self.manifest(d.digest, depth + 1))
                     .collect();
                 stream::iter(referrers)
                     .buffer_unordered(self.options.concurrency.max(1))

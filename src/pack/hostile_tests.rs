@@ -252,3 +252,60 @@ fn a_corrupt_archive_is_an_error() {
     assert!(err.contains("reading the archive"), "{err}");
     assert!(unpack(&b"not gzip"[..], &sandbox.dest).is_err());
 }
+
+/// A gzip of `n` zero bytes after a valid one-file archive: small on the wire, huge unpacked.
+fn bomb(file_size: usize) -> Vec<u8> {
+    let zeros = vec![0u8; file_size];
+    archive(&[("big/zeros.bin", Kind::File(&zeros))])
+}
+
+#[test]
+fn a_bomb_stops_at_the_size_limit_without_writing_past_it() {
+    let gz = bomb(4 << 20);
+    assert!(
+        gz.len() < 64 * 1024,
+        "the bomb is small: {} bytes",
+        gz.len()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let limits = super::UnpackLimits {
+        max_bytes: 1 << 20,
+        max_entries: 100,
+    };
+    let err = super::unpack_within(&gz[..], dir.path(), &limits).unwrap_err();
+    assert!(
+        matches!(err, crate::error::Error::TooLarge { limit, .. } if limit == 1 << 20),
+        "{err}"
+    );
+    assert!(err.to_string().contains("uncompressed"), "{err}");
+    let written = fs::metadata(dir.path().join("big/zeros.bin")).map_or(0, |m| m.len());
+    assert!(written <= 1 << 20, "{written} bytes written past the limit");
+
+    // Within the limit, the same archive unpacks whole.
+    let roomy = super::UnpackLimits {
+        max_bytes: 8 << 20,
+        max_entries: 100,
+    };
+    let other = tempfile::tempdir().unwrap();
+    let done = super::unpack_within(&gz[..], other.path(), &roomy).unwrap();
+    assert_eq!(done.bytes, 4 << 20);
+}
+
+#[test]
+fn too_many_entries_stop_at_the_entry_limit() {
+    let names: Vec<String> = (0..50).map(|i| format!("d/f{i}")).collect();
+    let entries: Vec<(&str, Kind<'_>)> = names
+        .iter()
+        .map(|n| (n.as_str(), Kind::File(b"x")))
+        .collect();
+    let gz = archive(&entries);
+    let dir = tempfile::tempdir().unwrap();
+    let limits = super::UnpackLimits {
+        max_bytes: 1 << 30,
+        max_entries: 10,
+    };
+    let err = super::unpack_within(&gz[..], dir.path(), &limits).unwrap_err();
+    assert!(err.to_string().contains("entries"), "{err}");
+    let left = tree(dir.path()).len();
+    assert!(left <= 11, "{left} paths written past the entry limit");
+}

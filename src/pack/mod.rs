@@ -22,7 +22,7 @@ pub use archive::{pack_dir, pack_dir_watched, PackedDir};
 pub(crate) use check::duplicate_title;
 pub use check::{check_path, inspect_paths, CheckedPath, PathInfo, Rules, MAX_DEPTH, MAX_ENTRIES};
 pub use sniff::{artifact_type_for, parse_file_arg, sniff};
-pub use unpack::{unpack, UnpackedDir};
+pub use unpack::{unpack, unpack_within, UnpackLimits, UnpackedDir};
 
 /// The file name of a layer, used by `pull` to name what it writes.
 pub const TITLE_ANNOTATION: &str = "org.opencontainers.image.title";

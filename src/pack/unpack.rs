@@ -12,11 +12,16 @@
 //! name, `..` would depend on whether that name is itself a link. Checks and writes are not
 //! atomic: another process changing the destination while it is unpacked is not defended
 //! against. On error, entries unpacked so far stay; unpack into a fresh folder to discard them.
+//!
+//! A small layer can expand without bound (a gzip bomb), so the uncompressed stream and the
+//! number of entries are capped ([`UnpackLimits`]); unpacking stops at the first byte past the cap.
 
+use std::cell::Cell;
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use flate2::read::MultiGzDecoder;
 
@@ -39,25 +44,81 @@ pub struct UnpackedDir {
     pub dirs: u64,
 }
 
+/// How far unpacking one folder layer may go. The defaults hold any folder a person pushes
+/// and stop a bomb long before it fills a disk; `stowage pull` can raise them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnpackLimits {
+    /// Bytes of the uncompressed tar stream (contents, headers and padding).
+    pub max_bytes: u64,
+    /// Entries: files, folders and links.
+    pub max_entries: u64,
+}
+
+impl Default for UnpackLimits {
+    fn default() -> Self {
+        UnpackLimits {
+            max_bytes: 8 << 30,
+            max_entries: 1_000_000,
+        }
+    }
+}
+
+/// Unpacks the tar+gzip `archive` into `dest` (created if missing) within the default limits.
+pub fn unpack(archive: impl Read, dest: &Path) -> Result<UnpackedDir> {
+    unpack_within(archive, dest, &UnpackLimits::default())
+}
+
 /// Unpacks the tar+gzip `archive` into `dest` (created if missing): an entry `name/a/b` becomes
 /// `dest/name/a/b`. See the module documentation for what is refused.
-pub fn unpack(archive: impl Read, dest: &Path) -> Result<UnpackedDir> {
+pub fn unpack_within(
+    archive: impl Read,
+    dest: &Path,
+    limits: &UnpackLimits,
+) -> Result<UnpackedDir> {
     fs::create_dir_all(dest).map_err(|e| Error::io(dest, e))?;
-    let mut tar = tar::Archive::new(HashingReader::new(MultiGzDecoder::new(archive)));
+    let over = Rc::new(Cell::new(false));
+    let reader = HashingReader::new(MultiGzDecoder::new(archive), limits.max_bytes, over.clone());
+    let mut tar = tar::Archive::new(reader);
     let mut unpacker = Unpacker {
         dest,
         written: HashSet::new(),
         roots: BTreeSet::new(),
         counts: Counts::default(),
     };
-    for entry in tar.entries().map_err(|e| input_error(dest, e))? {
-        let entry = entry.map_err(|e| input_error(dest, e))?;
-        unpacker.entry(entry)?;
+    // The tar reader may wrap or replace the cap's error, so the flag says what happened.
+    let failed = |e: io::Error| {
+        if over.get() {
+            Error::TooLarge {
+                what: "the folder layer being unpacked".into(),
+                url: dest.display().to_string(),
+                limit: limits.max_bytes,
+                unit: "uncompressed bytes",
+            }
+        } else {
+            input_error(dest, e)
+        }
+    };
+    let mut entries = 0u64;
+    for entry in tar.entries().map_err(&failed)? {
+        let entry = entry.map_err(&failed)?;
+        entries += 1;
+        if entries > limits.max_entries {
+            return Err(Error::TooLarge {
+                what: "the folder layer being unpacked".into(),
+                url: dest.display().to_string(),
+                limit: limits.max_entries,
+                unit: "entries",
+            });
+        }
+        match unpacker.entry(entry) {
+            Err(_) if over.get() => return Err(failed(io::ErrorKind::Other.into())),
+            other => other?,
+        }
     }
     // The tar reader stops at the end-of-archive blocks; the rest of the stream (padding, the
     // gzip trailer with its CRC) is read too so it is checked and hashed.
     let mut rest = tar.into_inner();
-    io::copy(&mut rest, &mut io::sink()).map_err(|e| input_error(dest, e))?;
+    io::copy(&mut rest, &mut io::sink()).map_err(&failed)?;
     let Counts {
         files,
         bytes,
@@ -395,25 +456,46 @@ fn input_error(dest: &Path, e: io::Error) -> Error {
     )
 }
 
-/// Hashes the uncompressed tar stream as the tar reader consumes it.
+/// Hashes the uncompressed tar stream as the tar reader consumes it, and fails once it passes
+/// `limit` bytes (setting `over`).
 struct HashingReader<R> {
     inner: R,
     hasher: Hasher,
+    read: u64,
+    limit: u64,
+    over: Rc<Cell<bool>>,
 }
 
 impl<R: Read> HashingReader<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, limit: u64, over: Rc<Cell<bool>>) -> Self {
         HashingReader {
             inner,
             hasher: Hasher::new(Algorithm::Sha256),
+            read: 0,
+            limit,
+            over,
         }
     }
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        if self.read >= self.limit {
+            // One byte more tells a stream that ends exactly at the limit from a longer one.
+            let mut probe = [0u8; 1];
+            if self.inner.read(&mut probe)? == 0 {
+                return Ok(0);
+            }
+            self.over.set(true);
+            return Err(io::Error::other(
+                "the uncompressed archive passes the size limit",
+            ));
+        }
+        let room = usize::try_from(self.limit - self.read).unwrap_or(usize::MAX);
+        let want = buf.len().min(room);
+        let n = self.inner.read(&mut buf[..want])?;
         self.hasher.update(&buf[..n]);
+        self.read += n as u64;
         Ok(n)
     }
 }

@@ -229,7 +229,9 @@ impl Registry {
 
         let what = format!("blob {digest} of {repository}");
         let received = self
-            .pump(repository, digest, size, &what, &write_tx, &hash_tx, progress)
+            .pump(
+                repository, digest, size, &what, &write_tx, &hash_tx, progress,
+            )
             .await;
         drop((write_tx, hash_tx));
         let written = writer

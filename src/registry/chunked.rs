@@ -17,7 +17,7 @@ use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
 use super::session::{
-    check_stored_digest, registry_offset, redact, with_digest, Session, UploadStatus,
+    check_stored_digest, redact, registry_offset, with_digest, Session, UploadStatus,
 };
 use super::source::{FileSource, ReadOutcome};
 use super::upload::{algorithm_for, cancelled, push_scope, Cancel, Progress};

@@ -87,6 +87,7 @@ impl Registry {
                     what: what.to_string(),
                     url,
                     limit: limits.max_listed as u64,
+                    unit: "entries",
                 });
             }
             if let Some(link) = link {

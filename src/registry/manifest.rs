@@ -93,10 +93,13 @@ impl Registry {
             .map(|s| s.trim().to_string());
         let limit = self.limits().max_manifest_bytes as usize;
         let bytes = Bytes::from(read_capped(resp, limit).await.map_err(|e| match e {
-            Error::TooLarge { url, limit, .. } => Error::TooLarge {
+            Error::TooLarge {
+                url, limit, unit, ..
+            } => Error::TooLarge {
                 what: format!("manifest {reference}"),
                 url,
                 limit,
+                unit,
             },
             other => other,
         })?);

@@ -33,8 +33,14 @@ impl Registry {
         media_type: &str,
         bytes: Bytes,
     ) -> Result<PushedManifest> {
-        self.put_manifest(Retry::WhenIdempotent, repository, reference, media_type, bytes)
-            .await
+        self.put_manifest(
+            Retry::WhenIdempotent,
+            repository,
+            reference,
+            media_type,
+            bytes,
+        )
+        .await
     }
 
     /// `push_manifest` sent exactly once: a failure is the caller's to handle. The referrers
@@ -81,7 +87,12 @@ impl Registry {
             .await?;
         let limit = self.limits().max_manifest_bytes;
         if bytes.len() as u64 > limit {
-            return Err(Error::TooLarge { what, url, limit });
+            return Err(Error::TooLarge {
+                what,
+                url,
+                limit,
+                unit: "bytes",
+            });
         }
         let resp = self
             .send_with(retry, Method::PUT, &url, &push_scope(repository), |r| {

@@ -261,6 +261,7 @@ pub(crate) async fn read_capped(mut resp: Response, limit: usize) -> Result<Vec<
             what: "the answer".into(),
             url,
             limit: limit as u64,
+            unit: "bytes",
         });
     }
     let mut body = Vec::new();
@@ -275,6 +276,7 @@ pub(crate) async fn read_capped(mut resp: Response, limit: usize) -> Result<Vec<
                 what: "the answer".into(),
                 url,
                 limit: limit as u64,
+                unit: "bytes",
             });
         }
         body.extend_from_slice(&chunk);

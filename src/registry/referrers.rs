@@ -92,6 +92,7 @@ impl Registry {
         let limits = self.limits();
         let mut next = Some(self.url(&path).await?);
         let mut seen = HashSet::new();
+        let mut listed = HashSet::new();
         let mut descriptors = Vec::new();
         while let Some(url) = next.take() {
             if !seen.insert(url.clone()) || seen.len() > limits.max_pages {
@@ -133,17 +134,36 @@ impl Registry {
                     url: url.clone(),
                     detail: format!("referrers answer is not an image index: {e}"),
                 })?;
+            // As with tags: a page that adds nothing new while pointing onwards is a loop in
+            // disguise, and the whole list is capped. Each referrer is listed once.
             let mut page = index.manifests;
+            let before = listed.len();
+            page.retain(|d| listed.insert(d.digest.clone()));
+            let added = listed.len() > before;
             // A registry that ignored the filter says so by leaving out the header.
             if let (Some(t), false) = (artifact_type, filtered) {
                 page.retain(|d| d.artifact_type.as_deref() == Some(t));
             }
             descriptors.extend(page);
+            if listed.len() > limits.max_listed {
+                return Err(Error::TooLarge {
+                    what: format!("the referrers of {subject}"),
+                    url: crate::transport::redact(&url),
+                    limit: limits.max_listed as u64,
+                    unit: "referrers",
+                });
+            }
             if let Some(link) = link {
                 next = next_link(&url, &link).map_err(|detail| Error::Malformed {
                     url: url.clone(),
                     detail,
                 })?;
+                if next.is_some() && !added {
+                    return Err(Error::Pagination {
+                        url,
+                        pages: seen.len(),
+                    });
+                }
             }
         }
         Ok(Some(descriptors))
