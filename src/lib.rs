@@ -13,6 +13,7 @@ pub mod error;
 pub mod graph;
 pub mod layout;
 pub mod local;
+pub mod log;
 pub mod location;
 pub mod manifest;
 pub mod ops;
