@@ -10,11 +10,13 @@ pub mod cache;
 pub mod config;
 pub mod digest;
 pub mod error;
+#[cfg(fuzzing)]
+pub mod fuzz;
 pub mod graph;
 pub mod layout;
 pub mod local;
-pub mod log;
 pub mod location;
+pub mod log;
 pub mod manifest;
 pub mod ops;
 pub mod pack;

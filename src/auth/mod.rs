@@ -13,6 +13,8 @@ mod token_request;
 #[cfg(test)]
 mod test_server;
 
+#[cfg(fuzzing)]
+pub(crate) use auth_file::AuthFile;
 pub use challenge::{parse_challenges, Challenge};
 pub use credentials::{Credential, CredentialSource, Credentials, Secret};
 pub use token::{Authorizer, Scope};

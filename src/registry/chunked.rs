@@ -293,11 +293,22 @@ impl Registry {
             if let Ok(session) = self.session_of(&resp).await {
                 run.session = session;
             }
+            let stated = resp.headers().get("range");
             let at = match registry_offset(&resp) {
                 // `0-0` after a 1-byte chunk from 0 can only mean that byte.
                 Some(0) if end == 1 => 1,
                 Some(at) => at,
-                None => end,
+                // No Range at all: the registry took the chunk, as it said 2xx.
+                None if stated.is_none() => end,
+                None => {
+                    return Err(Error::Malformed {
+                        url: redact(&location),
+                        detail: format!(
+                            "an upload answer with the unusable Range {:?}",
+                            String::from_utf8_lossy(stated.map_or(&[][..], |v| v.as_bytes()))
+                        ),
+                    })
+                }
             };
             if let (true, Some(hasher)) = (at == end, hasher) {
                 run.offset = end;

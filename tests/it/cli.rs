@@ -32,12 +32,12 @@ fn stowage(home: &Path, args: &[&str], stdin: &str, extra_env: &[(&str, &str)]) 
     child.wait_with_output().expect("stowage output")
 }
 
-fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Runs a blocking command off the test's runtime threads, so in-process servers keep serving.
-async fn run(home: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+pub(crate) async fn run(home: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     let (home, stdin) = (home.to_path_buf(), stdin.to_string());
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     let env: Vec<(String, String)> = env

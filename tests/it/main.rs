@@ -5,6 +5,7 @@ mod faults;
 mod graph;
 mod harness;
 mod harness_selftest;
+mod hostile;
 mod keyring;
 mod layout;
 mod local;

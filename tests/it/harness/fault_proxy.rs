@@ -16,6 +16,7 @@ use futures::{stream, StreamExt};
 use super::forward::{
     classify, json, plain, sha256_digest, Backend, Counters, PathKind, RequestCounts, Served,
 };
+use super::pki::Ca;
 use super::registry::TestRegistry;
 
 /// What the proxy does wrong. Manifest faults apply to manifest GETs only, blob faults to blob GETs,
@@ -51,6 +52,15 @@ pub enum Fault {
     /// Upload sessions live on another host (like object storage): POST answers point there,
     /// and that host forwards to the registry with the POST's credentials.
     UploadsElsewhere,
+    /// Blob GETs stream the real blob and then n more bytes, with no Content-Length.
+    OverlongBlobs(u64),
+    /// Upload PATCHes are read and answered `202 Range: 0-0`, never reaching the registry.
+    StuckUploads,
+    /// Upload PATCHes are read and answered `202 Range: 0-18446744073709551615`.
+    HugeUploadRange,
+    /// PUTs of a referrers tag (`sha256-<hex>`) wait this many ms; then, in turn, one answers
+    /// 503 without reaching the registry, one reaches it and answers 503 all the same, one passes.
+    SlowFlakyReferrersTag(u64),
 }
 
 /// A fault-injecting proxy on a free loopback port, with its redirect target on another host.
@@ -58,6 +68,8 @@ pub struct FaultProxy {
     state: Arc<FaultState>,
     served: Served,
     redirect: Served,
+    /// The CA of a TLS proxy's certificate, as a PEM file.
+    ca: Option<(tempfile::TempDir, std::path::PathBuf)>,
 }
 
 struct FaultState {
@@ -77,6 +89,12 @@ struct FaultState {
     upload_errors_left: AtomicU64,
     /// Requests to upload URLs seen, in order.
     upload_requests: Mutex<Vec<UploadRequest>>,
+    /// Bytes of blob bodies sent past the real blob under `OverlongBlobs`.
+    overlong_sent: AtomicU64,
+    /// Referrers-tag PUTs seen under `SlowFlakyReferrersTag`.
+    tag_puts: AtomicU64,
+    /// PATCHes answered under `StuckUploads` and `HugeUploadRange`.
+    stuck_answers: AtomicU64,
 }
 
 /// A request to an upload URL (POST, PATCH, PUT, GET, DELETE), as the proxy saw it arrive.
@@ -89,6 +107,16 @@ pub struct UploadRequest {
 
 impl FaultProxy {
     pub async fn start(registry: &TestRegistry) -> Self {
+        Self::start_with(registry, None).await
+    }
+
+    /// The proxy over HTTPS, with a certificate from a CA of its own (`ca_path`); its
+    /// redirect target stays plain HTTP on another host.
+    pub async fn start_tls(registry: &TestRegistry) -> Self {
+        Self::start_with(registry, Some(Ca::new("stowage test fault proxy CA"))).await
+    }
+
+    async fn start_with(registry: &TestRegistry, ca: Option<Ca>) -> Self {
         let state = Arc::new(FaultState {
             backend: Backend::of(registry),
             origin: Mutex::default(),
@@ -104,21 +132,49 @@ impl FaultProxy {
             redirect_saw_auth: AtomicBool::new(false),
             upload_errors_left: AtomicU64::new(0),
             upload_requests: Mutex::default(),
+            overlong_sent: AtomicU64::new(0),
+            tag_puts: AtomicU64::new(0),
+            stuck_answers: AtomicU64::new(0),
         });
         let router = Router::new().fallback(handle).with_state(state.clone());
-        let served = Served::start("127.0.0.1", router).await;
+        let (served, ca) = match ca {
+            None => (Served::start("127.0.0.1", router).await, None),
+            Some(ca) => {
+                let served = Served::start_tls("127.0.0.1", router, &ca.server_leaf()).await;
+                let dir = tempfile::tempdir().expect("proxy CA dir");
+                let path = dir.path().join("ca.crt");
+                std::fs::write(&path, ca.cert_pem()).expect("proxy CA file");
+                (served, Some((dir, path)))
+            }
+        };
         let storage = Router::new()
             .route("/storage/{ticket}", get(serve_ticket))
             .route("/upload/{ticket}", any(uploads::serve_elsewhere))
             .with_state(state.clone());
-        let redirect = start_on_other_host(storage).await;
+        let redirect = Served::start_elsewhere(storage).await;
         *state.origin.lock().unwrap() = served.origin();
         *state.redirect_origin.lock().unwrap() = redirect.origin();
         FaultProxy {
             state,
             served,
             redirect,
+            ca,
         }
+    }
+
+    /// The PEM file of a TLS proxy's CA.
+    pub fn ca_path(&self) -> Option<&std::path::Path> {
+        self.ca.as_ref().map(|(_, p)| p.as_path())
+    }
+
+    /// Bytes sent past the real blob under `OverlongBlobs`.
+    pub fn overlong_bytes_sent(&self) -> u64 {
+        self.state.overlong_sent.load(Ordering::SeqCst)
+    }
+
+    /// Referrers-tag PUTs seen under `SlowFlakyReferrersTag`.
+    pub fn referrers_tag_puts(&self) -> u64 {
+        self.state.tag_puts.load(Ordering::SeqCst)
     }
 
     /// "127.0.0.1:PORT"
@@ -194,16 +250,6 @@ impl FaultProxy {
     }
 }
 
-/// 127.0.0.2 is loopback on Linux and a different host to reqwest, which then drops credentials.
-async fn start_on_other_host(router: Router) -> Served {
-    if std::net::TcpListener::bind("127.0.0.2:0").is_ok() {
-        Served::start("127.0.0.2", router).await
-    } else {
-        // Elsewhere a different port still counts as cross-host for reqwest's redirect policy.
-        Served::start("127.0.0.1", router).await
-    }
-}
-
 async fn handle(State(state): State<Arc<FaultState>>, req: Request<Body>) -> Response<Body> {
     let route = classify(req.uri().path());
     state.counters.count(route.kind);
@@ -236,6 +282,14 @@ async fn handle(State(state): State<Arc<FaultState>>, req: Request<Body>) -> Res
         state.faults_injected.fetch_add(1, Ordering::SeqCst);
         return uploads::wrong_push_digest(&state, req).await;
     }
+    if let (Fault::SlowFlakyReferrersTag(ms), PathKind::Manifest, &Method::PUT) =
+        (fault, route.kind, req.method())
+    {
+        if is_referrers_tag(&route.reference) {
+            state.faults_injected.fetch_add(1, Ordering::SeqCst);
+            return slow_flaky_tag_put(&state, req, ms).await;
+        }
+    }
     let is_get = req.method() == Method::GET;
     let injected = match (fault, route.kind, is_get) {
         (Fault::WrongDigest, PathKind::Manifest, true) => Some(wrong_digest(&state, req).await),
@@ -244,6 +298,7 @@ async fn handle(State(state): State<Arc<FaultState>>, req: Request<Body>) -> Res
         (Fault::LoopingTags, PathKind::Tags, true) => Some(looping_tags(&route.name)),
         (Fault::RedirectBlobs, PathKind::Blob, true) => Some(redirect(&state, &req)),
         (Fault::CutAfter(n), PathKind::Blob, true) => Some(cut_after(&state, req, n).await),
+        (Fault::OverlongBlobs(n), PathKind::Blob, true) => Some(overlong(&state, req, n).await),
         _ => {
             return state.backend.forward(req, &origin).await;
         }
@@ -327,7 +382,11 @@ fn redirect(state: &FaultState, req: &Request<Body>) -> Response<Body> {
     let auth = req.headers().get(header::AUTHORIZATION).cloned();
     let path = req.uri().path().to_string();
     state.tickets.lock().unwrap().insert(id, (path, auth));
-    let target = format!("{}/storage/{id}", state.redirect_origin.lock().unwrap());
+    // Like a pre-signed object-storage URL: the query is a credential, never to be logged.
+    let target = format!(
+        "{}/storage/{id}?X-Amz-Signature={SIGNED_QUERY_SECRET}",
+        state.redirect_origin.lock().unwrap()
+    );
     let mut resp = plain(StatusCode::TEMPORARY_REDIRECT, "");
     insert(resp.headers_mut(), "location", &target);
     resp
@@ -401,6 +460,72 @@ async fn cut_after(state: &FaultState, req: Request<Body>, limit: u64) -> Respon
         }
     });
     *out.body_mut() = Body::from_stream(cut);
+    out
+}
+
+/// The query secret of `RedirectBlobs` Locations.
+pub const SIGNED_QUERY_SECRET: &str = "stowage-signed-query-secret";
+
+fn is_referrers_tag(reference: &str) -> bool {
+    reference
+        .strip_prefix("sha256-")
+        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+async fn slow_flaky_tag_put(state: &FaultState, req: Request<Body>, ms: u64) -> Response<Body> {
+    let n = state.tag_puts.fetch_add(1, Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    let unavailable = || {
+        let body = r#"{"errors":[{"code":"UNAVAILABLE","message":"injected fault"}]}"#;
+        json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "application/json",
+            body.into(),
+        )
+    };
+    let origin = state.origin.lock().unwrap().clone();
+    match n % 3 {
+        0 => unavailable(),
+        1 => {
+            // The write lands, and the client hears it failed.
+            let _ = state.backend.forward(req, &origin).await;
+            unavailable()
+        }
+        _ => state.backend.forward(req, &origin).await,
+    }
+}
+
+/// The real blob, then `extra` bytes more, counted as they are sent; no Content-Length.
+async fn overlong(state: &Arc<FaultState>, req: Request<Body>, extra: u64) -> Response<Body> {
+    let origin = state.origin.lock().unwrap().clone();
+    let (parts, _) = req.into_parts();
+    let pq = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let resp = match state
+        .backend
+        .send(parts.method, pq, &parts.headers, "".into())
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return plain(StatusCode::BAD_GATEWAY, e.to_string()),
+    };
+    let mut out = state.backend.relay(resp, &origin);
+    out.headers_mut().remove(header::CONTENT_LENGTH);
+    let real = std::mem::take(out.body_mut()).into_data_stream();
+    const CHUNK: u64 = 64 * 1024;
+    let counted = state.clone();
+    let junk = stream::unfold(extra, move |left| {
+        let counted = counted.clone();
+        async move {
+            if left == 0 {
+                return None;
+            }
+            let n = left.min(CHUNK);
+            counted.overlong_sent.fetch_add(n, Ordering::SeqCst);
+            let chunk = bytes::Bytes::from(vec![b'x'; n as usize]);
+            Some((Ok::<_, axum::Error>(chunk), left - n))
+        }
+    });
+    *out.body_mut() = Body::from_stream(real.chain(junk));
     out
 }
 

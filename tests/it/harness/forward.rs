@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{
@@ -12,11 +13,13 @@ use axum::Router;
 use futures::TryStreamExt;
 use tokio::task::JoinHandle;
 
+use super::pki::Leaf;
 use super::registry::{client_trusting, TestRegistry};
 
-/// An axum server on a free port; the task is aborted on drop.
+/// An axum server on a free port, over plain HTTP or TLS; the task is aborted on drop.
 pub struct Served {
     pub addr: SocketAddr,
+    tls: bool,
     task: JoinHandle<()>,
 }
 
@@ -29,12 +32,68 @@ impl Served {
         let task = tokio::spawn(async move {
             axum::serve(listener, router).await.expect("axum serve");
         });
-        Served { addr, task }
+        Served {
+            addr,
+            tls: false,
+            task,
+        }
     }
 
-    /// "http://IP:PORT"
+    /// Serves `router` over HTTPS (HTTP/1.1) with `leaf`'s certificate.
+    pub async fn start_tls(ip: &str, router: Router, leaf: &Leaf) -> Self {
+        use tokio_rustls::rustls::pki_types::{CertificateDer, PrivatePkcs8KeyDer};
+        use tokio_rustls::rustls::{crypto, ServerConfig};
+        let listener = tokio::net::TcpListener::bind((ip, 0))
+            .await
+            .unwrap_or_else(|e| panic!("bind {ip}:0: {e}"));
+        let addr = listener.local_addr().expect("local addr");
+        let config =
+            ServerConfig::builder_with_provider(Arc::new(crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .expect("TLS versions")
+                .with_no_client_auth()
+                .with_single_cert(
+                    vec![CertificateDer::from(leaf.cert_der.clone())],
+                    PrivatePkcs8KeyDer::from(leaf.key_der.clone()).into(),
+                )
+                .expect("TLS certificate");
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let task = tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let (acceptor, router) = (acceptor.clone(), router.clone());
+                tokio::spawn(async move {
+                    let Ok(stream) = acceptor.accept(tcp).await else {
+                        return;
+                    };
+                    let service = hyper_util::service::TowerToHyperService::new(router);
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Served {
+            addr,
+            tls: true,
+            task,
+        }
+    }
+
+    /// Serves on another host than 127.0.0.1: 127.0.0.2 is loopback on Linux and a different
+    /// host to reqwest, which then drops credentials on redirects.
+    pub async fn start_elsewhere(router: Router) -> Self {
+        if std::net::TcpListener::bind("127.0.0.2:0").is_ok() {
+            Served::start("127.0.0.2", router).await
+        } else {
+            // Elsewhere a different port still counts as cross-host for reqwest's redirect policy.
+            Served::start("127.0.0.1", router).await
+        }
+    }
+
+    /// "http://IP:PORT", or "https://IP:PORT" over TLS
     pub fn origin(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 }
 

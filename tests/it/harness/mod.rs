@@ -2,6 +2,7 @@
 // Each test module uses a different part of the harness, so unused items are expected.
 #![allow(dead_code, unused_imports)]
 
+mod collector;
 mod fault_proxy;
 mod forward;
 mod peers;
@@ -11,7 +12,8 @@ mod referrers_front;
 mod registry;
 mod token_issuer;
 
-pub use fault_proxy::{Fault, FaultProxy};
+pub use collector::{Collected, Collector};
+pub use fault_proxy::{Fault, FaultProxy, SIGNED_QUERY_SECRET};
 pub use forward::{RequestCounts, MANIFEST_ACCEPT};
 pub use peers::{
     layout_ref, oras_pull, oras_push, python, skopeo_copy_all, umoci_multiarch_layout,

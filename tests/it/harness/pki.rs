@@ -12,11 +12,12 @@ pub struct Ca {
     key: KeyPair,
 }
 
-/// A leaf certificate with its private key, both as PEM, plus the certificate's DER.
+/// A leaf certificate with its private key, both as PEM, plus both as DER (the key as PKCS#8).
 pub struct Leaf {
     pub cert_pem: String,
     pub cert_der: Vec<u8>,
     pub key_pem: String,
+    pub key_der: Vec<u8>,
 }
 
 impl Ca {
@@ -72,6 +73,7 @@ impl Ca {
             cert_pem: cert.pem(),
             cert_der: cert.der().to_vec(),
             key_pem: key.serialize_pem(),
+            key_der: key.serialize_der(),
         }
     }
 }

@@ -30,6 +30,8 @@ struct FrontState {
     /// Manifests with a `subject` seen in PUTs through the front: repository -> digests.
     recorded: Mutex<HashMap<String, BTreeSet<String>>>,
     page_size: Mutex<Option<usize>>,
+    /// Hostile: every page is the first one again, under a new `Link` each time.
+    repeating: std::sync::atomic::AtomicBool,
     latency: Mutex<Duration>,
     counters: Counters,
 }
@@ -41,6 +43,7 @@ impl ReferrersFront {
             origin: Mutex::new(String::new()),
             recorded: Mutex::default(),
             page_size: Mutex::new(None),
+            repeating: Default::default(),
             latency: Mutex::new(Duration::ZERO),
             counters: Counters::default(),
         });
@@ -63,6 +66,13 @@ impl ReferrersFront {
     /// Page size of referrers answers; `None` (the default) answers everything at once.
     pub fn set_page_size(&self, size: Option<usize>) {
         *self.state.page_size.lock().unwrap() = size;
+    }
+
+    /// Hostile: paged answers repeat the first page forever, each linking to a new URL.
+    pub fn set_repeating_pages(&self, repeating: bool) {
+        self.state
+            .repeating
+            .store(repeating, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Delay added before each request is handled, to imitate a distant registry.
@@ -170,7 +180,8 @@ async fn referrers(
         })
         .filter(|d| filter.is_none_or(|f| d["artifactType"].as_str() == Some(f.as_str())))
         .collect();
-    if let Some(last) = params.get("last") {
+    let repeating = state.repeating.load(std::sync::atomic::Ordering::SeqCst);
+    if let (Some(last), false) = (params.get("last"), repeating) {
         found.retain(|d| d["digest"].as_str().unwrap_or("") > last.as_str());
     }
     let page_size = *state.page_size.lock().unwrap();
@@ -186,6 +197,10 @@ async fn referrers(
             q.append_pair("artifactType", f);
         }
         q.append_pair("last", last);
+        if repeating {
+            let page: u64 = params.get("page").and_then(|p| p.parse().ok()).unwrap_or(0);
+            q.append_pair("page", &(page + 1).to_string());
+        }
         next = Some(format!(
             "</v2/{name}/referrers/{subject}?{}>; rel=\"next\"",
             q.finish()

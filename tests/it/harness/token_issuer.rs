@@ -46,6 +46,12 @@ struct IssuerState {
     serial: AtomicU64,
     gets: AtomicU64,
     posts: AtomicU64,
+    /// Hostile: POST /token answers 307 to here instead of issuing.
+    post_redirect: Mutex<Option<String>>,
+    /// Hostile: the `expires_in` of answers, as raw JSON, whatever the tokens' `exp` says.
+    stated_expires_in: Mutex<Option<String>>,
+    /// Every token and refresh token handed out, to look for in logs.
+    issued: Mutex<Vec<String>>,
 }
 
 impl TokenIssuer {
@@ -73,6 +79,9 @@ impl TokenIssuer {
             serial: AtomicU64::new(0),
             gets: AtomicU64::new(0),
             posts: AtomicU64::new(0),
+            post_redirect: Mutex::default(),
+            stated_expires_in: Mutex::default(),
+            issued: Mutex::default(),
         });
         let router = Router::new()
             .route("/token", get(get_token).post(post_token))
@@ -105,6 +114,21 @@ impl TokenIssuer {
     /// Lifetime of new tokens (`expires_in` and `exp`).
     pub fn set_expires_in(&self, secs: u64) {
         self.state.expires_in.store(secs, Ordering::SeqCst);
+    }
+
+    /// Hostile: POST /token (the refresh-token grant) answers `307 Location: url`.
+    pub fn redirect_posts_to(&self, url: Option<String>) {
+        *self.state.post_redirect.lock().unwrap() = url;
+    }
+
+    /// Hostile: answers state `expires_in` as this raw JSON number (e.g. "18446744073709551615").
+    pub fn set_stated_expires_in(&self, raw: Option<&str>) {
+        *self.state.stated_expires_in.lock().unwrap() = raw.map(str::to_string);
+    }
+
+    /// Every token and refresh token issued so far.
+    pub fn issued(&self) -> Vec<String> {
+        self.state.issued.lock().unwrap().clone()
     }
 
     /// "http://127.0.0.1:PORT/token"
@@ -193,13 +217,20 @@ impl IssuerState {
 
     fn token_body(&self, subject: &str, access: &[Value], refresh: Option<String>) -> Value {
         let token = self.sign(subject, access);
+        self.issued.lock().unwrap().push(token.clone());
+        let stated = self.stated_expires_in.lock().unwrap().clone();
+        let expires_in: Value = match stated {
+            Some(raw) => serde_json::from_str(&raw).expect("a JSON number"),
+            None => json!(self.expires_in.load(Ordering::SeqCst)),
+        };
         let mut body = json!({
             "token": token,
             "access_token": token,
-            "expires_in": self.expires_in.load(Ordering::SeqCst),
+            "expires_in": expires_in,
             "issued_at": rfc3339(unix_now()),
         });
         if let Some(r) = refresh {
+            self.issued.lock().unwrap().push(r.clone());
             body["refresh_token"] = json!(r);
         }
         body
@@ -248,6 +279,13 @@ async fn get_token(
 /// POST /token (OAuth2 form): grant_type=password or grant_type=refresh_token.
 async fn post_token(State(state): State<Arc<IssuerState>>, body: Bytes) -> Response<Body> {
     state.posts.fetch_add(1, Ordering::SeqCst);
+    if let Some(target) = state.post_redirect.lock().unwrap().clone() {
+        let mut resp = Response::new(Body::empty());
+        *resp.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+        let location = header::HeaderValue::from_str(&target).expect("location");
+        resp.headers_mut().insert(header::LOCATION, location);
+        return resp;
+    }
     let params = pairs(&body);
     if let Some(resp) = wrong_service(&state, &params) {
         return resp;

@@ -14,12 +14,17 @@ use futures::{stream, StreamExt};
 use super::{insert, json, plain, Fault, FaultState, UploadRequest};
 use std::sync::Arc;
 
+/// Stuck answers given before the proxy answers 400 instead.
+pub(super) const STUCK_GUARD: u64 = 50;
+
 /// An upload fault chosen for one request.
 pub(super) enum UploadFault {
     Cut(u64),
     ServerError,
     MinChunk(u64),
     Elsewhere,
+    /// Answers `202` with this `Range` and the same Location, without the registry.
+    Acknowledge(&'static str),
 }
 
 /// Notes a request to an upload URL.
@@ -60,6 +65,10 @@ pub(super) fn fault(state: &FaultState, req: &Request<Body>) -> Option<UploadFau
             .map(|_| UploadFault::ServerError),
         Fault::ChunkMinLength(n) if method == Method::POST => Some(UploadFault::MinChunk(n)),
         Fault::UploadsElsewhere if method == Method::POST => Some(UploadFault::Elsewhere),
+        Fault::StuckUploads if method == Method::PATCH => Some(UploadFault::Acknowledge("0-0")),
+        Fault::HugeUploadRange if method == Method::PATCH => {
+            Some(UploadFault::Acknowledge("0-18446744073709551615"))
+        }
         _ => None,
     }
 }
@@ -84,6 +93,22 @@ impl UploadFault {
             UploadFault::MinChunk(n) => {
                 let mut resp = state.backend.forward(req, &origin).await;
                 insert(resp.headers_mut(), "oci-chunk-min-length", &n.to_string());
+                resp
+            }
+            UploadFault::Acknowledge(range) => {
+                // A guard, so a client that would never stop gives up with an error instead.
+                if state.stuck_answers.fetch_add(1, Ordering::SeqCst) >= STUCK_GUARD {
+                    return plain(
+                        StatusCode::BAD_REQUEST,
+                        "the fault proxy's stuck-upload guard",
+                    );
+                }
+                let location = req.uri().to_string();
+                let mut body = req.into_body().into_data_stream();
+                while let Some(Ok(_)) = body.next().await {}
+                let mut resp = plain(StatusCode::ACCEPTED, "");
+                insert(resp.headers_mut(), "range", range);
+                insert(resp.headers_mut(), "location", &location);
                 resp
             }
             UploadFault::Elsewhere => {
