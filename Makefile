@@ -6,7 +6,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 APP_FEATURES := --features stowage-app/custom-protocol
 
-.PHONY: run test setup lint ui app app-debug unit ui-test e2e bench
+.PHONY: run test setup lint ui app app-debug unit ui-test e2e bench fuzz fuzz-ci
 
 setup:
 	@scripts/setup
@@ -47,7 +47,17 @@ e2e: setup app-debug
 	STOWAGE_APP_BIN=$(CURDIR)/target/e2e/stowage-app scripts/with-keyring scripts/with-display \
 	  cargo test --features e2e --test e2e -- --test-threads=1
 
-test: setup lint unit ui-test e2e
+# Every fuzz target for FUZZ_SECONDS each (fuzz/README.md), printing executions and exec/s.
+FUZZ_SECONDS ?= 300
+fuzz: setup
+	fuzz/run $(FUZZ_SECONDS)
+
+# A short run of every target, part of `make test`: a parser regression fails CI.
+FUZZ_CI_SECONDS ?= 20
+fuzz-ci: setup
+	fuzz/run $(FUZZ_CI_SECONDS)
+
+test: setup lint unit fuzz-ci ui-test e2e
 
 bench: setup
 	bench/run
