@@ -55,6 +55,17 @@ impl FromStr for Location {
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
         let Some(rest) = input.strip_prefix("oci:") else {
+            // `OCI:5000/app` would be a registry named `oci` here and print as the layout
+            // `oci:5000/app`: a transport spelled in another case is refused, not guessed at.
+            if input
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("oci:"))
+            {
+                return Err(Error::Invalid(format!(
+                    "{input}: an OCI layout is written `oci:PATH` in lowercase, and a registry \
+                     named `oci` cannot be told from one"
+                )));
+            }
             return Ok(Location::Remote(input.parse()?));
         };
         // Like skopeo, the path ends at the first ':' or '@' after it; paths holding them can't be named.
@@ -125,6 +136,22 @@ mod tests {
         let r: Location = "ghcr.io/a/b:1".parse().unwrap();
         assert!(matches!(r, Location::Remote(_)));
         assert_eq!(r.tag(), Some("1"));
+    }
+
+    /// Found by the `reference` fuzz target: `ocI:/x` and `ocI:7/x` were registry references
+    /// (registries `oci:` and `oci:7`) that printed as `oci:/x` and `oci:7/x`, layouts.
+    #[test]
+    fn a_remote_location_never_prints_as_a_layout() {
+        for input in [
+            "ocI:/x",
+            "OCI:/tmp/a",
+            "ocI:7/iiiiiiiiii/z",
+            "Oci:5000/app:v1",
+        ] {
+            assert!(input.parse::<Location>().is_err(), "{input}");
+        }
+        let remote: Location = "OCI.example/x".parse().unwrap();
+        assert_eq!(remote.to_string().parse::<Location>().unwrap(), remote);
     }
 
     #[test]

@@ -142,9 +142,7 @@ impl FromStr for Reference {
             }
             _ => (DOCKER_HUB.to_string(), name.to_string()),
         };
-        if registry.is_empty() {
-            return Err(err("empty registry"));
-        }
+        validate_registry(&registry).map_err(|r| err(&r))?;
         let repository = if registry == DOCKER_HUB && !repository.contains('/') {
             format!("library/{repository}")
         } else {
@@ -180,6 +178,53 @@ pub fn validate_tag(tag: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// docker's grammar for the registry part: a host (DNS labels of letters, digits and inner
+/// dashes joined by dots, or an IPv6 address in brackets) and an optional numeric port. Without
+/// it, `OCI:/x` would name the registry `oci:` and print as the layout location `oci:/x`.
+fn validate_registry(registry: &str) -> Result<(), String> {
+    let bad = || {
+        format!(
+            "registry {registry:?} must be a host name or an IP address, with an optional numeric port"
+        )
+    };
+    let (host_ok, port) = match registry.strip_prefix('[') {
+        Some(rest) => {
+            let (address, after) = rest.split_once(']').ok_or_else(bad)?;
+            let ipv6 =
+                !address.is_empty() && address.bytes().all(|b| b.is_ascii_hexdigit() || b == b':');
+            let port = match after {
+                "" => None,
+                after => Some(after.strip_prefix(':').ok_or_else(bad)?),
+            };
+            (ipv6, port)
+        }
+        None => {
+            let (host, port) = match registry.split_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (registry, None),
+            };
+            (!host.is_empty() && host.split('.').all(valid_label), port)
+        }
+    };
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok()
+    });
+    if host_ok && port_ok {
+        Ok(())
+    } else {
+        Err(bad())
+    }
+}
+
+/// A DNS label as docker reads one: `[a-zA-Z0-9]` or `[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]`.
+fn valid_label(label: &str) -> bool {
+    let b = label.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+        && b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
 }
 
 /// Path components: `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`, joined by `/`.
@@ -323,6 +368,43 @@ mod tests {
         }
         let long = format!("ghcr.io/{}", "a".repeat(260));
         assert!(long.parse::<Reference>().is_err());
+    }
+
+    /// Found by the `reference` fuzz target: `ocI:/x` parsed with the registry `oci:`, which
+    /// printed as the layout location `oci:/x`.
+    #[test]
+    fn a_registry_is_a_host_with_an_optional_numeric_port() {
+        for ok in [
+            "ghcr.io/a",
+            "localhost:5000/a",
+            "127.0.0.1:5000/a",
+            "[::1]:5000/a",
+            "[fe80::1]/a",
+            "my-registry.example.com:443/a",
+            "REG.example/a",
+        ] {
+            parse(ok);
+        }
+        for bad in [
+            "ocI:/x",
+            "oci:/x",
+            "reg.example:/a",
+            "reg.example:port/a",
+            "reg.example:99999/a",
+            "reg.example:+5/a",
+            "a..b/c",
+            ".example/a",
+            "-reg.example/a",
+            "reg_1.example/a",
+            "[::1/a",
+            "[]:5000/a",
+            "[::1]x/a",
+            "[::g]/a",
+            "a:b:c/d",
+        ] {
+            let e = bad.parse::<Reference>().expect_err(bad);
+            assert!(e.reason.contains("registry"), "{bad}: {}", e.reason);
+        }
     }
 
     #[test]
