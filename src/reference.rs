@@ -288,6 +288,9 @@ impl fmt::Debug for Reference {
 }
 
 #[cfg(test)]
+mod props;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

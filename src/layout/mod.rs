@@ -16,6 +16,8 @@ mod walk;
 mod write;
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod write_tests;

@@ -40,4 +40,6 @@ mod check_tests;
 #[cfg(test)]
 mod hostile_tests;
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod sniff_tests;
