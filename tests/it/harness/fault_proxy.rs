@@ -95,6 +95,8 @@ struct FaultState {
     tag_puts: AtomicU64,
     /// PATCHes answered under `StuckUploads` and `HugeUploadRange`.
     stuck_answers: AtomicU64,
+    /// Requests to the other host's upload endpoint still to answer 503.
+    elsewhere_errors_left: AtomicU64,
 }
 
 /// A request to an upload URL (POST, PATCH, PUT, GET, DELETE), as the proxy saw it arrive.
@@ -135,6 +137,7 @@ impl FaultProxy {
             overlong_sent: AtomicU64::new(0),
             tag_puts: AtomicU64::new(0),
             stuck_answers: AtomicU64::new(0),
+            elsewhere_errors_left: AtomicU64::new(0),
         });
         let router = Router::new().fallback(handle).with_state(state.clone());
         let (served, ca) = match ca {
@@ -165,6 +168,11 @@ impl FaultProxy {
     /// The PEM file of a TLS proxy's CA.
     pub fn ca_path(&self) -> Option<&std::path::Path> {
         self.ca.as_ref().map(|(_, p)| p.as_path())
+    }
+
+    /// The next `n` requests to upload sessions on the other host answer 503.
+    pub fn fail_elsewhere(&self, n: u64) {
+        self.state.elsewhere_errors_left.store(n, Ordering::SeqCst);
     }
 
     /// Bytes sent past the real blob under `OverlongBlobs`.

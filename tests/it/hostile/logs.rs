@@ -12,9 +12,11 @@ async fn a_push_and_pull_logged_at_trace_show_no_secret() {
     let issuer = TokenIssuer::start().await;
     issuer.add_user("erin", "erin-secret-pw");
     let reg = TestRegistry::with_token_issuer(&issuer).await;
-    // Blob downloads redirect to another host under a signed URL.
+    // Uploads go to another host under a signed URL that fails now and then (so requests to
+    // it are retried, and logged); downloads redirect to a signed URL too.
     let proxy = FaultProxy::start(&reg).await;
-    proxy.set_fault(Fault::RedirectBlobs);
+    proxy.set_fault(Fault::UploadsElsewhere);
+    proxy.fail_elsewhere(2);
     let home = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(home.path().join("docker")).unwrap();
     docker_config(
@@ -32,12 +34,24 @@ async fn a_push_and_pull_logged_at_trace_show_no_secret() {
 
     let pushed = run(
         home.path(),
-        &["-vv", "push", &target, &file.to_string_lossy()],
+        &[
+            "-vv",
+            "push",
+            &target,
+            &file.to_string_lossy(),
+            "--chunk-threshold",
+            "0",
+        ],
         "",
         &verbose,
     )
     .await;
     assert!(pushed.status.success(), "{}", stderr(&pushed));
+    assert!(
+        proxy.redirect_requests() >= 3,
+        "the upload went through the signed URL"
+    );
+    proxy.set_fault(Fault::RedirectBlobs);
     let pulled = run(
         home.path(),
         &["-vv", "pull", &target, "-o", &out.to_string_lossy()],

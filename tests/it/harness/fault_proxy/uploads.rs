@@ -11,7 +11,7 @@ use axum::http::{header, HeaderValue, Method, Request, Response, StatusCode};
 use bytes::Bytes;
 use futures::{stream, StreamExt};
 
-use super::{insert, json, plain, Fault, FaultState, UploadRequest};
+use super::{insert, json, plain, Fault, FaultState, UploadRequest, SIGNED_QUERY_SECRET};
 use std::sync::Arc;
 
 /// Stuck answers given before the proxy answers 400 instead.
@@ -195,7 +195,11 @@ fn to_elsewhere(
     if let Some(path) = location {
         let id = state.next_ticket.fetch_add(1, Ordering::SeqCst);
         state.tickets.lock().unwrap().insert(id, (path, auth));
-        let target = format!("{}/upload/{id}", state.redirect_origin.lock().unwrap());
+        // Signed like object storage's upload URLs: the query is a credential.
+        let target = format!(
+            "{}/upload/{id}?X-Amz-Signature={SIGNED_QUERY_SECRET}",
+            state.redirect_origin.lock().unwrap()
+        );
         insert(resp.headers_mut(), "location", &target);
     }
     resp
@@ -215,8 +219,26 @@ pub(super) async fn serve_elsewhere(
     let Some((path, auth)) = state.tickets.lock().unwrap().get(&id).cloned() else {
         return plain(StatusCode::NOT_FOUND, "unknown ticket");
     };
-    // The client adds its own query (`digest=`) to the ticket URL.
-    let target = match req.uri().query() {
+    if state
+        .elsewhere_errors_left
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+    {
+        let mut body = req.into_body().into_data_stream();
+        while let Some(Ok(_)) = body.next().await {}
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "injected fault elsewhere");
+    }
+    // The client adds its own query (`digest=`) to the ticket URL, after the signature.
+    let query: Vec<String> = req
+        .uri()
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("X-Amz-Signature="))
+        .map(str::to_string)
+        .collect();
+    let query = (!query.is_empty()).then(|| query.join("&"));
+    let target = match query.as_deref() {
         Some(q) if !q.is_empty() && path.contains('?') => format!("{path}&{q}"),
         Some(q) if !q.is_empty() => format!("{path}?{q}"),
         _ => path,
