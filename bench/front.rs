@@ -25,9 +25,12 @@ use serde_json::{json, Value};
 #[allow(dead_code, clippy::duplicate_mod)]
 mod forward;
 
-/// What `forward.rs` expects beside it (`super::registry`).
+/// What `forward.rs` expects beside it (`super::registry`, `super::pki`).
 mod registry {
     pub use crate::harness::{client_trusting, TestRegistry};
+}
+mod pki {
+    pub use crate::harness::Leaf;
 }
 
 use forward::{classify, json as json_response, plain, Backend, Counters, PathKind, Served};

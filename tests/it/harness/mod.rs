@@ -15,6 +15,7 @@ mod token_issuer;
 pub use collector::{Collected, Collector};
 pub use fault_proxy::{Fault, FaultProxy, SIGNED_QUERY_SECRET};
 pub use forward::{RequestCounts, MANIFEST_ACCEPT};
+pub use pki::Leaf;
 pub use peers::{
     layout_ref, oras_pull, oras_push, python, skopeo_copy_all, umoci_multiarch_layout,
     MULTIARCH_TAG,
