@@ -15,11 +15,11 @@ mod token_issuer;
 pub use collector::{Collected, Collector};
 pub use fault_proxy::{Fault, FaultProxy, SIGNED_QUERY_SECRET};
 pub use forward::{RequestCounts, MANIFEST_ACCEPT};
-pub use pki::Leaf;
 pub use peers::{
     layout_ref, oras_pull, oras_push, python, skopeo_copy_all, umoci_multiarch_layout,
     MULTIARCH_TAG,
 };
+pub use pki::Leaf;
 pub use push::{push_blob, push_manifest, Desc, Pusher, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST};
 pub use referrers_front::ReferrersFront;
 pub use registry::{client_trusting, RegistryAuth, TestRegistry};
