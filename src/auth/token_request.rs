@@ -109,10 +109,7 @@ pub(crate) async fn request(
         .await
         .map_err(|e| connect_error(realm.url, e))?;
     let status = response.status();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| connect_error(realm.url, e))?;
+    let body = read_answer(response, realm.url).await?;
     if !status.is_success() {
         return Ok(Answer::Refused {
             status,
@@ -149,6 +146,33 @@ fn expires_in(stated: Option<&serde_json::Number>) -> u64 {
         (None, Some(secs)) if secs > 0.0 => (secs as u64).min(MAX_EXPIRES_IN),
         _ => 0,
     }
+}
+
+/// The most of a realm's answer that is read: tokens are a few KiB, and a realm must not be
+/// able to fill memory.
+const MAX_ANSWER: usize = 1 << 20;
+
+async fn read_answer(mut response: reqwest::Response, url: &str) -> Result<Vec<u8>> {
+    let too_large = || Error::TooLarge {
+        what: "the token answer".into(),
+        url: crate::transport::redact(url),
+        limit: MAX_ANSWER as u64,
+        unit: "bytes",
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_ANSWER as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| connect_error(url, e))? {
+        if body.len() + chunk.len() > MAX_ANSWER {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 pub(crate) fn basic_header(username: &str, password: &Secret) -> Result<HeaderValue> {
@@ -277,6 +301,17 @@ mod tests {
                 Err(other) => panic!("expected Malformed for {body}, got {other:?}"),
                 Ok(_) => panic!("expected Malformed for {body}"),
             }
+        }
+    }
+
+    #[tokio::test]
+    async fn an_endless_answer_is_cut_at_the_limit() {
+        let huge = format!(r#"{{"token":"{}"}}"#, "x".repeat(MAX_ANSWER));
+        let server = TestServer::start(move |_| (200, vec![], huge.clone())).await;
+        match anonymous(&format!("{}/token", server.base)).await {
+            Err(Error::TooLarge { limit, .. }) => assert_eq!(limit, MAX_ANSWER as u64),
+            Err(other) => panic!("expected TooLarge, got {other:?}"),
+            Ok(_) => panic!("a 1 MiB token was taken"),
         }
     }
 
