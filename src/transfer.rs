@@ -116,9 +116,11 @@ impl Transfer {
 
     pub fn snapshot(&self) -> Snapshot {
         let blobs = self.lock().clone();
-        let total: u64 = blobs.iter().map(|b| b.total).sum();
+        // Totals come from descriptors a registry wrote: summed without overflowing.
+        let sum = |values: &mut dyn Iterator<Item = u64>| values.fold(0u64, u64::saturating_add);
+        let total = sum(&mut blobs.iter().map(|b| b.total));
         // Skipped and mounted blobs move no bytes; counting them would inflate the rate.
-        let moved: u64 = blobs
+        let moved = sum(&mut blobs
             .iter()
             .filter(|b| {
                 !matches!(
@@ -126,9 +128,8 @@ impl Transfer {
                     BlobState::Done(Outcome::Skipped | Outcome::Mounted)
                 )
             })
-            .map(|b| b.done)
-            .sum();
-        let done: u64 = blobs.iter().map(|b| b.done).sum();
+            .map(|b| b.done));
+        let done = sum(&mut blobs.iter().map(|b| b.done));
         let now = Instant::now();
         let rate = match self.samples.lock() {
             Ok(mut samples) => {
@@ -206,6 +207,16 @@ mod tests {
         assert_eq!(s.blobs[b].done, 50);
         assert_eq!(s.blobs[b].state, BlobState::Done(Outcome::Skipped));
         assert_eq!(s.blobs[a].state, BlobState::Failed("boom".into()));
+    }
+
+    #[test]
+    fn sizes_a_registry_made_up_saturate_instead_of_overflowing() {
+        let t = Transfer::new();
+        let a = t.add("a", None, u64::MAX);
+        t.add("b", None, u64::MAX);
+        t.advance(a, u64::MAX);
+        let s = t.snapshot();
+        assert_eq!((s.done, s.total), (u64::MAX, u64::MAX));
     }
 
     #[tokio::test]

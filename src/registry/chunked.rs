@@ -204,7 +204,8 @@ impl Registry {
             step = match step {
                 Step::Send if run.offset >= len => return Ok(()),
                 Step::Send => {
-                    let end = (run.offset + chunk).min(len);
+                    // The chunk size may be the registry's OCI-Chunk-Min-Length: any number.
+                    let end = run.offset.saturating_add(chunk).min(len);
                     self.send_chunk(scope, source, expected, end, watch, run)
                         .await?
                 }
