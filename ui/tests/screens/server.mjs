@@ -1,11 +1,30 @@
 // A static server for the mocked build, sending the app's production CSP so a violation fails
-// the screen tests here instead of in the webview.
+// the screen tests here instead of in the webview. The CSP is read from src-tauri/tauri.conf.json,
+// the file the app is built with, so the two cannot drift apart (csp.test.mjs checks it).
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
 
-export const CSP =
-  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; connect-src ipc: http://ipc.localhost";
+export const TAURI_CONF = fileURLToPath(new URL("../../../src-tauri/tauri.conf.json", import.meta.url));
+
+/**
+ * The app's CSP (`app.security.csp` of tauri.conf.json: a string, or directives whose sources are
+ * a string or a list) as one header value.
+ * @param {any} conf the parsed tauri.conf.json
+ * @returns {string}
+ */
+export function cspOf(conf) {
+  const csp = conf?.app?.security?.csp;
+  if (typeof csp === "string") return csp;
+  if (!csp || typeof csp !== "object") throw new Error(`${TAURI_CONF} declares no app.security.csp`);
+  return Object.entries(csp)
+    .map(([directive, sources]) => `${directive} ${Array.isArray(sources) ? sources.join(" ") : sources}`)
+    .join("; ");
+}
+
+export const CSP = cspOf(JSON.parse(readFileSync(TAURI_CONF, "utf8")));
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
