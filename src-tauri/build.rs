@@ -22,6 +22,9 @@ const COMMANDS: &[&str] = &[
     "prepare_push",
     "push",
     "discard_push",
+    "pick_files",
+    "pick_folders",
+    "pick_ca_file",
 ];
 
 fn main() {

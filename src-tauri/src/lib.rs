@@ -1,10 +1,11 @@
 //! The Stowage desktop app: a Tauri shell over the `stowage` core. Commands are thin; what they
-//! call lives in the core, or in `sources` and `state` for what only the app needs.
+//! call lives in the core, or in `sources`, `grants` and `state` for what only the app needs.
 
 pub mod bindings;
 pub mod commands;
 pub mod dialogs;
 pub mod dto;
+pub mod grants;
 pub mod pending;
 pub mod progress;
 pub mod sources;
@@ -12,7 +13,7 @@ pub mod state;
 
 use stowage::auth::Credentials;
 use stowage::config::Dirs;
-use tauri::{Builder, Runtime};
+use tauri::{Builder, Manager, Runtime, WebviewEvent, WindowEvent};
 
 use crate::state::AppState;
 
@@ -22,6 +23,19 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .manage(state)
+        // Files dropped on the window are granted here, in Rust, in the same turn of the main loop
+        // that tells the webview: a command it sends about the drop comes after the grant, and its
+        // paths are accepted because the OS named them, not the webview.
+        .on_window_event(|window, event| {
+            if let WindowEvent::DragDrop(drop) = event {
+                window.state::<AppState>().grants.on_drag_drop(drop);
+            }
+        })
+        .on_webview_event(|webview, event| {
+            if let WebviewEvent::DragDrop(drop) = event {
+                webview.state::<AppState>().grants.on_drag_drop(drop);
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::sources::sources,
             commands::sources::add_registry,
@@ -43,6 +57,9 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::push::prepare_push,
             commands::push::push,
             commands::push::discard_push,
+            commands::pick::pick_files,
+            commands::pick::pick_folders,
+            commands::pick::pick_ca_file,
         ])
 }
 

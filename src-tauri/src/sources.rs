@@ -2,7 +2,6 @@
 //! podman know; and signing in and out of a registry.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use stowage::auth::{Credential, Secret};
 use stowage::config::RegistrySettings;
@@ -77,6 +76,7 @@ async fn describe(state: &AppState, name: &str, origin: SourceOrigin) -> Result<
 /// so a failed sign-in changes nothing.
 pub async fn add(state: &AppState, request: AddRegistry) -> Result<Source> {
     let host = normalize_registry(request.host.trim());
+    let ca_file = request.ca_file();
     if host.is_empty() {
         return Err(Error::Invalid(
             "enter the registry's host, e.g. ghcr.io".into(),
@@ -100,10 +100,6 @@ pub async fn add(state: &AppState, request: AddRegistry) -> Result<Source> {
         }
         (None, None) => None,
     };
-    let ca_file = request
-        .ca_file
-        .filter(|p| !p.trim().is_empty())
-        .map(PathBuf::from);
     if let Some(path) = &ca_file {
         std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     }

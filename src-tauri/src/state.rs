@@ -1,5 +1,6 @@
 //! What the app holds between commands: its folders, the registry client built from the
-//! user's settings, the repositories opened lately, and the operations that can be cancelled.
+//! user's settings, the repositories opened lately, the operations that can be cancelled, and
+//! the files and folders the user gave it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
@@ -15,6 +16,7 @@ use stowage::store::Store;
 use stowage::{Error, Result};
 use tokio::task::AbortHandle;
 
+use crate::grants::Grants;
 use crate::pending::PendingPushes;
 
 /// The id of the Local store in the sidebar; registries are named by their host.
@@ -38,6 +40,8 @@ pub struct AppState {
     pub dirs: Dirs,
     pub local: LocalStore,
     pub pushes: PendingPushes,
+    /// What the webview may ask the shell to read.
+    pub grants: Grants,
     credentials: Credentials,
     client: RwLock<Arc<Client>>,
     operations: Mutex<HashMap<String, Operation>>,
@@ -54,6 +58,7 @@ impl AppState {
         Ok(AppState {
             local: LocalStore::new(dirs.local_store()),
             pushes: PendingPushes::default(),
+            grants: Grants::default(),
             dirs,
             credentials,
             client: RwLock::new(Arc::new(client)),

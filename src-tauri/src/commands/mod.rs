@@ -4,6 +4,7 @@ pub mod browse;
 pub mod export;
 pub mod graph;
 pub mod manage;
+pub mod pick;
 pub mod push;
 pub mod sources;
 pub mod transfer;

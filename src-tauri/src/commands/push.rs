@@ -1,5 +1,5 @@
 //! The push sheet's commands: check dropped paths, prepare and preview a push (or an attach),
-//! push exactly what was previewed, or discard it.
+//! push exactly what was previewed, or discard it. Only paths the user gave Stowage are read.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -27,7 +27,11 @@ use crate::pending::PendingPush;
 use crate::state::{AppState, LOCAL};
 
 #[tauri::command]
-pub async fn inspect_paths(paths: Vec<String>) -> Answer<InspectedPaths> {
+pub async fn inspect_paths(
+    state: State<'_, AppState>,
+    paths: Vec<String>,
+) -> Answer<InspectedPaths> {
+    state.grants.check_all(&paths)?;
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     let infos = tokio::task::spawn_blocking(move || pack::inspect_paths(&paths))
         .await
@@ -52,6 +56,7 @@ pub async fn prepare_push(
     op: String,
     events: Channel<TransferProgress>,
 ) -> Answer<PushPreview> {
+    state.grants.check_all(spec.files.iter().map(|f| &f.path))?;
     let store = state.target(&spec.source, &spec.repository).await?;
     let request = Arc::new(request(&store, &spec).await?);
     let scratch = state.dirs.cache.join("spool");

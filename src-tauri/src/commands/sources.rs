@@ -12,8 +12,10 @@ pub async fn sources(state: State<'_, AppState>) -> Answer<Vec<Source>> {
     Ok(sources::list(&state).await?)
 }
 
+/// A CA file is read only when the user chose it in the shell's dialog (`pick_ca_file`).
 #[tauri::command]
 pub async fn add_registry(state: State<'_, AppState>, request: AddRegistry) -> Answer<Source> {
+    state.grants.check_all(request.ca_file())?;
     Ok(sources::add(&state, request).await?)
 }
 

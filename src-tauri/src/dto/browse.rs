@@ -1,5 +1,7 @@
 //! What the sidebar and the lists show: sources, repositories, tags and their badges, content.
 
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
 use stowage::graph;
 use ts_rs::TS;
@@ -46,7 +48,18 @@ pub struct AddRegistry {
     pub username: Option<String>,
     pub secret: Option<String>,
     pub insecure: bool,
+    /// As `pick_ca_file` returned it: a path the user did not choose there is refused.
     pub ca_file: Option<String>,
+}
+
+impl AddRegistry {
+    /// The CA file to trust, if any (blank is none).
+    pub fn ca_file(&self) -> Option<PathBuf> {
+        self.ca_file
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .map(PathBuf::from)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -14,7 +14,8 @@ pub use transfer::*;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// What every failed command rejects with. `code` is one of the core's error codes.
+/// What every failed command rejects with. `code` is one of the core's error codes, or
+/// `forbidden`: the webview asked for a path the user never gave Stowage (see `grants`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AppError {
     pub code: String,
@@ -34,6 +35,13 @@ impl AppError {
     pub fn invalid(message: impl Into<String>) -> AppError {
         AppError {
             code: "invalid".into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> AppError {
+        AppError {
+            code: "forbidden".into(),
             message: message.into(),
         }
     }

@@ -3,6 +3,7 @@
 //! tests are grouped by screen.
 
 mod browse;
+mod grants;
 mod sources;
 mod transfers;
 
@@ -116,6 +117,21 @@ pub(crate) async fn local_artifact(f: &Fixture) -> String {
 pub(crate) fn read_blob(layout: &Path, digest: &str) -> Vec<u8> {
     let (alg, hex) = digest.split_once(':').unwrap();
     std::fs::read(layout.join("blobs").join(alg).join(hex)).unwrap()
+}
+
+/// What the shell does when the user drops `paths` on the window (the real app calls this from
+/// its window event handler; the mock runtime has no OS drag and drop).
+pub(crate) fn drop_on_window(f: &Fixture, paths: &[std::path::PathBuf]) {
+    let grants = &f.app.state::<AppState>().grants;
+    let position = tauri::PhysicalPosition::new(0.0, 0.0);
+    grants.on_drag_drop(&tauri::DragDropEvent::Enter {
+        paths: paths.to_vec(),
+        position,
+    });
+    grants.on_drag_drop(&tauri::DragDropEvent::Drop {
+        paths: paths.to_vec(),
+        position,
+    });
 }
 
 pub(crate) fn progress_channel() -> Channel<stowage_app::dto::TransferProgress> {

@@ -111,6 +111,7 @@ fn an_attach_pushes_exactly_the_preview_and_returns_its_node_and_edge() {
     std::fs::write(&sbom, r#"{"spdxVersion":"SPDX-2.3","name":"app"}"#).unwrap();
     let empty = files.join("empty.txt");
     std::fs::write(&empty, "").unwrap();
+    drop_on_window(&f, &[sbom.clone(), empty.clone()]);
 
     let inspected = invoke(
         &f,

@@ -10,7 +10,11 @@ export type Source = { id: string, kind: SourceKind, name: string, origin: Sourc
  */
 credentialFrom: string | null, insecure: boolean, customCa: boolean, };
 
-export type AddRegistry = { host: string, username: string | null, secret: string | null, insecure: boolean, caFile: string | null, };
+export type AddRegistry = { host: string, username: string | null, secret: string | null, insecure: boolean, 
+/**
+ * As `pick_ca_file` returned it: a path the user did not choose there is refused.
+ */
+caFile: string | null, };
 
 export type CatalogState = "listed" | "denied" | "unsupported";
 

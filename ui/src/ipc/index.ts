@@ -2,7 +2,6 @@
 // web UI can run against mocks (tests) and the contract with Rust lives in one place.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open } from "@tauri-apps/plugin-dialog";
 import type {
   AddRegistry,
   AppError,
@@ -84,20 +83,11 @@ export const content = (source: string, repository: string, digest: string, medi
 export const exportGraph = (format: ExportFormat, data: string, name: string) =>
   call<string | null>("export_graph", { format, data, name });
 
-/** Lets the user pick a CA certificate file; null when they cancel. */
-export async function pickCaFile(): Promise<string | null> {
-  try {
-    const picked = await open({
-      multiple: false,
-      directory: false,
-      title: "Choose a CA certificate",
-      filters: [{ name: "Certificates", extensions: ["pem", "crt", "cer"] }],
-    });
-    return typeof picked === "string" ? picked : null;
-  } catch (e) {
-    throw toAppError(e);
-  }
-}
+/**
+ * Lets the user pick a CA certificate file; null when they cancel. The shell opens the dialog and
+ * remembers the choice: add_registry refuses (code "forbidden") a CA file not picked here.
+ */
+export const pickCaFile = () => call<string | null>("pick_ca_file");
 
 export type OnProgress = (progress: TransferProgress) => void;
 
@@ -107,7 +97,10 @@ function progressChannel(onProgress: OnProgress): Channel<TransferProgress> {
   return events;
 }
 
-/** Checks dropped or picked paths: what each would become, and why one cannot be pushed. */
+/**
+ * Checks dropped or picked paths: what each would become, and why one cannot be pushed. Any other
+ * path is refused with code "forbidden" (the shell keeps what the user dropped or picked).
+ */
 export const inspectPaths = (paths: string[]) => call<InspectedPaths>("inspect_paths", { paths });
 
 /** Packs and hashes the files of `spec` (progress while hashing) and previews the exact push. */
@@ -153,29 +146,14 @@ export const deleteManifests = (
   expected: string[],
 ) => call<string[]>("delete", { source, repository, digest, cascade, expected });
 
-function paths(picked: string | string[] | null): string[] | null {
-  if (picked === null) return null;
-  const list = Array.isArray(picked) ? picked : [picked];
-  return list.length ? list : null;
-}
-
-/** Files to push; null when the user cancels. */
-export async function pickFiles(title = "Choose files to push"): Promise<string[] | null> {
-  try {
-    return paths(await open({ multiple: true, directory: false, title }));
-  } catch (e) {
-    throw toAppError(e);
-  }
-}
+/**
+ * Files to push; null when the user cancels. The shell opens the dialog and grants what the user
+ * chose: inspect_paths and prepare_push read only paths picked here or dropped on the window.
+ */
+export const pickFiles = () => call<string[] | null>("pick_files");
 
 /** Folders to push (each becomes one tar+gzip layer); null when the user cancels. */
-export async function pickFolders(title = "Choose folders to push"): Promise<string[] | null> {
-  try {
-    return paths(await open({ multiple: true, directory: true, title }));
-  } catch (e) {
-    throw toAppError(e);
-  }
-}
+export const pickFolders = () => call<string[] | null>("pick_folders");
 
 /** An OS file drag over the window, with its position in physical pixels of the webview. */
 export type DragDrop =
@@ -186,7 +164,8 @@ export type DragDrop =
 
 /**
  * Listens to files dragged from the OS over the webview. Tauri delivers them as webview events
- * with paths (HTML5 drag events carry none); returns the function that stops listening.
+ * with paths (HTML5 drag events carry none); returns the function that stops listening. The shell
+ * sees the same drop and grants its paths, so they may be sent back to inspect_paths.
  */
 export async function onDragDrop(handler: (event: DragDrop) => void): Promise<() => void> {
   const unlisten = await getCurrentWebview().onDragDropEvent((event) => {

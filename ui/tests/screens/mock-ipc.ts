@@ -39,12 +39,11 @@ async function mockDrag(type: "enter" | "over" | "drop" | "leave", cssX = 0, css
 }
 (window as unknown as { __mockDrag: typeof mockDrag }).__mockDrag = mockDrag;
 
-/** What the file dialog "picks": tests may set window.__mockPick first. */
-function dialogOpen(options: { multiple?: boolean; directory?: boolean }) {
+/** What the shell's file dialogs "pick": tests may set window.__mockPick / __mockPickFolders first. */
+function picked(what: "files" | "folders"): string[] | null {
   const w = window as unknown as { __mockPick?: string[] | null; __mockPickFolders?: string[] | null };
-  if (options.directory) return w.__mockPickFolders === undefined ? [`${DROP_DIR}/site`] : w.__mockPickFolders;
-  if (options.multiple) return w.__mockPick === undefined ? [`${DROP_DIR}/sbom.spdx.json`] : w.__mockPick;
-  return "/etc/ssl/certs/registry-ca.pem";
+  if (what === "folders") return w.__mockPickFolders === undefined ? [`${DROP_DIR}/site`] : w.__mockPickFolders;
+  return w.__mockPick === undefined ? [`${DROP_DIR}/sbom.spdx.json`] : w.__mockPick;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -227,8 +226,12 @@ mockIPC(async (cmd, payload) => {
       recorded.exports.push({ format: String(args.format), name, length: String(args.data).length });
       return `/home/user/Pictures/${name}`;
     }
-    case "plugin:dialog|open":
-      return dialogOpen((args.options ?? {}) as { multiple?: boolean; directory?: boolean });
+    case "pick_files":
+      return picked("files");
+    case "pick_folders":
+      return picked("folders");
+    case "pick_ca_file":
+      return "/etc/ssl/certs/registry-ca.pem";
     default:
       return reject("unknown_command", `no mock for ${cmd}`);
   }

@@ -194,6 +194,9 @@ describe("push, attach and transfers", () => {
     await page.getByTestId("push-files-button").click();
     const sheet = page.getByTestId("push-sheet");
     await sheet.waitFor();
+    // The shell opens the dialog (and grants what it returns); the webview opens none itself.
+    assert.equal((await calls(page, "pick_files")).length, 1);
+    assert.deepEqual((await calls(page, "inspect_paths")).at(-1), { paths: [f("report.pdf"), f("big.iso")] });
     assert.equal(await page.getByTestId("push-repository").inputValue(), "");
     assert.match(await page.getByTestId("push-problem").innerText(), /Name the repository to push to/);
     await page.getByTestId("push-repository").fill("Quota/App");

@@ -108,6 +108,9 @@ describe("screens", () => {
     await dialog.getByLabel("Password or token").fill("wrong");
     await dialog.getByText("Choose file…").click();
     await dialog.getByText("/etc/ssl/certs/registry-ca.pem").waitFor();
+    // The shell's dialog picked it (and granted it): add_registry refuses a CA file picked any other way.
+    const picks = await page.evaluate(() => /** @type {any} */ (window).__mock.calls.filter((/** @type {any} */ c) => c.cmd === "pick_ca_file").length);
+    assert.equal(picks, 1);
     await dialog.getByRole("button", { name: "Verify and save" }).click();
     const alert = dialog.getByRole("alert");
     await alert.waitFor();

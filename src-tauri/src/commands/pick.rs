@@ -1,0 +1,46 @@
+//! The file dialogs the webview may ask for. The shell opens them, grants what the user chose
+//! (see `grants`), and returns the paths; `None` when the user cancelled.
+
+use std::path::PathBuf;
+
+use tauri::{AppHandle, Runtime, State};
+
+use super::Answer;
+use crate::dialogs;
+use crate::state::AppState;
+
+/// Files to push or attach.
+#[tauri::command]
+pub async fn pick_files<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Answer<Option<Vec<String>>> {
+    let picked = dialogs::pick_files(&app, "Choose files to push").await?;
+    Ok(picked.map(|paths| granted(&state, paths)))
+}
+
+/// Folders to push (each becomes one tar+gzip layer).
+#[tauri::command]
+pub async fn pick_folders<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Answer<Option<Vec<String>>> {
+    let picked = dialogs::pick_folders(&app, "Choose folders to push").await?;
+    Ok(picked.map(|paths| granted(&state, paths)))
+}
+
+/// A registry's CA certificate.
+#[tauri::command]
+pub async fn pick_ca_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Answer<Option<String>> {
+    let certificates = ("Certificates", &["pem", "crt", "cer"][..]);
+    let picked = dialogs::pick_file(&app, "Choose a CA certificate", certificates).await?;
+    Ok(picked.and_then(|path| granted(&state, vec![path]).pop()))
+}
+
+fn granted(state: &AppState, paths: Vec<PathBuf>) -> Vec<String> {
+    state.grants.grant(&paths);
+    paths.iter().map(|p| p.display().to_string()).collect()
+}
