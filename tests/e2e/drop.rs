@@ -1,10 +1,10 @@
 //! Real OS drag and drop into the app (issue 5): files and a folder dropped on a repository are
 //! pushed, an SBOM dropped on an image node is attached to it; then the registry and oras-py
-//! say exactly those bytes arrived, with the right subject and artifact type.
+//! say exactly those bytes arrived, with the right subject and artifact type. The drop reaches
+//! the shell too, which grants those paths and no others: the page alone can name no file.
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -12,111 +12,13 @@ use stowage::manifest::Manifest;
 use stowage::store::Store;
 
 use crate::app::App;
+use crate::drag::{drag_files, screen_point_of};
 use crate::harness;
 use crate::webdriver::{wait_for, Seen};
 use crate::{
     descriptor, multiarch_registry, platform, shots, signed_in, MultiArch, TestResult, SPDX,
 };
 use crate::{ONE_APP, USER};
-
-/// Where the drag source window sits: the bottom-right corner, clear of the sheet's controls.
-const SOURCE_AT: (i64, i64) = (1150, 700);
-
-/// Drags `paths` from a GTK drag source to the screen point `to` with the real X pointer, the way
-/// a user drags from a file manager, checking `expect_over` while hovering (the app's own idea of
-/// the target under the pointer) before releasing.
-async fn drag_files(app: &App, paths: &[&Path], to: (i64, i64), expect_over: &str) -> TestResult {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/drag_source.py");
-    let mut source = Command::new("/usr/bin/python3")
-        .arg(script)
-        .arg(SOURCE_AT.0.to_string())
-        .arg(SOURCE_AT.1.to_string())
-        .args(paths)
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let stdout = source.stdout.take().ok_or("drag source without stdout")?;
-    // The window prints "ready" once mapped; a source that never starts ends the wait with EOF.
-    let ready = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .map(|_| line)
-    })
-    .await?;
-    if !matches!(ready, Ok(ref l) if l.trim() == "ready") {
-        let _ = source.kill();
-        return Err(format!("the drag source did not start: {ready:?}").into());
-    }
-    let (sx, sy) = (SOURCE_AT.0 + 40, SOURCE_AT.1 + 30);
-    xdotool(&[
-        "mousemove",
-        &sx.to_string(),
-        &sy.to_string(),
-        "mousedown",
-        "1",
-    ])?;
-    // GTK starts a drag only after the pointer moved past its threshold, in several steps.
-    for i in 1..=10 {
-        let x = sx + (to.0 - sx) * i / 10;
-        let y = sy + (to.1 - sy) * i / 10;
-        xdotool(&["mousemove", &x.to_string(), &y.to_string()])?;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    xdotool(&["mousemove", &(to.0 + 1).to_string(), &to.1.to_string()])?;
-    let over: String = wait_for("the app to see the drag over its target", || async {
-        let over: Value = app
-            .session
-            .execute(
-                "return window.__stowageDrop ? window.__stowageDrop.over() : null",
-                vec![],
-            )
-            .await?;
-        match over.as_str() {
-            Some(o) if o == expect_over => Ok(Seen::Ready(o.to_string())),
-            other => Ok(Seen::NotYet(format!("over {other:?}"))),
-        }
-    })
-    .await?;
-    assert_eq!(over, expect_over);
-    xdotool(&["mouseup", "1"])?;
-    // The source quits by itself once the drag ended; never leave it behind.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let _ = source.kill();
-    let _ = source.wait();
-    Ok(())
-}
-
-fn xdotool(args: &[&str]) -> Result<(), String> {
-    let status = Command::new("xdotool")
-        .args(args)
-        .status()
-        .map_err(|e| format!("cannot run xdotool: {e}"))?;
-    status
-        .success()
-        .then_some(())
-        .ok_or_else(|| format!("xdotool {args:?} failed: {status}"))
-}
-
-/// The screen point of the centre of the element `selector` (the window sits at the display's
-/// origin under Xvfb with no window manager; `screenX/Y` say so if that ever changes).
-async fn screen_point_of(
-    app: &App,
-    selector: &str,
-) -> Result<(i64, i64), Box<dyn std::error::Error>> {
-    let p: Value = app
-        .session
-        .execute(
-            "const r = document.querySelector(arguments[0]).getBoundingClientRect();
-             const k = window.devicePixelRatio;
-             return [(window.screenX + r.left + r.width / 2) * k, (window.screenY + r.top + r.height / 2) * k];",
-            vec![json!(selector)],
-        )
-        .await?;
-    Ok((
-        p[0].as_f64().unwrap_or(0.0) as i64,
-        p[1].as_f64().unwrap_or(0.0) as i64,
-    ))
-}
 
 async fn screen_point_of_node(
     app: &App,
@@ -136,6 +38,30 @@ async fn screen_point_of_node(
         p[0].as_f64().unwrap_or(0.0) as i64,
         p[1].as_f64().unwrap_or(0.0) as i64,
     ))
+}
+
+/// What the app answers when the page itself invokes `cmd`, as a compromised page could: the
+/// value, or the rejection as the page received it (not named `error`: WebDriver clients take
+/// a result with a string `error` for a failure of the script).
+async fn invoke_from_page(
+    app: &App,
+    cmd: &str,
+    args: Value,
+) -> Result<Result<Value, Value>, Box<dyn std::error::Error>> {
+    let answer: Value = app
+        .session
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
+               (value) => done({ ok: true, value }), (rejected) => done({ ok: false, rejected }));",
+            vec![json!(cmd), args],
+        )
+        .await?;
+    Ok(if answer["ok"] == true {
+        Ok(answer["value"].clone())
+    } else {
+        Err(answer["rejected"].clone())
+    })
 }
 
 /// Waits for the sheet's preview, then pushes and waits for the transfer to end; returns the
@@ -337,6 +263,33 @@ async fn files_dropped_on_a_repository_are_pushed_and_an_sbom_dropped_on_a_node_
     assert_eq!(read(out.join("data.bin")), read(files.join("data.bin")));
     assert_eq!(read(out.join("docs/README.md")), b"# docs\n");
     assert_eq!(read(out.join("docs/guide/start.md")), b"start here\n");
+
+    // The shell saw the same drop: the page may inspect what lies inside the dropped folder, but
+    // not a file never dropped (the SBOM beside them, a credential, a way out of the folder).
+    let inside = files.join("docs/guide/start.md");
+    let inspected = invoke_from_page(&app, "inspect_paths", json!({"paths": [inside]})).await?;
+    assert!(inspected.is_ok(), "{inspected:?}");
+    let credential = scratch.path().join("config.json");
+    std::fs::write(&credential, br#"{"auths": {}}"#)?;
+    for never in [
+        sbom.clone(),
+        credential,
+        files.join("docs/../image.spdx.json"),
+    ] {
+        let refused = invoke_from_page(&app, "inspect_paths", json!({"paths": [never]})).await?;
+        assert_eq!(
+            refused.err().map(|e| e["code"].clone()),
+            Some(json!("forbidden"))
+        );
+    }
+    // Nor can the page open a file dialog of its own: only the shell's pickers grant.
+    let args = json!({"options": {"multiple": true}});
+    let opened = invoke_from_page(&app, "plugin:dialog|open", args).await?;
+    let refusal = opened.expect_err("the page opened a file dialog");
+    assert!(
+        refusal.as_str().unwrap_or_default().contains("not allowed"),
+        "{refusal}"
+    );
 
     // 2. The SBOM dropped on the amd64 image node of v1's graph.
     app.open_tag("v1").await?;

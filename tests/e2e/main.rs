@@ -8,9 +8,11 @@
 mod harness;
 
 mod app;
+mod drag;
 mod drop;
 mod expect;
 mod peers;
+mod pick;
 mod webdriver;
 
 use std::collections::BTreeSet;
