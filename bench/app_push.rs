@@ -5,7 +5,9 @@
 //!
 //! `BENCH_ROUNDS` (3) rounds, alternating; each push goes to a repository of its own so no blob
 //! is ever skipped. Needs the app with its UI inside (STOWAGE_APP_BIN), scripts/with-display and
-//! scripts/with-keyring, and the release CLI (STOWAGE_CLI):
+//! scripts/with-keyring, the release CLI (STOWAGE_CLI), and what tests/e2e drags files with
+//! (xdotool, python3-gi): the file is dropped on the app first, as the app reads only files the
+//! user gave it:
 //! `STOWAGE_APP_BIN=$PWD/target/release/stowage-app STOWAGE_CLI=$PWD/target/release/stowage \
 //!  scripts/with-keyring scripts/with-display cargo run --release --features e2e --example app_push`
 
@@ -14,6 +16,8 @@ mod harness;
 
 #[path = "../tests/e2e/app.rs"]
 mod app;
+#[path = "../tests/e2e/drag.rs"]
+mod drag;
 #[path = "../tests/e2e/webdriver.rs"]
 mod webdriver;
 
@@ -115,6 +119,14 @@ async fn main() {
     app.wait_sidebar().await.expect("the app's window");
     let pid = app_pid().expect("the app's process");
     let idle_kib = rss_kib(pid);
+    // The app reads only files the user gave it: drop the file on the window first, with the real
+    // pointer (on the Local store, whose push sheet then waits for a repository name).
+    let local = drag::screen_point_of(&app, "[data-testid=sources] [data-source=local]")
+        .await
+        .expect("the Local store on screen");
+    drag::drag_files(&app, &[file.as_path()], local, "source:local")
+        .await
+        .expect("drop the file on the app");
 
     let (mut cli_s, mut app_push_s, mut app_total_s, mut peaks) = (vec![], vec![], vec![], vec![]);
     for round in 0..rounds {
