@@ -2,8 +2,9 @@
 //! digest verified, and the destination changed all at once or not at all.
 //!
 //! A pull runs in three steps. The plan checks every title before a byte is written: each is a
-//! relative path, no two name the same file (also where the file system ignores case), none is
-//! a folder of another, and nothing on the way to one in the destination is a link or a file.
+//! relative path, no two name the same file (also where the file system ignores case: asked of
+//! the destination's file system once the pull has a folder of its own there), none is a
+//! folder of another, and nothing on the way to one in the destination is a link or a file.
 //! Then every layer is downloaded and verified into a staging folder inside the destination.
 //! Last, the files move into place; a file already at a title's path is first moved aside, and
 //! if any move fails, every moved file goes back and every folder the pull made is removed, so a
@@ -148,7 +149,11 @@ pub async fn plan(store: &Store, selector: &str, dest: &Path) -> Result<PullPlan
         }
     }
     let titles: Vec<&Path> = layers.iter().map(|(t, _)| t.as_path()).collect();
-    check_titles(&titles, folds_case(dest))?;
+    // The platforms whose file systems usually fold case; `run` asks the file system itself.
+    check_titles(
+        &titles,
+        cfg!(any(target_os = "macos", target_os = "windows")),
+    )?;
     let mut replaces = Vec::new();
     for title in &titles {
         if in_the_way(dest, title)? {
@@ -238,6 +243,10 @@ async fn stage_and_place(
     undo: &mut Journal,
 ) -> Result<Vec<PathBuf>> {
     let dest = &plan.dest;
+    if folds_case(staging)? {
+        let titles: Vec<&Path> = plan.layers.iter().map(|(t, _)| t.as_path()).collect();
+        check_titles(&titles, true)?;
+    }
     let ids: Vec<usize> = plan
         .layers
         .iter()
@@ -419,37 +428,14 @@ fn in_the_way(dest: &Path, title: &Path) -> Result<bool> {
     Ok(false)
 }
 
-/// Whether the file system at `dest` (or its nearest existing ancestor) treats names that
-/// differ only in case as one: asked of the file system itself, with a probe file.
-fn folds_case(dest: &Path) -> bool {
-    let Some(existing) = dest.ancestors().find(|p| p.is_dir()) else {
-        return cfg!(any(target_os = "macos", target_os = "windows"));
-    };
-    let probe = tempfile::Builder::new()
-        .prefix(".stowage-Case-")
-        .tempfile_in(existing);
-    match probe {
-        Ok(file) => {
-            let name = file
-                .path()
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy();
-            let swapped: String = name
-                .chars()
-                .map(|c| {
-                    if c.is_lowercase() {
-                        c.to_ascii_uppercase()
-                    } else {
-                        c.to_ascii_lowercase()
-                    }
-                })
-                .collect();
-            existing.join(swapped).exists()
-        }
-        // A folder we cannot write to fails later, with a clearer error.
-        Err(_) => cfg!(any(target_os = "macos", target_os = "windows")),
-    }
+/// Whether the file system holding `dir` (a folder of ours) treats names that differ only in
+/// case as one: asked of the file system itself, with a probe file.
+fn folds_case(dir: &Path) -> Result<bool> {
+    let probe = dir.join("Case-Probe");
+    fs::write(&probe, b"").map_err(|e| Error::io(&probe, e))?;
+    let folded = dir.join("cASE-pROBE").exists();
+    fs::remove_file(&probe).map_err(|e| Error::io(&probe, e))?;
+    Ok(folded)
 }
 
 /// What a pull changed in the destination, to undo it when a later step fails.
