@@ -196,15 +196,17 @@ impl Arena {
     fn get() -> &'static Arena {
         static ARENA: OnceLock<Arena> = OnceLock::new();
         ARENA.get_or_init(|| {
-            let shm = Path::new("/dev/shm");
-            let parent = if shm.is_dir() {
-                tempfile::Builder::new()
-                    .prefix("stowage-fuzz")
-                    .tempdir_in(shm)
-            } else {
-                tempfile::Builder::new().prefix("stowage-fuzz").tempdir()
-            }
-            .expect("a temp folder");
+            // libFuzzer ends the process without dropping this: fuzz/run names a folder it
+            // removes afterwards.
+            let base = match std::env::var_os("STOWAGE_FUZZ_DIR") {
+                Some(dir) => PathBuf::from(dir),
+                None if Path::new("/dev/shm").is_dir() => PathBuf::from("/dev/shm"),
+                None => std::env::temp_dir(),
+            };
+            let parent = tempfile::Builder::new()
+                .prefix("stowage-fuzz")
+                .tempdir_in(base)
+                .expect("a temp folder");
             fs::write(parent.path().join(SENTINEL_FILE), SENTINEL_CONTENT).expect("sentinel");
             fs::create_dir(parent.path().join(SENTINEL_DIR)).expect("sentinel folder");
             fs::write(
