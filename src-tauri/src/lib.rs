@@ -64,13 +64,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
 }
 
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STOWAGE_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // The CLI's log set-up: STOWAGE_LOG, and every line redacted (URLs, credentials).
+    stowage::log::init("warn");
     let state = Dirs::from_env().and_then(|dirs| AppState::new(dirs, Credentials::from_env()));
     let state = match state {
         Ok(state) => state,
