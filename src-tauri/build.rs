@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "cancel",
     "export_graph",
     "pull",
+    "confirm_pull",
+    "discard_pull",
     "copy",
     "add_tag",
     "delete_preview",

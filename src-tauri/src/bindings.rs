@@ -30,6 +30,8 @@ pub fn typescript() -> String {
         BlobProgress::decl(),
         TransferProgress::decl(),
         Pulled::decl(),
+        PullConfirmation::decl(),
+        PullAnswer::decl(),
         CopyTarget::decl(),
         Copied::decl(),
         DeleteEntry::decl(),

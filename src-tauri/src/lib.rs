@@ -49,6 +49,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::graph::cancel,
             commands::export::export_graph,
             commands::transfer::pull,
+            commands::transfer::confirm_pull,
+            commands::transfer::discard_pull,
             commands::transfer::copy,
             commands::manage::add_tag,
             commands::manage::delete_preview,

@@ -17,7 +17,7 @@ use stowage::{Error, Result};
 use tokio::task::AbortHandle;
 
 use crate::grants::Grants;
-use crate::pending::PendingPushes;
+use crate::pending::{PendingPulls, PendingPushes};
 
 /// The id of the Local store in the sidebar; registries are named by their host.
 pub const LOCAL: &str = "local";
@@ -40,6 +40,8 @@ pub struct AppState {
     pub dirs: Dirs,
     pub local: LocalStore,
     pub pushes: PendingPushes,
+    /// Pulls that would replace files, waiting for the user to confirm.
+    pub pulls: PendingPulls,
     /// What the webview may ask the shell to read.
     pub grants: Grants,
     credentials: Credentials,
@@ -58,6 +60,7 @@ impl AppState {
         Ok(AppState {
             local: LocalStore::new(dirs.local_store()),
             pushes: PendingPushes::default(),
+            pulls: PendingPulls::default(),
             grants: Grants::default(),
             dirs,
             credentials,

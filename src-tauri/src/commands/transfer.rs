@@ -1,11 +1,14 @@
-//! Transfers started from the app: pull to a folder, copy between sources. Each reports its
-//! progress through a channel about ten times a second and can be cancelled by its id.
+//! Transfers started from the app: pull to a folder (asking first when it would replace files),
+//! copy between sources. Each reports its progress through a channel about ten times a second
+//! and can be cancelled by its id.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use stowage::ops::copy::{self, CopyOptions};
-use stowage::ops::pull;
+use stowage::ops::pull::{self, PullOptions, PullPlan};
+use stowage::store::Store;
 use stowage::transfer::{self, Transfer};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -13,13 +16,17 @@ use tauri_plugin_notification::NotificationExt;
 
 use super::Answer;
 use crate::dialogs;
-use crate::dto::{AppError, Copied, CopyTarget, Pulled, TransferProgress};
+use crate::dto::{
+    AppError, Copied, CopyTarget, PullAnswer, PullConfirmation, Pulled, TransferProgress,
+};
+use crate::pending::PendingPull;
 use crate::state::AppState;
 
 /// Ten reports a second: smooth bars, and the webview never queues work.
 pub const REPORT_EVERY: Duration = Duration::from_millis(100);
 
-/// Pulls `reference` into a folder the user picks; `None` when the dialog was cancelled.
+/// Pulls `reference` into a folder the user picks; `None` when the dialog was cancelled. When
+/// the pull would replace files, nothing is written: the answer lists them and keeps the plan.
 #[tauri::command]
 #[allow(clippy::too_many_arguments)]
 pub async fn pull<R: Runtime>(
@@ -30,32 +37,116 @@ pub async fn pull<R: Runtime>(
     reference: String,
     op: String,
     events: Channel<TransferProgress>,
-) -> Answer<Option<Pulled>> {
+) -> Answer<Option<PullAnswer>> {
     let Some(folder) = dialogs::pick_folder(&app, "Pull into folder").await? else {
         return Ok(None);
     };
-    let store = state.store(&source, &repository).await?;
-    let transfer = Arc::new(Transfer::new());
-    let (destination, started) = (folder.clone(), Instant::now());
+    let asked = PullAsked {
+        source,
+        repository,
+        reference,
+    };
+    pull_into(&app, &state, asked, folder, &op, events)
+        .await
+        .map(Some)
+}
+
+/// Runs a pull kept by `pull` because it replaces files: the user agreed. The destination is
+/// the kept plan's; a plan runs once, whatever its outcome.
+#[tauri::command]
+pub async fn confirm_pull<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    plan: String,
+    op: String,
+    events: Channel<TransferProgress>,
+) -> Answer<Pulled> {
+    let kept = state.pulls.take(&plan)?;
+    let store = Arc::new(state.store(&kept.source, &kept.repository).await?);
+    let plan = Arc::new(kept.plan.clone());
+    run_pull(
+        &app,
+        &state,
+        store,
+        plan,
+        PullOptions::default(),
+        &op,
+        events,
+    )
+    .await
+}
+
+/// Forgets a pull kept by `pull`: the user would not replace its files, and nothing was written.
+#[tauri::command]
+pub async fn discard_pull(state: State<'_, AppState>, plan: String) -> Answer<()> {
+    state.pulls.discard(&plan);
+    Ok(())
+}
+
+/// What the UI asked `pull` for.
+pub struct PullAsked {
+    pub source: String,
+    pub repository: String,
+    pub reference: String,
+}
+
+/// `pull` once the user chose `folder` in the shell's dialog (never a path from the webview):
+/// plans it, runs it when it replaces nothing, else keeps it and asks.
+pub async fn pull_into<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    asked: PullAsked,
+    folder: PathBuf,
+    op: &str,
+    events: Channel<TransferProgress>,
+) -> Answer<PullAnswer> {
+    let store = Arc::new(state.store(&asked.source, &asked.repository).await?);
+    let (from, reference) = (store.clone(), asked.reference);
+    let plan = state
+        .run(
+            op,
+            async move { pull::plan(&from, &reference, &folder).await },
+        )
+        .await?;
+    if !plan.replaces.is_empty() {
+        let id = state.pulls.keep(PendingPull {
+            source: asked.source,
+            repository: asked.repository,
+            plan: plan.clone(),
+        });
+        return Ok(PullAnswer::Confirm(PullConfirmation::new(id, &plan)));
+    }
+    // Nothing to replace was asked about, so a file that appears meanwhile is kept too.
+    let options = PullOptions {
+        replace: false,
+        ..PullOptions::default()
+    };
+    run_pull(app, state, store, Arc::new(plan), options, op, events)
+        .await
+        .map(PullAnswer::Pulled)
+}
+
+/// Downloads and places a planned pull as the cancellable transfer `op`.
+async fn run_pull<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    store: Arc<Store>,
+    plan: Arc<PullPlan>,
+    options: PullOptions,
+    op: &str,
+    events: Channel<TransferProgress>,
+) -> Answer<Pulled> {
+    let (transfer, started) = (Arc::new(Transfer::new()), Instant::now());
+    let planned = plan.clone();
     let pulled = state
-        .run_transfer(&op, |cancel| async move {
-            let work = pull::pull(&store, &reference, &destination, &transfer, &cancel);
+        .run_transfer(op, |cancel| async move {
+            let work = pull::run(&store, &planned, &options, &transfer, &cancel);
             transfer::watch(&transfer, REPORT_EVERY, |s| report(&events, s), work).await
         })
         .await
         .map_err(AppError::from);
-    notify_if_long(&app, started, "Pull", &pulled);
-    let pulled = pulled?;
-    Ok(Some(Pulled {
-        digest: pulled.digest.to_string(),
-        destination: folder.display().to_string(),
-        files: pulled
-            .files
-            .iter()
-            .map(|f| f.display().to_string())
-            .collect(),
-        skipped: pulled.skipped.iter().map(ToString::to_string).collect(),
-    }))
+    notify_if_long(app, started, "Pull", &pulled);
+    Ok(Pulled::new(pulled?, &plan.dest))
 }
 
 /// Copies `reference` (an index with all its platforms; with `referrers`, everything attached

@@ -1,6 +1,9 @@
 //! Transfers (pull, copy, and with issue 5 push and attach): their progress, and what they did.
 
+use std::path::{Path, PathBuf};
+
 use serde::{Deserialize, Serialize};
+use stowage::ops::pull;
 use stowage::transfer::{self, BlobState as CoreState, Outcome};
 use ts_rs::TS;
 
@@ -88,8 +91,67 @@ pub struct Pulled {
     pub destination: String,
     /// Relative to `destination`.
     pub files: Vec<String>,
+    /// Those of `files` that replaced a file already there (the user confirmed it).
+    pub replaced: Vec<String>,
     /// Layers without a title, not written.
     pub skipped: Vec<String>,
+}
+
+impl Pulled {
+    pub fn new(pulled: pull::Pulled, destination: &Path) -> Pulled {
+        let texts = |paths: &[PathBuf]| paths.iter().map(|p| p.display().to_string()).collect();
+        Pulled {
+            digest: pulled.digest.to_string(),
+            destination: destination.display().to_string(),
+            files: texts(&pulled.files),
+            replaced: texts(&pulled.replaced),
+            skipped: pulled.skipped.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+/// What `pull` answers once the user chose a folder: pulled, or a question first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum PullAnswer {
+    /// Nothing was in the way: the pull ran.
+    Pulled(Pulled),
+    /// Files would be replaced: nothing was written; `confirm_pull` or `discard_pull` the plan.
+    Confirm(PullConfirmation),
+}
+
+/// A pull kept until the user agrees to replace the files listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PullConfirmation {
+    /// The kept plan's id, for `confirm_pull` and `discard_pull`.
+    pub plan: String,
+    pub digest: String,
+    /// For display only: the kept plan writes where the user chose in the shell's dialog.
+    pub destination: String,
+    /// The files that would be replaced, relative to `destination`.
+    pub replaces: Vec<String>,
+    /// How many: `replaces.len()`.
+    pub count: u32,
+    /// How many files the pull writes in all.
+    pub files: u32,
+}
+
+impl PullConfirmation {
+    pub fn new(plan: String, pulling: &pull::PullPlan) -> PullConfirmation {
+        PullConfirmation {
+            plan,
+            digest: pulling.digest.to_string(),
+            destination: pulling.dest.display().to_string(),
+            replaces: pulling
+                .replaces
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            count: u32::try_from(pulling.replaces.len()).unwrap_or(u32::MAX),
+            files: u32::try_from(pulling.layers.len()).unwrap_or(u32::MAX),
+        }
+    }
 }
 
 /// Where a copy goes: a source, a repository there, and optionally a tag.

@@ -4,6 +4,7 @@
 
 mod browse;
 mod grants;
+mod pulls;
 mod sources;
 mod transfers;
 

@@ -98,9 +98,37 @@ export type Pulled = { digest: string, destination: string,
  */
 files: Array<string>, 
 /**
+ * Those of `files` that replaced a file already there (the user confirmed it).
+ */
+replaced: Array<string>, 
+/**
  * Layers without a title, not written.
  */
 skipped: Array<string>, };
+
+export type PullConfirmation = { 
+/**
+ * The kept plan's id, for `confirm_pull` and `discard_pull`.
+ */
+plan: string, digest: string, 
+/**
+ * For display only: the kept plan writes where the user chose in the shell's dialog.
+ */
+destination: string, 
+/**
+ * The files that would be replaced, relative to `destination`.
+ */
+replaces: Array<string>, 
+/**
+ * How many: `replaces.len()`.
+ */
+count: number, 
+/**
+ * How many files the pull writes in all.
+ */
+files: number, };
+
+export type PullAnswer = { "kind": "pulled" } & Pulled | { "kind": "confirm" } & PullConfirmation;
 
 export type CopyTarget = { source: string, repository: string, tag: string | null, };
 

@@ -14,6 +14,7 @@ import type {
   GraphEvent,
   InspectedPaths,
   Pulled,
+  PullAnswer,
   PushPreview,
   PushResult,
   PushSpec,
@@ -115,9 +116,20 @@ export const discardPush = (plan: string) => call<void>("discard_push", { plan }
 
 export type PullRequest = { source: string; repository: string; reference: string };
 
-/** Pulls into a folder the shell asks the user for; null when they cancel that dialog. */
+/**
+ * Pulls into a folder the shell asks the user for; null when they cancel that dialog. When the
+ * pull would replace files there, nothing is written: the answer (kind "confirm") lists them,
+ * and the shell keeps the plan for confirmPull or discardPull.
+ */
 export const pull = (request: PullRequest, op: string, onProgress: OnProgress) =>
-  call<Pulled | null>("pull", { ...request, op, events: progressChannel(onProgress) });
+  call<PullAnswer | null>("pull", { ...request, op, events: progressChannel(onProgress) });
+
+/** Runs a pull kept for confirmation: the user agreed to replace its files. A plan runs once. */
+export const confirmPull = (plan: string, op: string, onProgress: OnProgress) =>
+  call<Pulled>("confirm_pull", { plan, op, events: progressChannel(onProgress) });
+
+/** Forgets a pull kept for confirmation; nothing was written. */
+export const discardPull = (plan: string) => call<void>("discard_pull", { plan });
 
 export type CopyRequest = {
   source: string;

@@ -28,6 +28,14 @@ export type ActionDialog =
   | { kind: "tag"; target: ActionTarget & { digest: string } }
   | { kind: "delete"; target: ActionTarget & { digest: string } };
 
+/** A pull that would replace files, waiting for the user's answer. */
+export type ReplaceAsk = {
+  confirmation: ipc.PullConfirmation;
+  /** What is pulled, e.g. "demo/app:v1". */
+  what: string;
+  answer: (replace: boolean) => void;
+};
+
 export const DROP_HERE = "Drop on a source, a repository, or a node of the graph";
 
 const KIND_WORDS: Record<Transfer["kind"], string> = { push: "Push", attach: "Attach", pull: "Pull", copy: "Copy" };
@@ -36,6 +44,8 @@ export class Workbench {
   sheet = $state.raw<PushDraft | null>(null);
   dialog = $state.raw<ActionDialog | null>(null);
   transfersOpen = $state(false);
+  /** Pulls asking to replace files, in the order they asked; the first is on screen. */
+  replaceAsks = $state.raw<ReplaceAsk[]>([]);
 
   readonly browser: Browser;
   readonly transfers: Transfers;
@@ -52,6 +62,24 @@ export class Workbench {
     dnd.capture = () => (this.sheet ? SHEET_TARGET : null);
     transfers.onStart(() => (this.transfersOpen = true));
     transfers.onFinish((t) => this.finished(t));
+    transfers.askReplace = (confirmation, t) => this.askReplace(confirmation, t);
+  }
+
+  /** Shows the replace question for a pull; resolves with the user's answer (once). */
+  askReplace(confirmation: ipc.PullConfirmation, t: Transfer): Promise<boolean> {
+    const r = t.request;
+    const what = r.kind === "pull" ? `${r.repository}${r.reference.includes(":") ? "@" : ":"}${r.reference}` : "";
+    return new Promise((resolve) => {
+      const ask: ReplaceAsk = {
+        confirmation,
+        what,
+        answer: (replace) => {
+          this.replaceAsks = this.replaceAsks.filter((a) => a !== ask);
+          resolve(replace);
+        },
+      };
+      this.replaceAsks = [...this.replaceAsks, ask];
+    });
   }
 
   sourceName(id: string): string {
@@ -261,10 +289,17 @@ export class Workbench {
       if (b.sourceId === r.target.source && b.repository === r.target.repository) void b.reloadTags();
       this.toasts.show(`Copied to ${result.value.target}`, { kind: "ok", action: show });
     } else if (result.kind === "pull") {
-      const n = result.value.files.length;
-      this.toasts.show(`Pulled ${n} ${n === 1 ? "file" : "files"} to ${result.value.destination}`, { kind: "ok" });
+      this.toasts.show(pulledText(result.value), { kind: "ok" });
     }
   }
+}
+
+/** "Pulled 3 files to /dest", and how many of them replaced a file there. */
+export function pulledText(pulled: ipc.Pulled): string {
+  const n = pulled.files.length;
+  const replaced = pulled.replaced.length;
+  const also = replaced ? `, replacing ${replaced} ${replaced === 1 ? "file" : "files"}` : "";
+  return `Pulled ${n} ${n === 1 ? "file" : "files"} to ${pulled.destination}${also}`;
 }
 
 export const browser = new Browser();

@@ -3,7 +3,7 @@
 // about ten times a second per transfer; what the UI renders is updated at most every
 // `throttleMs`, so multi-gigabyte transfers with many blobs never make the page sluggish.
 import * as ipc from "../ipc";
-import type { AppError, Copied, CopyTarget, Pulled, PushResult, TransferProgress } from "../ipc";
+import type { AppError, Copied, CopyTarget, PullConfirmation, Pulled, PushResult, TransferProgress } from "../ipc";
 import { newOp } from "../lib/ops";
 
 export type TransferKind = "push" | "attach" | "pull" | "copy";
@@ -41,11 +41,23 @@ export type TransferResult =
 export type TransferApi = {
   push: typeof ipc.push;
   pull: typeof ipc.pull;
+  confirmPull: typeof ipc.confirmPull;
+  discardPull: typeof ipc.discardPull;
   copy: typeof ipc.copy;
   cancel: (op: string) => Promise<boolean>;
 };
 
-const defaultApi: TransferApi = { push: ipc.push, pull: ipc.pull, copy: ipc.copy, cancel: ipc.cancel };
+const defaultApi: TransferApi = {
+  push: ipc.push,
+  pull: ipc.pull,
+  confirmPull: ipc.confirmPull,
+  discardPull: ipc.discardPull,
+  copy: ipc.copy,
+  cancel: ipc.cancel,
+};
+
+/** Asks the user whether a pull may replace the files it lists; true to replace them. */
+export type ReplaceAsker = (confirmation: PullConfirmation, t: Transfer) => Promise<boolean>;
 
 let ids = 0;
 
@@ -61,6 +73,8 @@ export class Transfer {
   result = $state.raw<TransferResult | null>(null);
   /** Cancel was pressed; the shell has not confirmed yet. */
   cancelling = $state(false);
+  /** A pull waiting for the user to agree to replace these files. */
+  asking = $state.raw<PullConfirmation | null>(null);
   /** How many times it was started (1 + retries). */
   attempts = $state(0);
   expanded = $state(false);
@@ -97,6 +111,8 @@ export class Transfers {
   private readonly api: TransferApi;
   private readonly throttleMs: number;
   private listeners: FinishListener[] = [];
+  /** Set by the workbench, which shows the question; until then nothing is ever replaced. */
+  askReplace: ReplaceAsker = () => Promise.resolve(false);
   private startListeners: FinishListener[] = [];
 
   constructor(api: TransferApi = defaultApi, throttleMs = 250) {
@@ -174,6 +190,22 @@ export class Transfers {
     t.pending = null;
   }
 
+  /** A pull that would replace files: asks the user, then runs or discards the shell's plan. */
+  private async confirmPull(t: Transfer, op: string, confirmation: PullConfirmation, onProgress: (p: TransferProgress) => void): Promise<TransferResult | null> {
+    t.asking = confirmation;
+    const replace = await this.askReplace(confirmation, t).catch(() => false);
+    t.asking = null;
+    if (!replace) {
+      try {
+        await this.api.discardPull(confirmation.plan);
+      } catch {
+        // The shell forgets it with the window anyway; nothing was written.
+      }
+      return null;
+    }
+    return { kind: "pull", value: await this.api.confirmPull(confirmation.plan, op, onProgress) };
+  }
+
   private async run(t: Transfer) {
     const op = newOp(t.kind);
     t.op = op;
@@ -195,8 +227,9 @@ export class Transfers {
           result = { kind: r.kind, value: await this.api.push(r.plan, op, onProgress) };
           break;
         case "pull": {
-          const pulled = await this.api.pull({ source: r.source, repository: r.repository, reference: r.reference }, op, onProgress);
-          result = pulled ? { kind: "pull", value: pulled } : null;
+          const answer = await this.api.pull({ source: r.source, repository: r.repository, reference: r.reference }, op, onProgress);
+          if (answer?.kind === "confirm") result = await this.confirmPull(t, op, answer, onProgress);
+          else result = answer ? { kind: "pull", value: answer } : null;
           break;
         }
         case "copy": {
@@ -208,7 +241,7 @@ export class Transfers {
       if (t.op !== op) return;
       this.flush(t);
       if (result === null) {
-        // The user closed the folder dialog: there never was a transfer.
+        // The user closed the folder dialog, or would not replace files: nothing was written.
         this.items = this.items.filter((x) => x !== t);
         return;
       }

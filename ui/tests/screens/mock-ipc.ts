@@ -200,6 +200,11 @@ mockIPC(async (cmd, payload) => {
       return transfers.push(args as unknown as Parameters<typeof transfers.push>[0], mocks);
     case "pull":
       return transfers.pull(args as unknown as Parameters<typeof transfers.pull>[0], mocks);
+    case "confirm_pull":
+      return transfers.confirmPull(args as unknown as Parameters<typeof transfers.confirmPull>[0], mocks);
+    case "discard_pull":
+      transfers.discardPull(String(args.plan));
+      return null;
     case "copy":
       return transfers.copy(args as unknown as Parameters<typeof transfers.copy>[0], mocks);
     case "add_tag": {

@@ -1,12 +1,13 @@
 // The mocked shell's push sheet, transfers and manage commands: inspect_paths, prepare_push
 // (hashing progress, an exact manifest), push / pull / copy (progress ~10/s, cancel, failures on
-// cue), add_tag, delete_preview / delete. Failures are chosen by name, so a test reads plainly:
+// cue; a pull over existing files kept for confirm_pull / discard_pull), add_tag,
+// delete_preview / delete. Failures are chosen by name, so a test reads plainly:
 //   repository "quota/…"        the first push fails (quota), a retry succeeds
 //   repository "denied/…"       push and copy are refused
 //   repository "unsupported/…"  the registry refuses the manifest's media type
 //   a file named changing.log   the push fails naming that file
 //   ?transfer=MS                how long a push, pull or copy runs (default 800 ms)
-import type { Copied, CopyTarget, DeleteEntry, GraphData, GraphEdge, GraphNode, InspectedPaths, PlannedBlob, Pulled, PushPreview, PushResult, PushSpec, TransferProgress, BlobProgress } from "../../src/ipc/bindings";
+import type { Copied, CopyTarget, DeleteEntry, GraphData, GraphEdge, GraphNode, InspectedPaths, PlannedBlob, PullAnswer, Pulled, PushPreview, PushResult, PushSpec, TransferProgress, BlobProgress } from "../../src/ipc/bindings";
 import { EMPTY_DIGEST, fakeDigest, kindOfArtifact, pathEntry, suggestArtifactType } from "./fixtures";
 
 type Channel = { id: number };
@@ -184,13 +185,53 @@ function pullBlobs(reference: string) {
   ];
 }
 
-export async function pull(args: { source: string; repository: string; reference: string; op: string; events: Channel }, mocks: TransferMocks): Promise<Pulled | null> {
-  // The shell asks for the folder itself; a test can make the user cancel that dialog.
-  if ((window as unknown as { __mockPullCancel?: boolean }).__mockPullCancel) return null;
+type KeptPull = { args: { source: string; repository: string; reference: string }; destination: string; replaces: string[] };
+const keptPulls = new Map<string, KeptPull>();
+let pullIds = 0;
+
+function pullDestination(args: { repository: string; reference: string }) {
+  return `/home/alice/Downloads/${args.repository.split("/").pop()}-${args.reference.replace(/^sha256:/, "").slice(0, 12)}`;
+}
+
+const PULLED_FILES = ["sbom.spdx.json", "site/", "README.md"];
+
+/**
+ * The shell asks for the folder itself; a test can make the user cancel that dialog
+ * (window.__mockPullCancel), or choose a folder where files are in the way
+ * (window.__mockPullReplaces: their paths): then nothing is written and the plan is kept.
+ */
+export async function pull(args: { source: string; repository: string; reference: string; op: string; events: Channel }, mocks: TransferMocks): Promise<PullAnswer | null> {
+  const w = window as unknown as { __mockPullCancel?: boolean; __mockPullReplaces?: string[] };
+  if (w.__mockPullCancel) return null;
+  const destination = pullDestination(args);
+  const replaces = w.__mockPullReplaces ?? [];
+  if (replaces.length) {
+    await sleep(60);
+    const plan = `pull-${++pullIds}`;
+    keptPulls.set(plan, { args, destination, replaces });
+    const digest = args.reference.startsWith("sha256:") ? args.reference : fakeDigest(`tag:${args.reference}`);
+    return { kind: "confirm", plan, digest, destination, replaces, count: replaces.length, files: Math.max(PULLED_FILES.length, replaces.length) };
+  }
+  return { kind: "pulled", ...(await runPull(args, destination, [], mocks)) };
+}
+
+/** Runs a kept pull once; an unknown or used plan is refused, as the shell does. */
+export async function confirmPull(args: { plan: string; op: string; events: Channel }, mocks: TransferMocks): Promise<Pulled> {
+  const kept = keptPulls.get(args.plan);
+  if (!kept) return reject("invalid", `the pull ${args.plan} is gone (already run or cancelled); pull again`);
+  keptPulls.delete(args.plan);
+  return runPull({ ...kept.args, op: args.op, events: args.events }, kept.destination, kept.replaces, mocks);
+}
+
+export function discardPull(plan: string) {
+  keptPulls.delete(plan);
+}
+
+async function runPull(args: { reference: string; op: string; events: Channel }, destination: string, replaced: string[], mocks: TransferMocks): Promise<Pulled> {
   const blobs = pullBlobs(args.reference);
   await run(args.op, mocks, channelSender(args.events), blobs, "downloaded");
-  const dir = `/home/alice/Downloads/${args.repository.split("/").pop()}-${args.reference.replace(/^sha256:/, "").slice(0, 12)}`;
-  return { digest: args.reference.startsWith("sha256:") ? args.reference : fakeDigest(`tag:${args.reference}`), destination: dir, files: ["sbom.spdx.json", "site/", "README.md"], skipped: [] };
+  const files = [...new Set([...PULLED_FILES, ...replaced])];
+  return { digest: args.reference.startsWith("sha256:") ? args.reference : fakeDigest(`tag:${args.reference}`), destination, files, replaced, skipped: [] };
 }
 
 export async function copy(args: { source: string; repository: string; reference: string; target: CopyTarget; referrers: boolean; op: string; events: Channel }, mocks: TransferMocks): Promise<Copied> {

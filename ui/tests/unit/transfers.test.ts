@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { Transfers, type TransferApi } from "../../src/transfers/store.svelte";
-import type { GraphNode, PushResult, TransferProgress } from "../../src/ipc/bindings";
+import type { GraphNode, PullConfirmation, Pulled, PushResult, TransferProgress } from "../../src/ipc/bindings";
 import type { OnProgress } from "../../src/ipc";
 
 type Pending<T> = { resolve: (v: T) => void; reject: (e: unknown) => void; progress: OnProgress; op: string; args: unknown[] };
@@ -13,6 +13,8 @@ function controllable() {
   const api = {
     push: vi.fn((plan: string, op: string, p: OnProgress) => take([plan], op, p)),
     pull: vi.fn((req: unknown, op: string, p: OnProgress) => take([req], op, p)),
+    confirmPull: vi.fn((plan: string, op: string, p: OnProgress) => take([plan], op, p)),
+    discardPull: vi.fn(async (plan: string) => void plan),
     copy: vi.fn((req: unknown, op: string, p: OnProgress) => take([req], op, p)),
     cancel: vi.fn(async (op: string) => {
       const call = pending.find((c) => c.op === op);
@@ -26,6 +28,9 @@ function controllable() {
 const progress = (done: number, total = 100): TransferProgress => ({ done, total, rate: 10, etaSecs: 1, elapsedSecs: 1, blobs: [{ name: "a", digest: null, total, done, state: "running", error: null }] });
 const node: GraphNode = { id: "sha256:new", kind: "sbom", format: "spdx", mediaType: "m", artifactType: "a", size: 1, annotations: {}, platform: null, tags: [], error: null };
 const pushed: PushResult = { target: "r/app", digest: "sha256:new", artifactType: "a", tags: [], referrersTagUpdated: false, node, edge: { from: "sha256:s", to: "sha256:new", kind: "referrer", via: "api" } };
+
+const confirmation: PullConfirmation = { plan: "pull-1", digest: "sha256:d", destination: "/home/a/app", replaces: ["a.txt"], count: 1, files: 2 };
+const replaced: Pulled = { digest: "sha256:d", destination: "/home/a/app", files: ["a.txt", "b.txt"], replaced: ["a.txt"], skipped: [] };
 
 describe("transfers store", () => {
   beforeEach(() => vi.useFakeTimers());
@@ -120,6 +125,60 @@ describe("transfers store", () => {
     (pending[0] as Pending<unknown>).resolve(null);
     await vi.runAllTimersAsync();
     expect(store.items).toEqual([]);
+  });
+
+  test("a pull that would replace files asks; Replace runs the kept plan under the same op", async () => {
+    const { api, pending } = controllable();
+    const store = new Transfers(api);
+    const asked: PullConfirmation[] = [];
+    let answer: (replace: boolean) => void = () => {};
+    store.askReplace = (c) => {
+      asked.push(c);
+      return new Promise((resolve) => (answer = resolve));
+    };
+    const t = store.start({ kind: "pull", source: "r", repository: "app", reference: "v1" });
+    (pending[0] as Pending<unknown>).resolve({ kind: "confirm", ...confirmation });
+    await vi.runAllTimersAsync();
+    expect(asked).toEqual([{ kind: "confirm", ...confirmation }]);
+    expect(t.state).toBe("running");
+    expect(t.asking?.plan).toBe("pull-1");
+    expect(api.confirmPull).not.toHaveBeenCalled();
+    answer(true);
+    await vi.runAllTimersAsync();
+    expect(t.asking).toBeNull();
+    expect(api.confirmPull).toHaveBeenCalledTimes(1);
+    expect(api.confirmPull.mock.calls[0]?.[0]).toBe("pull-1");
+    expect(api.confirmPull.mock.calls[0]?.[1]).toBe(t.op);
+    expect(api.discardPull).not.toHaveBeenCalled();
+    (pending[1] as Pending<unknown>).resolve(replaced);
+    await vi.runAllTimersAsync();
+    expect(t.state).toBe("done");
+    expect(t.result).toEqual({ kind: "pull", value: replaced });
+  });
+
+  test("a pull the user would not let replace files discards its plan and leaves no transfer", async () => {
+    const { api, pending } = controllable();
+    const store = new Transfers(api);
+    const finished = vi.fn();
+    store.onFinish(finished);
+    store.askReplace = () => Promise.resolve(false);
+    store.start({ kind: "pull", source: "r", repository: "app", reference: "v1" });
+    (pending[0] as Pending<unknown>).resolve({ kind: "confirm", ...confirmation });
+    await vi.runAllTimersAsync();
+    expect(api.discardPull).toHaveBeenCalledWith("pull-1");
+    expect(api.confirmPull).not.toHaveBeenCalled();
+    expect(store.items).toEqual([]);
+    expect(finished).not.toHaveBeenCalled();
+  });
+
+  test("with nobody to ask, a pull never replaces files", async () => {
+    const { api, pending } = controllable();
+    const store = new Transfers(api);
+    store.start({ kind: "pull", source: "r", repository: "app", reference: "v1" });
+    (pending[0] as Pending<unknown>).resolve({ kind: "confirm", ...confirmation });
+    await vi.runAllTimersAsync();
+    expect(api.confirmPull).not.toHaveBeenCalled();
+    expect(api.discardPull).toHaveBeenCalledWith("pull-1");
   });
 
   test("finished transfers can be dismissed; running ones stay", async () => {
