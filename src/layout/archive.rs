@@ -2,7 +2,9 @@
 //!
 //! A layout needs only folders and regular files, so that is all that is unpacked. Anything that
 //! could write outside the scratch folder (absolute paths, `..`, links leading out) or that has
-//! no business in a layout (devices, FIFOs) is refused with the entry's name.
+//! no business in a layout (devices, FIFOs) is refused with the entry's name. What is written
+//! is bounded: a gzip bomb, or thousands of hard links to one large file (each one a copy),
+//! stop at a budget of bytes and entries, and a failed unpack leaves the scratch folder empty.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -12,10 +14,43 @@ use tar::EntryType;
 
 use crate::error::{Error, Result};
 
-/// Unpacks `tar_path` into `scratch`, which must be absent or empty.
+/// The least a layout archive may unpack to, whatever its size.
+const MIN_BUDGET: u64 = 8 << 30;
+/// How many times its own size an archive may unpack to (gzip, hard links), above that.
+const EXPANSION: u64 = 8;
+const MAX_ENTRIES: u64 = 1_000_000;
+
+/// Unpacks `tar_path` into `scratch`, which must be absent or empty; on failure, `scratch` is
+/// emptied again.
 pub(super) fn extract(tar_path: &Path, scratch: &Path) -> Result<()> {
     prepare_scratch(scratch)?;
+    let result = extract_within(tar_path, scratch, MIN_BUDGET);
+    if result.is_err() {
+        if let Ok(entries) = std::fs::read_dir(scratch) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let _ = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+            }
+        }
+    }
+    result
+}
+
+fn extract_within(tar_path: &Path, scratch: &Path, min_budget: u64) -> Result<()> {
     let file = File::open(tar_path).map_err(|e| Error::io(tar_path, e))?;
+    let size = file.metadata().map_err(|e| Error::io(tar_path, e))?.len();
+    let mut budget = min_budget.max(size.saturating_mul(EXPANSION));
+    let limit = budget;
+    let too_large = |limit: u64, unit: &'static str| Error::TooLarge {
+        what: "the layout archive being unpacked".into(),
+        url: tar_path.display().to_string(),
+        limit,
+        unit,
+    };
     let mut reader = BufReader::new(file);
     let head = reader.fill_buf().map_err(|e| Error::io(tar_path, e))?;
     let gzipped = head.starts_with(&[0x1f, 0x8b]);
@@ -33,7 +68,10 @@ pub(super) fn extract(tar_path: &Path, scratch: &Path) -> Result<()> {
         url: tar_path.display().to_string(),
         detail: format!("not a readable tar archive: {e}"),
     };
-    for entry in archive.entries().map_err(read_error)? {
+    for (count, entry) in archive.entries().map_err(read_error)?.enumerate() {
+        if count as u64 >= MAX_ENTRIES {
+            return Err(too_large(MAX_ENTRIES, "entries"));
+        }
         let mut entry = entry.map_err(read_error)?;
         let name = entry.path().map_err(read_error)?.into_owned();
         let kind = entry.header().entry_type();
@@ -63,7 +101,12 @@ pub(super) fn extract(tar_path: &Path, scratch: &Path) -> Result<()> {
                 // Permissions are not restored: nothing in a layout needs them, and setuid
                 // bits from an archive have no place in a scratch folder.
                 let mut out = File::create(&dest).map_err(|e| Error::io(&dest, e))?;
-                std::io::copy(&mut entry, &mut out).map_err(|e| Error::io(&dest, e))?;
+                // One byte more than the budget tells an entry that fits from one that does not.
+                let written = std::io::copy(&mut (&mut entry).take(budget + 1), &mut out)
+                    .map_err(|e| Error::io(&dest, e))?;
+                budget = budget
+                    .checked_sub(written)
+                    .ok_or_else(|| too_large(limit, "bytes"))?;
             }
             EntryType::Symlink => {
                 let target = link_target(&entry).map_err(|reason| refuse(&name, reason))?;
@@ -90,6 +133,12 @@ pub(super) fn extract(tar_path: &Path, scratch: &Path) -> Result<()> {
                     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
                 }
                 // A copy, not a link: the scratch folder stays a tree of independent files.
+                let copied = std::fs::metadata(&source)
+                    .map_err(|e| Error::io(&source, e))?
+                    .len();
+                budget = budget
+                    .checked_sub(copied)
+                    .ok_or_else(|| too_large(limit, "bytes"))?;
                 std::fs::copy(&source, &dest).map_err(|e| Error::io(&dest, e))?;
             }
             EntryType::Char | EntryType::Block => return Err(refuse(&name, "a device file")),
@@ -172,6 +221,66 @@ mod tests {
     use crate::layout::tests::{put_image, store};
     use crate::layout::Layout;
     use crate::manifest::media_type::OCI_MANIFEST;
+
+    #[test]
+    fn hard_links_that_multiply_a_file_stop_at_the_budget() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let tar_path = dir.path().join("links.tar");
+        let mut builder = tar::Builder::new(File::create(&tar_path).expect("create"));
+        let big = vec![7u8; 1 << 20];
+        let mut header = tar::Header::new_gnu();
+        header.set_size(big.len() as u64);
+        header.set_mode(0o644);
+        builder
+            .append_data(&mut header, "blobs/big", &big[..])
+            .expect("file");
+        for i in 0..100 {
+            let mut link = tar::Header::new_gnu();
+            link.set_entry_type(EntryType::Link);
+            link.set_size(0);
+            builder
+                .append_link(&mut link, format!("blobs/copy-{i}"), "blobs/big")
+                .expect("link");
+        }
+        builder.finish().expect("finish");
+        drop(builder);
+        let scratch = dir.path().join("scratch");
+        std::fs::create_dir(&scratch).expect("scratch");
+        prepare_scratch(&scratch).expect("empty");
+        let err = extract_within(&tar_path, &scratch, 0).expect_err("a bomb");
+        assert!(
+            matches!(err, Error::TooLarge { unit: "bytes", .. }),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&scratch).expect("clean");
+        let done = extract(&tar_path, &scratch);
+        assert!(done.is_ok(), "within the default budget: {done:?}");
+    }
+
+    #[test]
+    fn a_failed_unpack_leaves_the_scratch_folder_empty() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let tar_path = dir.path().join("bad.tar");
+        let mut builder = tar::Builder::new(File::create(&tar_path).expect("create"));
+        let mut header = tar::Header::new_gnu();
+        header.set_size(4);
+        header.set_mode(0o644);
+        builder
+            .append_data(&mut header, "blobs/sha256/aa", &b"data"[..])
+            .expect("file");
+        let mut fifo = tar::Header::new_gnu();
+        fifo.set_entry_type(EntryType::Fifo);
+        fifo.set_size(0);
+        builder
+            .append_data(&mut fifo, "blobs/pipe", std::io::empty())
+            .expect("fifo");
+        builder.finish().expect("finish");
+        drop(builder);
+        let scratch = dir.path().join("scratch");
+        let err = extract(&tar_path, &scratch).expect_err("a FIFO");
+        assert!(err.to_string().contains("FIFO"), "{err}");
+        assert_eq!(std::fs::read_dir(&scratch).expect("scratch").count(), 0);
+    }
 
     #[test]
     fn contained_paths() {
