@@ -309,3 +309,29 @@ fn too_many_entries_stop_at_the_entry_limit() {
     let left = tree(dir.path()).len();
     assert!(left <= 11, "{left} paths written past the entry limit");
 }
+
+#[test]
+fn a_sparse_file_counts_its_holes_against_the_limit() {
+    use base64::Engine as _;
+    // Found by the unpack fuzz target: 138 bytes of tar.gz declaring a 100 MiB sparse file.
+    let gz = base64::engine::general_purpose::STANDARD
+        .decode("H4sIAAAAAAAAA+3QSwqDQAyA4ax7ijlColEP0hMICl2IA2rv38FNRcVCRVf/twkkgTxesWtHuZYmpfsck3VMXKzItdDKzCpRKzXPJDwv3mv2Hqd6CEGGGKejvl/1v6XfZHsf+eZ9kdczA3xbbPvmcf4GAAAAAAAAAAAAAAAAAMDdPtSa5x0AKAAA")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let limits = super::UnpackLimits {
+        max_bytes: 1 << 20,
+        max_entries: 100,
+    };
+    let err = super::unpack_within(&gz[..], dir.path(), &limits).unwrap_err();
+    assert!(
+        matches!(err, crate::error::Error::TooLarge { limit, .. } if limit == 1 << 20),
+        "{err}"
+    );
+    let on_disk: u64 = tree(dir.path())
+        .iter()
+        .filter_map(|p| fs::symlink_metadata(p).ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    assert!(on_disk <= 1 << 20, "{on_disk} bytes written past the limit");
+}

@@ -84,6 +84,8 @@ pub fn unpack_within(
         written: HashSet::new(),
         roots: BTreeSet::new(),
         counts: Counts::default(),
+        room: limits.max_bytes,
+        max_bytes: limits.max_bytes,
     };
     // The tar reader may wrap or replace the cap's error, so the flag says what happened.
     let failed = |e: io::Error| {
@@ -152,6 +154,10 @@ struct Unpacker<'a> {
     written: HashSet<PathBuf>,
     roots: BTreeSet<String>,
     counts: Counts,
+    /// Bytes files may still take on disk. Counted apart from the stream: a sparse entry's
+    /// holes are written as zeros that the compressed stream never carried.
+    room: u64,
+    max_bytes: u64,
 }
 
 /// What is already at an entry's path.
@@ -218,7 +224,14 @@ impl Unpacker<'_> {
                 make_room()?;
                 let executable =
                     entry.header().mode().map_err(|e| refuse(&e.to_string()))? & 0o111 != 0;
-                let size = write_file(&mut entry, &target, executable, self.dest)?;
+                let size = write_file(
+                    &mut entry,
+                    &target,
+                    executable,
+                    self.dest,
+                    (self.room, self.max_bytes),
+                )?;
+                self.room -= size;
                 self.written.insert(rel);
                 self.counts.files += 1;
                 self.counts.bytes += size;
@@ -395,8 +408,14 @@ fn create_dir(path: &Path) -> Result<()> {
 }
 
 /// Writes an entry's content to a new file (`create_new`, so an existing file or link is never
-/// opened) and returns its size.
-fn write_file(entry: &mut impl Read, path: &Path, executable: bool, dest: &Path) -> Result<u64> {
+/// opened) and returns its size, which may not pass `room`.
+fn write_file(
+    entry: &mut impl Read,
+    path: &Path,
+    executable: bool,
+    dest: &Path,
+    (room, limit): (u64, u64),
+) -> Result<u64> {
     let mode = if executable { 0o755 } else { 0o644 };
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -412,8 +431,16 @@ fn write_file(entry: &mut impl Read, path: &Path, executable: bool, dest: &Path)
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(input_error(dest, e)),
         };
-        file.write_all(&buf[..n]).map_err(|e| Error::io(path, e))?;
         size += n as u64;
+        if size > room {
+            return Err(Error::TooLarge {
+                what: "the folder layer being unpacked".into(),
+                url: dest.display().to_string(),
+                limit,
+                unit: "bytes of files",
+            });
+        }
+        file.write_all(&buf[..n]).map_err(|e| Error::io(path, e))?;
     }
     file.sync_all().map_err(|e| Error::io(path, e))?;
     // Exactly 0644 or 0755 whatever the umask, as the layer says nothing else.
