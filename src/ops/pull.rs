@@ -8,7 +8,8 @@
 //! Then every layer is downloaded and verified into a staging folder inside the destination.
 //! Last, the files move into place; a file already at a title's path is first moved aside, and
 //! if any move fails, every moved file goes back and every folder the pull made is removed, so a
-//! failed or cancelled pull leaves the destination as it was. Replacing files is the default,
+//! failed or cancelled pull leaves the destination as it was. Only the files the plan listed are
+//! replaced: one that appears at a title's path after the plan fails the pull. Replacing files is the default,
 //! as `oras pull` does; `PullOptions::replace` off refuses instead.
 //!
 //! Checks and moves are not atomic against another process changing the destination meanwhile.
@@ -282,9 +283,10 @@ async fn stage_and_place(
             undo.create_dirs(parent)?;
         }
         if in_the_way(dest, title)? {
-            if !options.replace {
+            // Only what the plan listed (and the user may have been asked about) is replaced.
+            if !options.replace || !plan.replaces.contains(title) {
                 return Err(Error::Invalid(format!(
-                    "{} appeared during the pull, and old files are kept",
+                    "{} appeared during the pull; it is not replaced, as it was not there when the pull was planned",
                     target.display()
                 )));
             }

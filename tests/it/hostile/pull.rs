@@ -117,8 +117,32 @@ async fn a_failed_pull_puts_back_every_file_it_replaced() {
         "the destination is as it was"
     );
 
-    // Without the obstacle the same plan replaces both files, and says so.
+    // A file that appears after the plan is not replaced either: the user was never asked.
     std::fs::remove_dir(dest.join("zzz.txt")).unwrap();
+    std::fs::write(dest.join("zzz.txt"), "written meanwhile").unwrap();
+    let before = snapshot(root.path());
+    let err = pull::run(
+        &store,
+        &plan,
+        &PullOptions::default(),
+        &Transfer::new(),
+        &Cancel::new(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("not there when the pull was planned"),
+        "{err}"
+    );
+    assert_eq!(
+        snapshot(root.path()),
+        before,
+        "the destination is as it was"
+    );
+
+    // Without the obstacle the same plan replaces both files, and says so.
+    std::fs::remove_file(dest.join("zzz.txt")).unwrap();
     let pulled = pull::run(
         &store,
         &plan,
