@@ -32,14 +32,7 @@ async fn refresh_token(issuer: &TokenIssuer, user: &str, pass: &str) -> String {
 
 #[tokio::test]
 async fn a_refresh_token_never_follows_a_redirect_off_its_realm() {
-    let issuer = TokenIssuer::start().await;
-    issuer.add_user("erin", "erin-pw");
-    let reg = TestRegistry::with_token_issuer(&issuer).await;
-    let token = issuer.mint("erin", &["repository:app:pull,push"]);
-    Pusher::new(&reg.base_url())
-        .bearer(&token)
-        .image("app", "v1", b"layer")
-        .await;
+    let (issuer, reg) = super::token_registry().await;
     let refresh = refresh_token(&issuer, "erin", "erin-pw").await;
     let elsewhere = Collector::start().await;
     issuer.redirect_posts_to(Some(format!("{}/token", elsewhere.origin())));

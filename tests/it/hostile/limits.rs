@@ -193,42 +193,25 @@ async fn a_copy_with_referrers_stops_at_the_depth_limit() {
     let dir = tempfile::tempdir().unwrap();
     let target =
         Store::Layout(stowage::layout::Layout::open_or_create(dir.path().join("copy")).unwrap());
-    let options = CopyOptions {
-        recursive: true,
-        max_depth: 3,
-        ..CopyOptions::default()
+    let copy_within = |max_depth| {
+        let options = CopyOptions {
+            recursive: true,
+            max_depth,
+            ..CopyOptions::default()
+        };
+        let (source, target) = (&source, &target);
+        async move {
+            let (transfer, cancel) = (Transfer::new(), Cancel::new());
+            copy::copy(source, "v1", target, None, &options, &transfer, &cancel).await
+        }
     };
-    let err = copy::copy(
-        &source,
-        "v1",
-        &target,
-        None,
-        &options,
-        &Transfer::new(),
-        &Cancel::new(),
-    )
-    .await
-    .unwrap_err();
+    let err = copy_within(3).await.unwrap_err();
     assert!(
         matches!(err, Error::TooLarge { limit: 3, unit, .. } if unit.contains("levels")),
         "{err}"
     );
 
     // Deep enough, the same copy takes the whole chain.
-    let options = CopyOptions {
-        recursive: true,
-        ..CopyOptions::default()
-    };
-    let copied = copy::copy(
-        &source,
-        "v1",
-        &target,
-        None,
-        &options,
-        &Transfer::new(),
-        &Cancel::new(),
-    )
-    .await
-    .unwrap();
+    let copied = copy_within(CopyOptions::default().max_depth).await.unwrap();
     assert_eq!(copied.manifests, 6);
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::harness::{Desc, Pusher, OCI_EMPTY, OCI_MANIFEST};
+use crate::harness::{Desc, Pusher, TestRegistry, TokenIssuer, OCI_EMPTY, OCI_MANIFEST};
 
 const TITLE: &str = "org.opencontainers.image.title";
 
@@ -57,6 +57,19 @@ pub async fn titled_artifact(pusher: &Pusher, repo: &str, tag: &str, layers: &[L
         "config": {"mediaType": OCI_EMPTY, "digest": empty, "size": 2},
         "layers": entries});
     pusher.put_json(repo, tag, &manifest).await
+}
+
+/// A token-auth registry whose issuer knows erin (password "erin-pw"), holding an image `app:v1`.
+pub async fn token_registry() -> (TokenIssuer, TestRegistry) {
+    let issuer = TokenIssuer::start().await;
+    issuer.add_user("erin", "erin-pw");
+    let reg = TestRegistry::with_token_issuer(&issuer).await;
+    let token = issuer.mint("erin", &["repository:app:pull,push"]);
+    Pusher::new(&reg.base_url())
+        .bearer(&token)
+        .image("app", "v1", b"layer")
+        .await;
+    (issuer, reg)
 }
 
 /// Every path under `root` (links not followed) with its content: files' bytes, links'

@@ -5,7 +5,7 @@ use stowage::config::RegistrySettings;
 use stowage::registry::{Cancel, UploadOptions};
 use stowage::{Error, Reference};
 
-use crate::harness::{Fault, FaultProxy, Pusher, TestRegistry, TokenIssuer};
+use crate::harness::{Fault, FaultProxy, TestRegistry};
 use crate::support::{client_with, docker_config, registry_at};
 
 const MIB: usize = 1024 * 1024;
@@ -19,14 +19,7 @@ fn chunked() -> UploadOptions {
 
 #[tokio::test]
 async fn a_token_lifetime_past_any_clock_is_used_not_panicked_on() {
-    let issuer = TokenIssuer::start().await;
-    issuer.add_user("erin", "erin-pw");
-    let reg = TestRegistry::with_token_issuer(&issuer).await;
-    let token = issuer.mint("erin", &["repository:app:pull,push"]);
-    Pusher::new(&reg.base_url())
-        .bearer(&token)
-        .image("app", "v1", b"layer")
-        .await;
+    let (issuer, reg) = super::token_registry().await;
     issuer.set_stated_expires_in(Some("18446744073709551615"));
     let home = tempfile::tempdir().unwrap();
     let config = docker_config(home.path(), &reg.host(), "erin", "erin-pw");
