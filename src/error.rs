@@ -101,6 +101,15 @@ pub enum Error {
     #[error("invalid configuration {}: {detail}", path.display())]
     Config { path: PathBuf, detail: String },
 
+    /// An SBOM that could not be read: which bytes, as what, where, and what was expected.
+    #[error("{origin}: not a readable {format} document{}: {detail}", at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default())]
+    Sbom {
+        origin: String,
+        format: String,
+        at: Option<String>,
+        detail: String,
+    },
+
     #[error("cancelled")]
     Cancelled,
 
@@ -130,6 +139,7 @@ impl Error {
             Error::NoKeyring { .. } => "no_keyring",
             Error::Io { .. } => "io",
             Error::Config { .. } => "config",
+            Error::Sbom { .. } => "unreadable_sbom",
             Error::Cancelled => "cancelled",
             Error::Invalid(_) => "invalid",
         }

@@ -21,6 +21,7 @@ pub mod manifest;
 pub mod ops;
 pub mod pack;
 pub mod reference;
+pub mod sbom;
 pub mod registry;
 pub mod store;
 pub mod transfer;
