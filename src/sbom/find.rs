@@ -1,7 +1,225 @@
-//! PLACEHOLDER: finding every SBOM attached to an artifact through the graph (being written).
+//! Every SBOM attached to an artifact, found through the graph: referrers (API, fallback tag,
+//! subject scan), cosign `.sbom` and `.att` tags, and buildx attestation manifests, for the
+//! artifact itself and each of its platform manifests.
 
-pub struct SbomRef;
-pub struct FoundSbom;
-pub struct Found;
+use std::path::Path;
 
-pub async fn find() {}
+use tokio::io::AsyncReadExt;
+
+use crate::cache::ManifestCache;
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::graph::{self, EdgeKind, Graph, GraphOptions, NodeKind, Via};
+use crate::manifest::{Descriptor, Manifest, Platform};
+use crate::ops::inspect;
+use crate::store::Store;
+
+use super::envelope::is_sbom_predicate;
+use super::{read, Sbom, MAX_SBOM_BYTES};
+
+/// in-toto predicate annotations: buildx writes the first on its layers, cosign the second.
+const PREDICATE_ANNOTATIONS: [&str; 2] = ["in-toto.io/predicate-type", "predicateType"];
+
+#[derive(Debug, Clone, Default)]
+pub struct FindOptions {
+    /// Only SBOMs whose subject is a manifest of this platform.
+    pub platform: Option<Platform>,
+    pub cache: Option<ManifestCache>,
+}
+
+/// The SBOMs of one artifact.
+#[derive(Debug)]
+pub struct Found {
+    /// The digest the selector resolved to.
+    pub root: Digest,
+    pub sboms: Vec<FoundSbom>,
+    /// Problems that did not stop the search (from the graph walk).
+    pub warnings: Vec<String>,
+}
+
+/// Where one SBOM was found, and the SBOM or why it could not be read.
+#[derive(Debug)]
+pub struct FoundSbom {
+    pub at: SbomRef,
+    pub read: Result<Sbom>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SbomRef {
+    /// The manifest holding it (a referrer, a cosign tag's manifest, a buildx attestation).
+    pub manifest: Option<Digest>,
+    /// The blob it was read from.
+    pub layer: Option<Digest>,
+    pub media_type: String,
+    /// The manifest it describes.
+    pub subject: Option<Digest>,
+    /// The subject's platform, where it has one (a platform manifest of an index).
+    pub platform: Option<Platform>,
+    pub via: Option<Via>,
+}
+
+/// Every SBOM of what `selector` names in `store`: the SBOM itself when it names an SBOM's
+/// manifest, else those attached to it and to everything below it.
+pub async fn find(store: &Store, selector: &str, options: &FindOptions) -> Result<Found> {
+    let graph_options = GraphOptions {
+        cache: options.cache.clone(),
+        ..GraphOptions::default()
+    };
+    let graph = graph::load_store(store, selector, &graph_options).await?;
+    let mut sboms = Vec::new();
+    for (holder, kind) in holders(&graph) {
+        if let Some(wanted) = &options.platform {
+            if !holder.platform.as_ref().is_some_and(|p| same_platform(p, wanted)) {
+                continue;
+            }
+        }
+        let manifest = holder
+            .manifest
+            .clone()
+            .ok_or_else(|| Error::Invalid("an SBOM holder without a manifest".into()))?;
+        let layers = match layers_of(store, &manifest).await {
+            Ok(layers) => layers,
+            Err(e) => {
+                sboms.push(FoundSbom {
+                    at: holder,
+                    read: Err(e),
+                });
+                continue;
+            }
+        };
+        for layer in layers.into_iter().filter(|l| may_hold_sbom(l, kind)) {
+            let at = SbomRef {
+                layer: Some(layer.digest.clone()),
+                media_type: layer.media_type.clone(),
+                ..holder.clone()
+            };
+            match read_layer(store, &layer).await {
+                // An attestation of something else (a provenance, a vulnerability report).
+                Err(Error::Sbom { at: Some(a), .. }) if a == "predicateType" => {}
+                read => sboms.push(FoundSbom { at, read }),
+            }
+        }
+    }
+    Ok(Found {
+        root: graph.root.clone(),
+        sboms,
+        warnings: graph.warnings,
+    })
+}
+
+/// Reads a local SBOM file (bounded by [`MAX_SBOM_BYTES`]).
+pub async fn read_file(path: &Path) -> Result<Sbom> {
+    let file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| Error::io(path, e))?;
+    let size = file.metadata().await.map_err(|e| Error::io(path, e))?.len();
+    if size > MAX_SBOM_BYTES {
+        return Err(too_large(&path.display().to_string()));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_SBOM_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_SBOM_BYTES {
+        return Err(too_large(&path.display().to_string()));
+    }
+    let origin = path.display().to_string();
+    tokio::task::spawn_blocking(move || read(&bytes, None, &origin))
+        .await
+        .map_err(|e| Error::Invalid(format!("reading the SBOM stopped: {e}")))?
+}
+
+/// The manifests in the graph that may hold SBOMs, with their subject and its platform.
+fn holders(graph: &Graph) -> Vec<(SbomRef, NodeKind)> {
+    graph
+        .nodes
+        .iter()
+        .filter(|n| match n.kind {
+            NodeKind::Sbom => true,
+            // Attestations may be SBOM statements (buildx, cosign attest); their layers tell.
+            NodeKind::Attestation => !matches!(n.format.as_deref(), Some("slsa-provenance")),
+            _ => false,
+        })
+        .map(|n| {
+            let edge = graph
+                .edges
+                .iter()
+                .find(|e| e.to == n.id && e.kind == EdgeKind::Referrer);
+            let subject = edge.map(|e| e.from.clone());
+            let platform = subject
+                .as_ref()
+                .and_then(|s| graph.node(s))
+                .and_then(|s| s.platform.clone());
+            let at = SbomRef {
+                manifest: Some(n.id.clone()),
+                layer: None,
+                media_type: n.media_type.clone(),
+                subject,
+                platform,
+                via: edge.map(|e| e.via),
+            };
+            (at, n.kind)
+        })
+        .collect()
+}
+
+async fn layers_of(store: &Store, manifest: &Digest) -> Result<Vec<Descriptor>> {
+    let fetched = store.fetch_manifest(&manifest.to_string()).await?;
+    match fetched.parse()? {
+        Manifest::Image(image) => Ok(image.layers),
+        // An index as an SBOM's holder has no blobs of its own; its children are nodes too.
+        Manifest::Index(_) => Ok(Vec::new()),
+    }
+}
+
+/// Layers that can be an SBOM. In an SBOM artifact, every layer: its artifact type already
+/// says what it holds, and `oras attach` gives files a generic layer type. In an attestation,
+/// the in-toto statements and DSSE envelopes whose predicate annotation, where there is one,
+/// names an SBOM (the others are provenances, vulnerability reports…).
+fn may_hold_sbom(layer: &Descriptor, holder: NodeKind) -> bool {
+    if let Some(predicate) = PREDICATE_ANNOTATIONS
+        .iter()
+        .find_map(|a| layer.annotations.get(*a))
+    {
+        return is_sbom_predicate(predicate);
+    }
+    holder == NodeKind::Sbom
+        || graph::classify_type(&layer.media_type)
+            .is_some_and(|c| matches!(c.kind, NodeKind::Sbom | NodeKind::Attestation))
+}
+
+async fn read_layer(store: &Store, layer: &Descriptor) -> Result<Sbom> {
+    let origin = format!("{}@{}", store.name(), layer.digest);
+    if layer.size > MAX_SBOM_BYTES {
+        return Err(too_large(&origin));
+    }
+    let content = inspect::content(store, &layer.digest, &layer.media_type, MAX_SBOM_BYTES as usize)
+        .await?;
+    if content.truncated {
+        return Err(too_large(&origin));
+    }
+    let media_type = layer.media_type.clone();
+    tokio::task::spawn_blocking(move || read(&content.bytes, Some(&media_type), &origin))
+        .await
+        .map_err(|e| Error::Invalid(format!("reading the SBOM stopped: {e}")))?
+}
+
+fn too_large(origin: &str) -> Error {
+    Error::TooLarge {
+        what: "SBOM".into(),
+        url: origin.to_string(),
+        limit: MAX_SBOM_BYTES,
+        unit: "bytes",
+    }
+}
+
+/// `linux/arm64` matches `linux/arm64/v8` and the other way round; a stated variant must agree.
+fn same_platform(have: &Platform, want: &Platform) -> bool {
+    have.os == want.os
+        && have.architecture == want.architecture
+        && match (&have.variant, &want.variant) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+}

@@ -13,8 +13,8 @@ mod model;
 mod spdx;
 
 pub use detect::Kind;
-pub use envelope::Statement;
-pub use find::{find, Found, FoundSbom, SbomRef};
+pub use envelope::{Statement, StatementSubject};
+pub use find::{find, read_file, FindOptions, Found, FoundSbom, SbomRef};
 pub use model::{Dependency, Document, Encoding, ExternalRef, Format, Hash, Package};
 
 use crate::error::{Error, Result};
