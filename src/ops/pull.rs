@@ -455,7 +455,11 @@ enum Step {
 impl Journal {
     /// `create_dir_all`, remembering each folder it made.
     fn create_dirs(&mut self, dir: &Path) -> Result<()> {
-        let missing: Vec<&Path> = dir.ancestors().take_while(|p| !p.exists()).collect();
+        // A relative path's last ancestor is "", the current folder: never made.
+        let missing: Vec<&Path> = dir
+            .ancestors()
+            .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
+            .collect();
         for d in missing.into_iter().rev() {
             match fs::create_dir(d) {
                 Ok(()) => self.steps.push(Step::CreatedDir(d.to_path_buf())),

@@ -269,3 +269,29 @@ async fn errors_are_one_line_with_a_non_zero_exit() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_pull_into_a_relative_folder_makes_it_in_the_current_one() {
+    let home = tempfile::tempdir().unwrap();
+    let work = home.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    std::fs::write(work.join("notes.txt"), "hello").unwrap();
+    let in_work = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_stowage"))
+            .args(args)
+            .current_dir(&work)
+            .env("STOWAGE_CONFIG_DIR", home.path().join("config"))
+            .env("STOWAGE_CACHE_DIR", home.path().join("cache"))
+            .env("DOCKER_CONFIG", home.path().join("docker"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    };
+    in_work(&["push", "oci:layout:v1", "notes.txt"]);
+    in_work(&["pull", "oci:layout:v1", "-o", "out"]);
+    in_work(&["pull", "oci:layout:v1", "-o", "nested/out"]);
+    for dest in ["out", "nested/out"] {
+        let pulled = std::fs::read_to_string(work.join(dest).join("notes.txt")).unwrap();
+        assert_eq!(pulled, "hello", "{dest}");
+    }
+}
