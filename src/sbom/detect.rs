@@ -227,7 +227,11 @@ mod tests {
     #[test]
     fn json_is_told_by_its_first_telling_key() {
         let spdx = br#"{"SPDXID":"SPDXRef-DOCUMENT","spdxVersion":"SPDX-2.3","packages":[{"#;
-        assert_eq!(detect(spdx, None), Ok(Kind::SpdxJson), "stops before the cut");
+        assert_eq!(
+            detect(spdx, None),
+            Ok(Kind::SpdxJson),
+            "stops before the cut"
+        );
         let cdx = br#"{"$schema":"x","bomFormat":"CycloneDX","specVersion":"1.5"}"#;
         assert_eq!(detect(cdx, Some("text/plain")), Ok(Kind::CyclonedxJson));
         let v3 = br#"{"@context":"https://spdx.org/rdf/3.0.1/spdx-context.jsonld","@graph":[]}"#;
@@ -263,7 +267,10 @@ mod tests {
             Ok(Kind::SpdxTagValue)
         );
         assert_eq!(
-            detect(b"---\nSPDXID: SPDXRef-DOCUMENT\nspdxVersion: SPDX-2.3\n", None),
+            detect(
+                b"---\nSPDXID: SPDXRef-DOCUMENT\nspdxVersion: SPDX-2.3\n",
+                None
+            ),
             Ok(Kind::SpdxYaml)
         );
         let xml = br#"<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.4">"#;

@@ -94,7 +94,9 @@ pub fn dsse_payload(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
 
 /// The statement and its predicate (bytes to read as an SBOM), with a media type where the
 /// predicate type names one the content cannot tell (none today: content tells).
-pub fn statement(bytes: &[u8]) -> Result<(Statement, Cow<'_, [u8]>, Option<&'static str>), Problem> {
+pub fn statement(
+    bytes: &[u8],
+) -> Result<(Statement, Cow<'_, [u8]>, Option<&'static str>), Problem> {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Raw<'a> {
@@ -188,7 +190,10 @@ mod tests {
         );
         assert_eq!(dsse_payload(env.as_bytes()).unwrap(), b"{\"a\":1}");
         let other = br#"{"payloadType":"text/plain","payload":""}"#;
-        assert_eq!(dsse_payload(other).unwrap_err().at.as_deref(), Some("payloadType"));
+        assert_eq!(
+            dsse_payload(other).unwrap_err().at.as_deref(),
+            Some("payloadType")
+        );
     }
 
     #[test]
@@ -199,6 +204,9 @@ mod tests {
         let gz = enc.finish().unwrap();
         let e = decompress_within(&gz, Kind::Gzip, 2 << 20).unwrap_err();
         assert!(e.detail.contains("more than 2 MiB"), "{e:?}");
-        assert_eq!(decompress_within(&gz, Kind::Gzip, 3 << 20).unwrap().len(), 3 << 20);
+        assert_eq!(
+            decompress_within(&gz, Kind::Gzip, 3 << 20).unwrap().len(),
+            3 << 20
+        );
     }
 }

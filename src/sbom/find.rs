@@ -69,7 +69,11 @@ pub async fn find(store: &Store, selector: &str, options: &FindOptions) -> Resul
     let mut sboms = Vec::new();
     for (holder, kind) in holders(&graph) {
         if let Some(wanted) = &options.platform {
-            if !holder.platform.as_ref().is_some_and(|p| same_platform(p, wanted)) {
+            if !holder
+                .platform
+                .as_ref()
+                .is_some_and(|p| same_platform(p, wanted))
+            {
                 continue;
             }
         }
@@ -194,8 +198,13 @@ async fn read_layer(store: &Store, layer: &Descriptor) -> Result<Sbom> {
     if layer.size > MAX_SBOM_BYTES {
         return Err(too_large(&origin));
     }
-    let content = inspect::content(store, &layer.digest, &layer.media_type, MAX_SBOM_BYTES as usize)
-        .await?;
+    let content = inspect::content(
+        store,
+        &layer.digest,
+        &layer.media_type,
+        MAX_SBOM_BYTES as usize,
+    )
+    .await?;
     if content.truncated {
         return Err(too_large(&origin));
     }

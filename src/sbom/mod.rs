@@ -135,7 +135,10 @@ fn parse_document(bytes: &[u8], media_type: Option<&str>, origin: &str) -> Resul
             "in-toto statement",
             Problem::at(
                 "predicate",
-                format!("holds a {} where an SBOM document was expected", kind.name()),
+                format!(
+                    "holds a {} where an SBOM document was expected",
+                    kind.name()
+                ),
             ),
         ));
     }

@@ -193,7 +193,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(p("pkg:npm/%40babel/core@7.0.0").ecosystem(), Some("npm"));
-        assert_eq!(p("pkg:deb/debian/libc6@2.36?arch=amd64").ecosystem(), Some("deb"));
+        assert_eq!(
+            p("pkg:deb/debian/libc6@2.36?arch=amd64").ecosystem(),
+            Some("deb")
+        );
         assert_eq!(p("not-a-purl").ecosystem(), None);
         assert_eq!(p("pkg:/x").ecosystem(), None);
     }
