@@ -109,6 +109,13 @@ pub fn classify_manifest(manifest: &Manifest) -> Classification {
     }
 }
 
+/// in-toto predicate types of SBOMs: `https://spdx.dev/Document[/vX]`,
+/// `https://cyclonedx.org/bom[/vX]`, and the short forms older cosign writes.
+pub fn is_sbom_predicate(predicate_type: &str) -> bool {
+    let t = predicate_type.to_ascii_lowercase();
+    t.contains("spdx") || t.contains("cyclonedx")
+}
+
 /// buildx attestation manifests carry in-toto statements whose predicate type says what they are.
 fn classify_buildx_attestation(layers: &[crate::manifest::Descriptor]) -> Classification {
     let predicates: Vec<&str> = layers

@@ -18,7 +18,8 @@ use crate::digest::Digest;
 use crate::manifest::Platform;
 
 pub use classify::{
-    classify_descriptor, classify_manifest, classify_type, Classification, NodeKind,
+    classify_descriptor, classify_manifest, classify_type, is_sbom_predicate, Classification,
+    NodeKind,
 };
 pub use load::{load, load_store, GraphEvent, GraphOptions, MAX_DEPTH, MAX_NODES};
 pub use summary::{summarize_tags, TagSummary};

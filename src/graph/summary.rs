@@ -1,18 +1,23 @@
 //! Badges for a list of tags: the digest each names and whether something signs it, describes
-//! its contents (SBOM) or attests to it, from its direct referrers and cosign's tags.
+//! its contents (SBOM) or attests to it, from the referrers and cosign tags of the manifest and,
+//! for an index, of its platform manifests and buildx attestations (where SBOMs of multi-arch
+//! images usually hang).
 
 use std::collections::HashSet;
 
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
 
-use super::classify::{classify_cosign_suffix, classify_descriptor, classify_manifest};
+use super::classify::{
+    classify_cosign_suffix, classify_descriptor, classify_manifest, is_sbom_predicate,
+    BUILDX_REFERENCE_TYPE,
+};
 use super::subjects::Subjects;
 use super::walk::COSIGN_SUFFIXES;
 use super::NodeKind;
 use crate::digest::Digest;
 use crate::layout::Layout;
-use crate::manifest::{media_type, Descriptor};
+use crate::manifest::{media_type, Descriptor, Manifest};
 use crate::store::{blocking, Store};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -27,6 +32,10 @@ pub struct TagSummary {
     /// Why the tag, or its referrers, could not be read; the badges found before stay.
     pub error: Option<String>,
 }
+
+/// Platform manifests of an index looked at for badges: enough for every multi-arch image
+/// published today, bounded so a hostile index cannot fan one tag out into thousands of requests.
+const MAX_PLATFORMS: usize = 16;
 
 /// Summarises each of `tags`, in their order, with at most `concurrency` tags in progress.
 /// `all_tags` is every tag of the store (cosign keeps its signatures under tags). A failure on
@@ -63,21 +72,87 @@ async fn summarize_remote(store: &Store, tag: &str, all_tags: &HashSet<String>) 
         Ok(d) => d.digest,
         Err(e) => return failed(tag, e.to_string()),
     };
-    let referrers = store
-        .referrers(&digest, None)
-        .await
-        .map_err(|e| e.to_string());
-    let mut read = Vec::new();
-    for r in referrers.iter().flatten().filter(|r| says_nothing(r)) {
-        if let Ok(m) = store.fetch_manifest(&r.digest.to_string()).await {
-            if let Ok(m) = m.parse() {
-                read.push(classify_manifest(&m).kind);
+    let below = match store.fetch_manifest(&digest.to_string()).await {
+        Ok(m) => m.parse().map(|m| Below::of(&m)).unwrap_or_default(),
+        Err(e) => return failed(tag, e.to_string()),
+    };
+    let mut summary = TagSummary {
+        digest: Some(digest.clone()),
+        ..failed(tag, String::new())
+    };
+    summary.error = None;
+    for (i, d) in std::iter::once(&digest).chain(&below.platforms).enumerate() {
+        let referrers = store.referrers(d, None).await.map_err(|e| e.to_string());
+        let mut read = Vec::new();
+        for r in referrers.iter().flatten().filter(|r| says_nothing(r)) {
+            if let Ok(m) = store.fetch_manifest(&r.digest.to_string()).await {
+                if let Ok(m) = m.parse() {
+                    read.push(classify_manifest(&m).kind);
+                }
             }
         }
+        // A platform's failure is not the tag's: its own referrers still show.
+        let referrers = if i == 0 {
+            referrers
+        } else {
+            referrers.or_else(|_| Ok(Vec::new()))
+        };
+        add_badges(&mut summary, d, all_tags, referrers);
+        read.into_iter().for_each(|kind| mark(&mut summary, kind));
     }
-    let mut summary = badges(tag, digest, all_tags, referrers);
-    read.into_iter().for_each(|kind| mark(&mut summary, kind));
+    for a in &below.attestations {
+        if let Ok(Ok(m)) = store
+            .fetch_manifest(&a.to_string())
+            .await
+            .map(|m| m.parse())
+        {
+            mark_statements(&mut summary, &m);
+        }
+    }
     summary
+}
+
+/// What an index holds besides itself: platform manifests, and buildx attestation manifests.
+#[derive(Default)]
+struct Below {
+    platforms: Vec<Digest>,
+    attestations: Vec<Digest>,
+}
+
+impl Below {
+    fn of(manifest: &Manifest) -> Below {
+        let mut below = Below::default();
+        if let Manifest::Index(index) = manifest {
+            for m in &index.manifests {
+                let is_attestation = m.annotations.get(BUILDX_REFERENCE_TYPE).map(String::as_str)
+                    == Some("attestation-manifest");
+                let list = if is_attestation {
+                    &mut below.attestations
+                } else {
+                    &mut below.platforms
+                };
+                if list.len() < MAX_PLATFORMS && media_type::is_manifest(&m.media_type) {
+                    list.push(m.digest.clone());
+                }
+            }
+        }
+        below
+    }
+}
+
+/// A buildx attestation manifest: each in-toto layer says by its predicate type whether it is
+/// an SBOM or another attestation (a provenance).
+fn mark_statements(summary: &mut TagSummary, manifest: &Manifest) {
+    let Manifest::Image(image) = manifest else {
+        return;
+    };
+    for layer in &image.layers {
+        match layer.annotations.get("in-toto.io/predicate-type") {
+            Some(p) if is_sbom_predicate(p) => summary.sbom = true,
+            Some(_) => summary.attestation = true,
+            None => {}
+        }
+    }
 }
 
 /// A referrer whose descriptor does not tell what it is: pushed without an artifactType (oras-py
@@ -98,25 +173,37 @@ fn summarize_layout(
     all_tags: &HashSet<String>,
 ) -> Vec<TagSummary> {
     let subjects = Subjects::scan(layout);
+    let manifest = |d: &Digest| layout.fetch_manifest(d).ok()?.parse().ok();
     tags.iter()
         .map(|tag| {
             let digest = match layout.resolve(tag) {
                 Ok(d) => d.digest,
                 Err(e) => return failed(tag, e.to_string()),
             };
-            let referrers = match &subjects {
-                Ok(s) => Ok(s.referrers(&digest)),
-                Err(e) => Err(e.to_string()),
+            let below = manifest(&digest).map(|m| Below::of(&m)).unwrap_or_default();
+            let mut summary = TagSummary {
+                digest: Some(digest.clone()),
+                ..failed(tag, String::new())
             };
-            let read: Vec<NodeKind> = referrers
-                .iter()
-                .flatten()
-                .filter(|r| says_nothing(r))
-                .filter_map(|r| layout.fetch_manifest(&r.digest).ok()?.parse().ok())
-                .map(|m| classify_manifest(&m).kind)
-                .collect();
-            let mut summary = badges(tag, digest, all_tags, referrers);
-            read.into_iter().for_each(|kind| mark(&mut summary, kind));
+            summary.error = None;
+            for d in std::iter::once(&digest).chain(&below.platforms) {
+                let referrers = match &subjects {
+                    Ok(s) => Ok(s.referrers(d)),
+                    Err(e) => Err(e.to_string()),
+                };
+                let read: Vec<NodeKind> = referrers
+                    .iter()
+                    .flatten()
+                    .filter(|r| says_nothing(r))
+                    .filter_map(|r| manifest(&r.digest))
+                    .map(|m| classify_manifest(&m).kind)
+                    .collect();
+                add_badges(&mut summary, d, all_tags, referrers);
+                read.into_iter().for_each(|kind| mark(&mut summary, kind));
+            }
+            for a in below.attestations.iter().filter_map(manifest) {
+                mark_statements(&mut summary, &a);
+            }
             summary
         })
         .collect()
@@ -136,25 +223,17 @@ fn failed(tag: &str, error: String) -> TagSummary {
 /// A tag's referrers as found, or why they could not be.
 type Referrers = std::result::Result<Vec<Descriptor>, String>;
 
-/// The badges of the manifest `digest`, from cosign's tags and its direct referrers.
-fn badges(
-    tag: &str,
-    digest: Digest,
+/// Adds the badges of the manifest `digest`, from cosign's tags and its direct referrers.
+fn add_badges(
+    summary: &mut TagSummary,
+    digest: &Digest,
     all_tags: &HashSet<String>,
     referrers: Referrers,
-) -> TagSummary {
-    let mut summary = TagSummary {
-        tag: tag.to_string(),
-        digest: None,
-        signed: false,
-        sbom: false,
-        attestation: false,
-        error: None,
-    };
+) {
     let base = digest.fallback_tag();
     for suffix in COSIGN_SUFFIXES {
         if all_tags.contains(&format!("{base}.{suffix}")) {
-            mark(&mut summary, classify_cosign_suffix(suffix).kind);
+            mark(summary, classify_cosign_suffix(suffix).kind);
         }
     }
     match referrers {
@@ -162,13 +241,15 @@ fn badges(
             for r in referrers {
                 let c =
                     classify_descriptor(&r.media_type, r.artifact_type.as_deref(), &r.annotations);
-                mark(&mut summary, c.kind);
+                mark(summary, c.kind);
             }
         }
-        Err(e) => summary.error = Some(format!("referrers of {digest}: {e}")),
+        Err(e) => {
+            summary
+                .error
+                .get_or_insert(format!("referrers of {digest}: {e}"));
+        }
     }
-    summary.digest = Some(digest);
-    summary
 }
 
 fn mark(summary: &mut TagSummary, kind: NodeKind) {

@@ -13,6 +13,7 @@ use serde_json::value::RawValue;
 
 use super::detect::Kind;
 use super::{Problem, MAX_SBOM_BYTES};
+use crate::graph::is_sbom_predicate;
 
 /// The statement an SBOM was the predicate of: what it claims to describe.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -145,13 +146,6 @@ pub fn statement(
         subjects: raw.subject,
     };
     Ok((statement, predicate, None))
-}
-
-/// in-toto predicate types of SBOMs: `https://spdx.dev/Document[/vX]`, `https://cyclonedx.org/bom[/vX]`,
-/// and the short forms older cosign writes.
-pub fn is_sbom_predicate(predicate_type: &str) -> bool {
-    let t = predicate_type.to_ascii_lowercase();
-    t.contains("spdx") || t.contains("cyclonedx")
 }
 
 #[cfg(test)]

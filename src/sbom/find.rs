@@ -9,12 +9,11 @@ use tokio::io::AsyncReadExt;
 use crate::cache::ManifestCache;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::graph::{self, EdgeKind, Graph, GraphOptions, NodeKind, Via};
+use crate::graph::{self, is_sbom_predicate, EdgeKind, Graph, GraphOptions, NodeKind, Via};
 use crate::manifest::{Descriptor, Manifest, Platform};
 use crate::ops::inspect;
 use crate::store::Store;
 
-use super::envelope::is_sbom_predicate;
 use super::{read, Sbom, MAX_SBOM_BYTES};
 
 /// in-toto predicate annotations: buildx writes the first on its layers, cosign the second.
@@ -139,12 +138,9 @@ fn holders(graph: &Graph) -> Vec<(SbomRef, NodeKind)> {
     graph
         .nodes
         .iter()
-        .filter(|n| match n.kind {
-            NodeKind::Sbom => true,
-            // Attestations may be SBOM statements (buildx, cosign attest); their layers tell.
-            NodeKind::Attestation => !matches!(n.format.as_deref(), Some("slsa-provenance")),
-            _ => false,
-        })
+        // Attestations may hold SBOM statements (buildx, cosign attest) whatever their class
+        // says: buildx puts the SBOM and the provenance in one manifest. Their layers tell.
+        .filter(|n| matches!(n.kind, NodeKind::Sbom | NodeKind::Attestation))
         .map(|n| {
             let edge = graph
                 .edges

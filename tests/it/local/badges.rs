@@ -138,3 +138,104 @@ async fn an_sbom_pushed_without_an_artifact_type_still_shows_its_badge() {
     let got = summarize_tags(&layout, &["v1".to_string()], &["v1".to_string()], 1).await;
     assert!(got[0].sbom, "{got:?}");
 }
+
+/// A multi-arch tag whose SBOM hangs off its amd64 manifest, and one whose SBOM is a buildx
+/// attestation: the tag shows the SBOM badge, on the registry and in a layout copy.
+#[tokio::test]
+async fn a_multi_arch_tag_shows_the_sboms_of_its_platform_manifests() {
+    use crate::harness::{OCI_INDEX, OCI_MANIFEST};
+    use serde_json::json;
+    let reg = TestRegistry::anonymous().await;
+    let dir = tempfile::tempdir().unwrap();
+    let pusher = Pusher::new(&reg.base_url());
+    let amd64 = pusher.image("multi", "amd64", b"amd64 layer").await;
+    let arm64 = pusher.image("multi", "arm64", b"arm64 layer").await;
+    let platform = |d: &crate::harness::Desc, arch: &str| {
+        json!({"mediaType": OCI_MANIFEST, "digest": d.digest, "size": d.size,
+               "platform": {"os": "linux", "architecture": arch}})
+    };
+    let index = json!({"schemaVersion": 2, "mediaType": OCI_INDEX,
+        "manifests": [platform(&amd64, "amd64"), platform(&arm64, "arm64")]});
+    pusher.put_json("multi", "1.0", &index).await;
+    let source = remote(&reg, "multi").await;
+    let on_amd64 = source.resolve("amd64").await.unwrap();
+    attach(
+        &source,
+        dir.path(),
+        "sbom.cdx.json",
+        "application/vnd.cyclonedx+json",
+        &on_amd64,
+    )
+    .await;
+    let index_digest = source.resolve("1.0").await.unwrap().digest;
+    cosign_sign(&pusher, "multi", &index_digest).await;
+
+    // buildx: an attestation manifest in the index with an SBOM and a provenance statement.
+    let (stmt, size) = pusher
+        .blob("multi", br#"{"_type":"https://in-toto.io/Statement/v0.1"}"#)
+        .await;
+    let (empty, _) = pusher.blob("multi", b"{}").await;
+    let layer = |predicate: &str| {
+        json!({"mediaType": IN_TOTO, "digest": stmt, "size": size,
+               "annotations": {"in-toto.io/predicate-type": predicate}})
+    };
+    let att = pusher
+        .put_json(
+            "multi",
+            "att",
+            &json!({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+                "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": empty, "size": 2},
+                "layers": [layer("https://spdx.dev/Document"), layer("https://slsa.dev/provenance/v0.2")]}),
+        )
+        .await;
+    let built = json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+        platform(&arm64, "arm64"),
+        {"mediaType": OCI_MANIFEST, "digest": att.digest, "size": att.size,
+         "platform": {"os": "unknown", "architecture": "unknown"},
+         "annotations": {"vnd.docker.reference.type": "attestation-manifest",
+                         "vnd.docker.reference.digest": arm64.digest}}]});
+    pusher.put_json("multi", "built", &built).await;
+
+    let shown = vec!["1.0".to_string(), "built".to_string(), "arm64".to_string()];
+    let check = |what: &str, got: &[TagSummary]| {
+        let badges: Vec<_> = got
+            .iter()
+            .map(|s| {
+                (
+                    s.tag.as_str(),
+                    s.signed,
+                    s.sbom,
+                    s.attestation,
+                    s.error.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            badges,
+            [
+                ("1.0", true, true, false, None),
+                ("built", false, true, true, None),
+                ("arm64", false, false, false, None),
+            ],
+            "{what}"
+        );
+    };
+    let all_tags = source.tags().await.unwrap();
+    check(
+        "registry",
+        &summarize_tags(&source, &shown, &all_tags, 2).await,
+    );
+
+    let local = LocalStore::new(dir.path().join("local"));
+    let layout = Store::Layout(local.layout("multi", true).unwrap());
+    for tag in ["1.0", "built", "arm64"] {
+        copy_to(&source, tag, &layout, true).await;
+    }
+    let cosign_tag = format!("{}.sig", index_digest.fallback_tag());
+    copy_to(&source, &cosign_tag, &layout, false).await;
+    let layout_tags = layout.tags().await.unwrap();
+    check(
+        "layout",
+        &summarize_tags(&layout, &shown, &layout_tags, 3).await,
+    );
+}
