@@ -4,6 +4,7 @@ mod browse;
 mod graph;
 mod login;
 mod progress;
+mod sbom;
 mod write;
 
 use std::path::PathBuf;
@@ -69,6 +70,8 @@ enum Command {
     Cp(write::CopyArgs),
     /// Delete a manifest (by digest), optionally with its referrers; or remove a tag.
     Rm(write::RemoveArgs),
+    /// Read every SBOM of an image, index, SBOM, layout or file: packages, versions, licences.
+    Sbom(sbom::SbomArgs),
 }
 
 /// What a command gets: the user's folders and settings, and a registry client.
@@ -120,6 +123,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Pull(a) => registries_in(&[&a.source])?,
         Command::Cp(a) => registries_in(&[&a.source, &a.target])?,
         Command::Rm(a) => registries_in(&[&a.target])?,
+        Command::Sbom(a) if std::path::Path::new(&a.reference).is_file() => Vec::new(),
+        Command::Sbom(a) => registries_in(&[&a.reference])?,
     };
     let ctx = Context::new(&cli, &registries)?;
     match cli.command {
@@ -135,6 +140,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Pull(args) => write::pull(&ctx, args).await,
         Command::Cp(args) => write::copy(&ctx, args).await,
         Command::Rm(args) => write::remove(&ctx, args).await,
+        Command::Sbom(args) => sbom::sbom(&ctx, args).await,
     }
 }
 

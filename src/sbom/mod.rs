@@ -8,12 +8,14 @@
 mod cyclonedx;
 mod detect;
 mod envelope;
+mod export;
 mod find;
 mod model;
 mod spdx;
 
 pub use detect::Kind;
 pub use envelope::{Statement, StatementSubject};
+pub use export::{csv_rows, CSV_HEADER};
 pub use find::{find, read_file, FindOptions, Found, FoundSbom, SbomRef};
 pub use model::{Dependency, Document, Encoding, ExternalRef, Format, Hash, Package};
 

@@ -12,5 +12,6 @@ mod local;
 mod ops;
 mod preview;
 mod read;
+mod sbom_find;
 mod support;
 mod upload;
