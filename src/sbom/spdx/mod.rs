@@ -4,3 +4,5 @@ pub mod json;
 pub mod tag_value;
 pub mod v3;
 pub mod yaml;
+
+mod v2;
