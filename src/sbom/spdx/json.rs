@@ -2,7 +2,8 @@
 
 use crate::sbom::{Document, Encoding, Problem};
 
-use super::v2::{assemble, RawDocument};
+use super::v2::RawDocument;
+use super::v2_model::assemble;
 
 pub fn parse(bytes: &[u8]) -> Result<Document, Problem> {
     let raw: RawDocument = serde_json::from_slice(bytes).map_err(|e| Problem::json(&e))?;

@@ -5,7 +5,9 @@ use std::borrow::Cow;
 
 use crate::sbom::{Document, Encoding, Problem};
 
-use super::v2::{assemble, Link, Parts, RawChecksum, RawExternalRef, RawPackage, Text};
+use super::v2::{RawChecksum, RawExternalRef, RawPackage};
+use super::v2_model::{assemble, Link, Parts};
+use super::Text;
 
 /// Which section the lines read belong to: tags such as SPDXID mean the document's, a
 /// package's or a file's id depending on it.

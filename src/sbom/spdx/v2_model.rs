@@ -1,0 +1,304 @@
+//! SPDX 2 as read (any encoding) tied into the model: ids resolved into subjects, package
+//! files and dependencies, once the whole document is read, since SPDX states them in any order.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::sbom::model::{license_list, stated};
+use crate::sbom::{Dependency, Document, Encoding, ExternalRef, Format, Hash, Package, Problem};
+
+use super::v2::RawPackage;
+use super::Text;
+
+/// What a kept relationship says, `from` and `to` as the document writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Describes,
+    DescribedBy,
+    Contains,
+    ContainedBy,
+    /// `from` depends on `to`: DEPENDS_ON, HAS_PREREQUISITE.
+    DependsOn,
+    /// `to` depends on `from`: DEPENDENCY_OF and its BUILD_, DEV_, OPTIONAL_, PROVIDED_, TEST_,
+    /// RUNTIME_ kinds; PREREQUISITE_FOR (npm states peer dependencies so).
+    DependencyOf,
+}
+
+impl Role {
+    /// The relationships kept. STATIC_LINK and DYNAMIC_LINK are not: writers disagree on their
+    /// direction (spdx-maven-plugin names the library as the one linking), so they cannot be
+    /// read as "needs". DEPENDENCY_MANIFEST_OF names a file, never a package.
+    fn of(relationship: &str) -> Option<Role> {
+        let is = |name: &str| relationship.eq_ignore_ascii_case(name);
+        let bytes = relationship.as_bytes();
+        let suffix = b"DEPENDENCY_OF";
+        Some(if is("DESCRIBES") {
+            Role::Describes
+        } else if is("DESCRIBED_BY") {
+            Role::DescribedBy
+        } else if is("CONTAINS") {
+            Role::Contains
+        } else if is("CONTAINED_BY") {
+            Role::ContainedBy
+        } else if is("DEPENDS_ON") || is("HAS_PREREQUISITE") {
+            Role::DependsOn
+        } else if is("PREREQUISITE_FOR")
+            || (bytes.len() >= suffix.len()
+                && bytes[bytes.len() - suffix.len()..].eq_ignore_ascii_case(suffix))
+        {
+            Role::DependencyOf
+        } else {
+            return None;
+        })
+    }
+}
+
+/// A relationship kept for assembly.
+pub(super) struct Link<'a> {
+    from: Text<'a>,
+    to: Text<'a>,
+    role: Role,
+    name: Text<'a>,
+}
+
+impl<'a> Link<'a> {
+    /// The link a `Relationship: A TYPE B` line or a relationships entry states, if kept.
+    pub fn new(from: Text<'a>, name: Text<'a>, to: Text<'a>) -> Option<Link<'a>> {
+        let role = Role::of(name.as_str())?;
+        Some(Link {
+            from,
+            to,
+            role,
+            name,
+        })
+    }
+}
+
+/// Everything read from an SPDX 2 document, before its ids are resolved.
+#[derive(Default)]
+pub(super) struct Parts<'a> {
+    pub spdx_version: Option<Text<'a>>,
+    pub document_id: Option<Text<'a>>,
+    pub name: Option<Text<'a>>,
+    pub namespace: Option<Text<'a>>,
+    pub created: Option<Text<'a>>,
+    pub creators: Vec<Text<'a>>,
+    pub describes: Vec<Text<'a>>,
+    pub packages: Vec<Package>,
+    /// (package index, file id): hasFiles, and tag-value's files after their package.
+    pub package_files: Vec<(usize, Text<'a>)>,
+    pub files: u64,
+    pub file_ids: Vec<Text<'a>>,
+    pub links: Vec<Link<'a>>,
+}
+
+impl<'a> Parts<'a> {
+    /// Adds a package read whole, and the files it names.
+    pub fn push_package(&mut self, mut raw: RawPackage<'a>) {
+        let index = self.packages.len();
+        for file in raw.has_files.take().unwrap_or_default() {
+            self.package_files.push((index, file));
+        }
+        self.packages.push(package(raw, index));
+    }
+}
+
+/// The model's package from SPDX 2's.
+fn package(raw: RawPackage<'_>, index: usize) -> Package {
+    let declared = raw.license_declared.and_then(Text::stated);
+    let concluded = raw.license_concluded.and_then(Text::stated);
+    let mut purl = None;
+    let mut cpes = Vec::new();
+    let mut external_refs = Vec::new();
+    for r in raw.external_refs.unwrap_or_default() {
+        let kind = r.reference_type.as_str();
+        let locator = r.reference_locator.0.trim().to_string();
+        if kind.eq_ignore_ascii_case("purl") && purl.is_none() {
+            purl = Some(locator.clone());
+        } else if kind.eq_ignore_ascii_case("cpe23Type") || kind.eq_ignore_ascii_case("cpe22Type") {
+            cpes.push(locator.clone());
+        }
+        let kind = match &r.reference_category {
+            Some(category) => format!("{} {kind}", category.as_str()),
+            None => kind.to_string(),
+        };
+        external_refs.push(ExternalRef { kind, locator });
+    }
+    Package {
+        id: raw
+            .spdx_id
+            .map(|t| t.0.into_owned())
+            .unwrap_or_else(|| format!("#{index}")),
+        name: raw.name.and_then(Text::stated),
+        version: raw.version_info.and_then(Text::stated),
+        purl,
+        cpes,
+        // OPERATING_SYSTEM (JSON) and OPERATING-SYSTEM (tag-value) read as CycloneDX's
+        // `operating-system`, so the two formats' kinds compare.
+        kind: raw
+            .primary_package_purpose
+            .and_then(Text::stated)
+            .map(|p| p.to_ascii_lowercase().replace('_', "-")),
+        licenses: license_list(declared.as_deref(), concluded.as_deref()),
+        declared_license: declared,
+        concluded_license: concluded,
+        supplier: raw.supplier.and_then(|t| agent(t.as_str())),
+        originator: raw.originator.and_then(|t| agent(t.as_str())),
+        hashes: raw
+            .checksums
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| Hash {
+                algorithm: c.algorithm.0.trim().to_string(),
+                value: c.checksum_value.0.trim().to_string(),
+            })
+            .collect(),
+        download_location: raw.download_location.and_then(Text::stated),
+        homepage: raw.homepage.and_then(Text::stated),
+        external_refs,
+        copyright: raw.copyright_text.and_then(Text::stated),
+        description: raw
+            .description
+            .and_then(Text::stated)
+            .or_else(|| raw.summary.and_then(Text::stated)),
+        files: 0,
+        parent: None,
+        subject: false,
+    }
+}
+
+/// A supplier, originator or creator as a reader wants to see it: "Organization: Debian" is
+/// "Debian", "Person: Jane (jane@example.com)" is "Jane (jane@example.com)"; the kind of
+/// agent is dropped, as CycloneDX states none either.
+pub(super) fn agent(value: &str) -> Option<String> {
+    let value = value.trim();
+    let name = ["Organization:", "Person:", "Tool:"]
+        .iter()
+        .find_map(|prefix| value.strip_prefix(prefix))
+        .unwrap_or(value);
+    stated(name)
+}
+
+/// Resolves ids and builds the document.
+pub(super) fn assemble(parts: Parts<'_>, encoding: Encoding) -> Result<Document, Problem> {
+    let version_tag = match encoding {
+        Encoding::TagValue => "SPDXVersion",
+        _ => "spdxVersion",
+    };
+    let Some(version) = parts.spdx_version else {
+        return Err(Problem::at(
+            version_tag,
+            "missing: expected the SPDX version, e.g. \"SPDX-2.3\"",
+        ));
+    };
+    let version = version.as_str().trim();
+    let spec_version = version.strip_prefix("SPDX-").unwrap_or(version);
+    if !spec_version.starts_with("2.") {
+        return Err(Problem::at(
+            version_tag,
+            format!(
+                "{version:?} where an SPDX 2 version (\"SPDX-2.2\", \"SPDX-2.3\") was expected"
+            ),
+        ));
+    }
+    let mut packages = parts.packages;
+    let document_id = parts
+        .document_id
+        .as_ref()
+        .map_or("SPDXRef-DOCUMENT", Text::as_str);
+
+    let mut package_at: HashMap<&str, usize> = HashMap::with_capacity(packages.len());
+    for (i, p) in packages.iter().enumerate() {
+        package_at.entry(p.id.as_str()).or_insert(i);
+    }
+    let file_at: HashMap<&str, usize> = parts
+        .file_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+
+    let mut subjects: Vec<usize> = parts
+        .describes
+        .iter()
+        .filter_map(|id| package_at.get(id.as_str()).copied())
+        .collect();
+    let mut contained: Vec<(usize, usize)> = parts
+        .package_files
+        .iter()
+        .filter_map(|(p, f)| Some((*p, *file_at.get(f.as_str())?)))
+        .collect();
+    let mut dependencies = Vec::new();
+    let mut seen = HashSet::new();
+    for link in &parts.links {
+        let (from, to) = (link.from.as_str(), link.to.as_str());
+        match link.role {
+            Role::Describes if from == document_id => subjects.extend(package_at.get(to)),
+            Role::DescribedBy if to == document_id => subjects.extend(package_at.get(from)),
+            Role::Contains | Role::ContainedBy => {
+                let (holder, held) = if link.role == Role::Contains {
+                    (from, to)
+                } else {
+                    (to, from)
+                };
+                if let (Some(&p), Some(&f)) = (package_at.get(holder), file_at.get(held)) {
+                    contained.push((p, f));
+                }
+            }
+            Role::DependsOn | Role::DependencyOf => {
+                let (from, to) = if link.role == Role::DependsOn {
+                    (from, to)
+                } else {
+                    (to, from)
+                };
+                let (Some(&a), Some(&b)) = (package_at.get(from), package_at.get(to)) else {
+                    continue;
+                };
+                if seen.insert((a, b, link.name.as_str())) {
+                    dependencies.push((a, b, link.name.as_str()));
+                }
+            }
+            Role::Describes | Role::DescribedBy => {}
+        }
+    }
+    drop(package_at);
+    let dependencies = dependencies
+        .into_iter()
+        .map(|(a, b, name)| Dependency {
+            from: packages[a].id.clone(),
+            to: packages[b].id.clone(),
+            relationship: name.to_string(),
+        })
+        .collect();
+    for i in subjects {
+        packages[i].subject = true;
+    }
+    // hasFiles and CONTAINS often state the same file twice (converters write both).
+    contained.sort_unstable();
+    contained.dedup();
+    for (p, _) in contained {
+        packages[p].files += 1;
+    }
+
+    let mut tools = Vec::new();
+    let mut authors = Vec::new();
+    for creator in &parts.creators {
+        let creator = creator.as_str().trim();
+        match creator.strip_prefix("Tool:") {
+            Some(tool) => tools.extend(stated(tool)),
+            None => authors.extend(agent(creator)),
+        }
+    }
+    Ok(Document {
+        format: Format::Spdx,
+        spec_version: spec_version.to_string(),
+        encoding,
+        name: parts.name.and_then(Text::stated),
+        namespace: parts.namespace.and_then(Text::stated),
+        created: parts.created.and_then(Text::stated),
+        tools,
+        authors,
+        packages,
+        dependencies,
+        files: parts.files,
+    })
+}
