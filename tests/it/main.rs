@@ -12,6 +12,7 @@ mod local;
 mod ops;
 mod preview;
 mod read;
+mod sbom_cyclonedx;
 mod sbom_find;
 mod support;
 mod upload;
