@@ -11,7 +11,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::cli::{run, stderr};
-use crate::harness::{self, Desc, Pusher, TestRegistry, OCI_INDEX, OCI_MANIFEST};
+use crate::harness::{self, Desc, Pusher, ReferrersFront, TestRegistry, OCI_INDEX, OCI_MANIFEST};
 
 const SPDX: &str = "application/spdx+json";
 const CDX_XML: &str = "application/vnd.cyclonedx+xml";
@@ -115,6 +115,8 @@ fn by_platform<'a>(docs: &'a [Value], platform: Option<&str>) -> Vec<&'a Value> 
 #[tokio::test]
 async fn every_sbom_of_a_multi_arch_image_is_found_with_its_platform() {
     let reg = TestRegistry::anonymous().await;
+    // oras-py keeps no referrers tag: its referrer is found through the Referrers API.
+    let front = ReferrersFront::start(&reg).await;
     let dir = tempfile::tempdir().unwrap();
     let layout =
         harness::umoci_multiarch_layout(dir.path(), &[("linux", "amd64"), ("linux", "arm64")])
@@ -166,7 +168,7 @@ async fn every_sbom_of_a_multi_arch_image_is_found_with_its_platform() {
     // arm64: CycloneDX XML made by cyclonedx-py, attached by stowage.
     let home = tempfile::tempdir().unwrap();
     let cdx = fixture("python-env.cdx.xml");
-    let subject = format!("{}/multi@{}", reg.host(), arm64.digest);
+    let subject = format!("{}/multi@{}", front.host(), arm64.digest);
     let cdx_arg = format!("{}:{CDX_XML}", cdx.display());
     let attached = run(
         home.path(),
@@ -187,7 +189,7 @@ async fn every_sbom_of_a_multi_arch_image_is_found_with_its_platform() {
     )
     .await;
 
-    let reference = format!("{}/multi:v1", reg.host());
+    let reference = format!("{}/multi:v1", front.host());
     let out = sbom_json(home.path(), &[&reference]).await;
     assert_eq!(out["errors"], json!([]), "{out:#}");
     let docs = out["documents"].as_array().unwrap();
