@@ -14,5 +14,6 @@ mod preview;
 mod read;
 mod sbom_cyclonedx;
 mod sbom_find;
+mod sbom_spdx;
 mod support;
 mod upload;

@@ -117,8 +117,9 @@ fn package(raw: RawPackage<'_>, index: usize) -> Package {
         } else if kind.eq_ignore_ascii_case("cpe23Type") || kind.eq_ignore_ascii_case("cpe22Type") {
             cpes.push(locator.clone());
         }
+        // SPDX 2.2 wrote PACKAGE_MANAGER, 2.3 PACKAGE-MANAGER (and converters keep either).
         let kind = match &r.reference_category {
-            Some(category) => format!("{} {kind}", category.as_str()),
+            Some(category) => format!("{} {kind}", category.as_str().replace('_', "-")),
             None => kind.to_string(),
         };
         external_refs.push(ExternalRef { kind, locator });
