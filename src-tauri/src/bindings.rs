@@ -43,6 +43,15 @@ pub fn typescript() -> String {
         PlannedBlob::decl(),
         PushPreview::decl(),
         PushResult::decl(),
+        SbomHeader::decl(),
+        SbomSummary::decl(),
+        SbomDocuments::decl(),
+        SbomRows::decl(),
+        SbomHash::decl(),
+        SbomExternalRef::decl(),
+        SbomPackage::decl(),
+        DependencyNode::decl(),
+        SbomPackageDetails::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `STOWAGE_WRITE_BINDINGS=1 cargo test -p stowage-app bindings`. Do not edit.\n\n",

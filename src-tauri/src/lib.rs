@@ -8,6 +8,7 @@ pub mod dto;
 pub mod grants;
 pub mod pending;
 pub mod progress;
+pub mod sboms;
 pub mod sources;
 pub mod state;
 
@@ -62,6 +63,12 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::pick::pick_files,
             commands::pick::pick_folders,
             commands::pick::pick_ca_file,
+            commands::sbom::sbom_documents,
+            commands::sbom::sbom_rows,
+            commands::sbom::sbom_package,
+            commands::sbom::open_sbom_file,
+            commands::sbom::save_sbom,
+            commands::sbom::export_sbom_csv,
         ])
 }
 

@@ -18,6 +18,7 @@ use tokio::task::AbortHandle;
 
 use crate::grants::Grants;
 use crate::pending::{PendingPulls, PendingPushes};
+use crate::sboms::KeptSboms;
 
 /// The id of the Local store in the sidebar; registries are named by their host.
 pub const LOCAL: &str = "local";
@@ -44,6 +45,8 @@ pub struct AppState {
     pub pulls: PendingPulls,
     /// What the webview may ask the shell to read.
     pub grants: Grants,
+    /// The SBOMs the SBOM view has open.
+    pub sboms: KeptSboms,
     credentials: Credentials,
     client: RwLock<Arc<Client>>,
     operations: Mutex<HashMap<String, Operation>>,
@@ -62,6 +65,7 @@ impl AppState {
             pushes: PendingPushes::default(),
             pulls: PendingPulls::default(),
             grants: Grants::default(),
+            sboms: KeptSboms::default(),
             dirs,
             credentials,
             client: RwLock::new(Arc::new(client)),

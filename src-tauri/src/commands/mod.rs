@@ -6,6 +6,7 @@ pub mod graph;
 pub mod manage;
 pub mod pick;
 pub mod push;
+pub mod sbom;
 pub mod sources;
 pub mod transfer;
 

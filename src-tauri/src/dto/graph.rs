@@ -105,9 +105,24 @@ pub struct GraphEdge {
     pub via: Via,
 }
 
+impl From<graph::Via> for Via {
+    fn from(v: graph::Via) -> Self {
+        use graph::Via as V;
+        match v {
+            V::Index => Via::Index,
+            V::Manifest => Via::Manifest,
+            V::Api => Via::Api,
+            V::TagSchema => Via::TagSchema,
+            V::CosignTag => Via::CosignTag,
+            V::Buildx => Via::Buildx,
+            V::Subject => Via::Subject,
+        }
+    }
+}
+
 impl From<graph::Edge> for GraphEdge {
     fn from(e: graph::Edge) -> Self {
-        use graph::{EdgeKind as K, Via as V};
+        use graph::EdgeKind as K;
         GraphEdge {
             from: e.from.to_string(),
             to: e.to.to_string(),
@@ -117,15 +132,7 @@ impl From<graph::Edge> for GraphEdge {
                 K::Layer => EdgeKind::Layer,
                 K::Referrer => EdgeKind::Referrer,
             },
-            via: match e.via {
-                V::Index => Via::Index,
-                V::Manifest => Via::Manifest,
-                V::Api => Via::Api,
-                V::TagSchema => Via::TagSchema,
-                V::CosignTag => Via::CosignTag,
-                V::Buildx => Via::Buildx,
-                V::Subject => Via::Subject,
-            },
+            via: e.via.into(),
         }
     }
 }

@@ -4,11 +4,13 @@
 mod browse;
 mod graph;
 mod push;
+mod sbom;
 mod transfer;
 
 pub use browse::*;
 pub use graph::*;
 pub use push::*;
+pub use sbom::*;
 pub use transfer::*;
 
 use serde::{Deserialize, Serialize};

@@ -191,3 +191,101 @@ node: GraphNode,
  * For an attach: subject -> node.
  */
 edge: GraphEdge | null, };
+
+export type SbomHeader = { 
+/**
+ * "spdx" or "cyclonedx".
+ */
+format: string, 
+/**
+ * "SPDX", "CycloneDX".
+ */
+formatName: string, specVersion: string, 
+/**
+ * "JSON", "tag-value", "XML", …
+ */
+encoding: string, name: string | null, namespace: string | null, created: string | null, tools: Array<string>, authors: Array<string>, packages: number, withLicense: number, withPurl: number, files: number, dependencies: number, };
+
+export type SbomSummary = { 
+/**
+ * `None` when the SBOM could not be read: there is nothing to fetch rows of.
+ */
+handle: string | null, 
+/**
+ * The SBOM's manifest (a referrer, a cosign `.sbom` tag, a buildx attestation).
+ */
+manifest: string | null, 
+/**
+ * The blob it was read from.
+ */
+layer: string | null, mediaType: string, 
+/**
+ * What it describes (an image or platform manifest).
+ */
+subject: string | null, 
+/**
+ * The subject's platform, `os/architecture[/variant]`.
+ */
+platform: string | null, via: Via | null, 
+/**
+ * The file it was read from (a local SBOM).
+ */
+path: string | null, 
+/**
+ * What it was unwrapped from, outermost first: "gzip", "dsse", "in-toto".
+ */
+wrappers: Array<string>, document: SbomHeader | null, error: AppError | null, };
+
+export type SbomDocuments = { 
+/**
+ * The digest the reference resolved to.
+ */
+root: string, sboms: Array<SbomSummary>, warnings: Array<string>, };
+
+export type SbomRows = { names: Array<string | null>, versions: Array<string | null>, 
+/**
+ * The package's licences joined with ", " (declared first, then concluded where different).
+ */
+licenses: Array<number>, 
+/**
+ * The purl's type: "npm", "deb", "golang", …
+ */
+ecosystems: Array<number>, suppliers: Array<number>, 
+/**
+ * 1 where the package has a purl, else 0.
+ */
+purls: Array<number>, 
+/**
+ * Strings the number columns point into, each once.
+ */
+strings: Array<string>, };
+
+export type SbomHash = { algorithm: string, value: string, };
+
+export type SbomExternalRef = { kind: string, locator: string, };
+
+export type SbomPackage = { 
+/**
+ * Its row in the table.
+ */
+index: number, id: string, name: string | null, version: string | null, purl: string | null, ecosystem: string | null, cpes: Array<string>, 
+/**
+ * SPDX primary purpose or CycloneDX component type.
+ */
+kind: string | null, licenses: Array<string>, declaredLicense: string | null, concludedLicense: string | null, supplier: string | null, originator: string | null, hashes: Array<SbomHash>, downloadLocation: string | null, homepage: string | null, externalRefs: Array<SbomExternalRef>, copyright: string | null, description: string | null, files: number, subject: boolean, };
+
+export type DependencyNode = { index: number | null, id: string, name: string | null, version: string | null, relationship: string, children: Array<DependencyNode>, 
+/**
+ * Links not followed (the tree is cut at its depth or width, or a cycle).
+ */
+more: number, };
+
+export type SbomPackageDetails = { package: SbomPackage, 
+/**
+ * What it depends on, two levels deep.
+ */
+dependsOn: Array<DependencyNode>, 
+/**
+ * What depends on it, one level.
+ */
+dependents: Array<DependencyNode>, moreDependsOn: number, moreDependents: number, };

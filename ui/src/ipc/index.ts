@@ -19,6 +19,9 @@ import type {
   PushResult,
   PushSpec,
   Repositories,
+  SbomDocuments,
+  SbomPackageDetails,
+  SbomRows,
   Source,
   TagSummary,
   TransferProgress,
@@ -188,3 +191,32 @@ export async function onDragDrop(handler: (event: DragDrop) => void): Promise<()
   });
   return () => void unlisten();
 }
+
+/**
+ * Every SBOM found from a reference (referrers, cosign .sbom tags, buildx attestations), each
+ * read by the shell and kept under its handle; one that could not be read carries its error.
+ */
+export const sbomDocuments = (source: string, repository: string, reference: string) =>
+  call<SbomDocuments>("sbom_documents", { source, repository, reference });
+
+/** The package table of a kept SBOM, as columns. */
+export const sbomRows = (handle: string) => call<SbomRows>("sbom_rows", { handle });
+
+/** One package of a kept SBOM: every field, and its dependencies as small trees. */
+export const sbomPackage = (handle: string, index: number) => call<SbomPackageDetails>("sbom_package", { handle, index });
+
+/**
+ * Reads a local SBOM the user picks in the shell's file dialog (nothing is pushed); null when
+ * they cancel. The webview never names the file: only what the user picked there is read.
+ */
+export const openSbomFile = () => call<SbomDocuments | null>("open_sbom_file");
+
+/** Saves the exact bytes of a kept SBOM where the user chooses; null when they cancel. */
+export const saveSbom = (handle: string, name: string) => call<string | null>("save_sbom", { handle, name });
+
+/**
+ * Saves packages of a kept SBOM as CSV where the user chooses: the rows given, in that order
+ * (what the table shows), or every package when rows is null. Null when they cancel.
+ */
+export const exportSbomCsv = (handle: string, rows: number[] | null, name: string) =>
+  call<string | null>("export_sbom_csv", { handle, rows, name });

@@ -1,0 +1,422 @@
+//! The SBOM view: SBOMs found from a reference or opened from a file, kept by the shell
+//! (`sboms`) so the table, a package's details, the exact bytes and a CSV come from one read.
+
+use std::path::Path;
+
+use stowage::cache::ManifestCache;
+use stowage::ops::inspect;
+use stowage::sbom::{self, Document, FindOptions, Sbom, MAX_SBOM_BYTES};
+use stowage::Error;
+use tauri::{AppHandle, Runtime, State};
+
+use super::export::{file_stem, write_atomically};
+use super::Answer;
+use crate::dialogs;
+use crate::dto::{
+    AppError, DependencyNode, SbomDocuments, SbomHeader, SbomPackage, SbomPackageDetails, SbomRows,
+    SbomSummary,
+};
+use crate::sboms::{KeptSbom, Origin};
+use crate::state::AppState;
+
+/// How far a package's dependency trees are followed: enough to see where it sits, small
+/// enough to send at once for a package that a thousand others need.
+const DEPTH: usize = 2;
+const WIDTH: usize = 100;
+
+#[tauri::command]
+pub async fn sbom_documents(
+    state: State<'_, AppState>,
+    source: String,
+    repository: String,
+    reference: String,
+) -> Answer<SbomDocuments> {
+    let store = state.store(&source, &repository).await?;
+    let options = FindOptions {
+        platform: None,
+        cache: Some(ManifestCache::new(state.dirs.manifest_cache())),
+    };
+    let found = sbom::find(&store, &reference, &options).await?;
+    let sboms = found
+        .sboms
+        .into_iter()
+        .map(|f| {
+            let at = f.at;
+            let origin = at.layer.clone().map(|layer| Origin::Blob {
+                source: source.clone(),
+                repository: repository.clone(),
+                layer,
+                media_type: at.media_type.clone(),
+            });
+            let label = at
+                .manifest
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_else(|| reference.clone());
+            let platform = at.platform.as_ref().map(ToString::to_string);
+            let mut summary = SbomSummary {
+                handle: None,
+                manifest: at.manifest.as_ref().map(ToString::to_string),
+                layer: at.layer.as_ref().map(ToString::to_string),
+                media_type: at.media_type,
+                subject: at.subject.as_ref().map(ToString::to_string),
+                platform: platform.clone(),
+                via: at.via.map(Into::into),
+                path: None,
+                wrappers: vec![],
+                document: None,
+                error: None,
+            };
+            match (f.read, origin) {
+                (Ok(read), Some(origin)) => keep(&state, &mut summary, read, origin, label),
+                (Ok(_), None) => {
+                    summary.error = Some(AppError::invalid("an SBOM found without its blob"))
+                }
+                (Err(e), _) => summary.error = Some(e.into()),
+            }
+            summary
+        })
+        .collect();
+    Ok(SbomDocuments {
+        root: found.root.to_string(),
+        sboms,
+        warnings: found.warnings,
+    })
+}
+
+/// Keeps a read SBOM and fills in what the summary says of it.
+fn keep(state: &AppState, summary: &mut SbomSummary, read: Sbom, origin: Origin, label: String) {
+    summary.wrappers = read.wrappers.iter().map(ToString::to_string).collect();
+    summary.document = Some(SbomHeader::from(&read.document));
+    let kept = KeptSbom::new(read.document, origin, label, summary.platform.clone());
+    summary.handle = Some(state.sboms.keep(kept));
+}
+
+#[tauri::command]
+pub fn sbom_rows(state: State<'_, AppState>, handle: String) -> Answer<SbomRows> {
+    Ok(SbomRows::from(&state.sboms.get(&handle)?.document))
+}
+
+#[tauri::command]
+pub fn sbom_package(
+    state: State<'_, AppState>,
+    handle: String,
+    index: u32,
+) -> Answer<SbomPackageDetails> {
+    let kept = state.sboms.get(&handle)?;
+    let i = index as usize;
+    let package = kept
+        .document
+        .packages
+        .get(i)
+        .ok_or_else(|| AppError::invalid(format!("the SBOM has no package {index}")))?;
+    let (depends_on, more_depends_on) = tree(&kept, i, DEPTH, &mut vec![i], true);
+    let (dependents, more_dependents) = tree(&kept, i, 1, &mut vec![i], false);
+    Ok(SbomPackageDetails {
+        package: SbomPackage::new(i, package),
+        depends_on,
+        dependents,
+        more_depends_on,
+        more_dependents,
+    })
+}
+
+/// The packages `row` depends on (`down`) or that depend on it, `depth` levels deep, at most
+/// WIDTH per level; `path` holds the rows above, so a cycle stops instead of repeating.
+fn tree(
+    kept: &KeptSbom,
+    row: usize,
+    depth: usize,
+    path: &mut Vec<usize>,
+    down: bool,
+) -> (Vec<DependencyNode>, u32) {
+    let links = kept.links();
+    let edges = if down {
+        links.depends_on.get(&row)
+    } else {
+        links.dependents.get(&row)
+    };
+    let Some(edges) = edges else {
+        return (vec![], 0);
+    };
+    let more = edges.len().saturating_sub(WIDTH) as u32;
+    let nodes = edges
+        .iter()
+        .take(WIDTH)
+        .map(|(id, relationship)| {
+            let index = links.rows.get(id).copied();
+            let package = index.map(|i| &kept.document.packages[i]);
+            let mut node = DependencyNode {
+                index: index.map(|i| i as u32),
+                id: id.clone(),
+                name: package.and_then(|p| p.name.clone()),
+                version: package.and_then(|p| p.version.clone()),
+                relationship: relationship.clone(),
+                children: vec![],
+                more: 0,
+            };
+            if let Some(i) = index {
+                let below = if down {
+                    links.depends_on.get(&i)
+                } else {
+                    links.dependents.get(&i)
+                };
+                let below = below.map_or(0, Vec::len) as u32;
+                if depth > 1 && !path.contains(&i) {
+                    path.push(i);
+                    (node.children, node.more) = tree(kept, i, depth - 1, path, down);
+                    path.pop();
+                } else {
+                    node.more = below;
+                }
+            }
+            node
+        })
+        .collect();
+    (nodes, more)
+}
+
+/// A local SBOM, chosen in the shell's own dialog: the webview never names the path, and the
+/// file is granted like any other the user picked.
+#[tauri::command]
+pub async fn open_sbom_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Answer<Option<SbomDocuments>> {
+    let kinds = (
+        "SBOMs",
+        &[
+            "json", "spdx", "xml", "yaml", "yml", "cdx", "bom", "jsonld", "intoto", "gz", "zst",
+        ][..],
+    );
+    let Some(path) = dialogs::pick_file(&app, "Open an SBOM", kinds).await? else {
+        return Ok(None);
+    };
+    state.grants.grant([&path]);
+    state.grants.check(&path)?;
+    let label = path.display().to_string();
+    let mut summary = SbomSummary {
+        handle: None,
+        manifest: None,
+        layer: None,
+        media_type: media_type_of(&path).into(),
+        subject: None,
+        platform: None,
+        via: None,
+        path: Some(label.clone()),
+        wrappers: vec![],
+        document: None,
+        error: None,
+    };
+    match sbom::read_file(&path).await {
+        Ok(read) => keep(&state, &mut summary, read, Origin::File(path), label),
+        Err(e) => summary.error = Some(e.into()),
+    }
+    Ok(Some(SbomDocuments {
+        root: String::new(),
+        sboms: vec![summary],
+        warnings: vec![],
+    }))
+}
+
+/// What the file's name suggests; the reader decides by the content anyway.
+fn media_type_of(path: &Path) -> &'static str {
+    let name = path.to_string_lossy().to_lowercase();
+    if name.ends_with(".spdx.json") {
+        "application/spdx+json"
+    } else if name.ends_with(".cdx.json") || name.ends_with(".bom.json") {
+        "application/vnd.cyclonedx+json"
+    } else if name.ends_with(".xml") {
+        "application/vnd.cyclonedx+xml"
+    } else if name.ends_with(".spdx") {
+        "text/spdx"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// "Save SBOM as…": the exact bytes it was read from, where the user chooses.
+#[tauri::command]
+pub async fn save_sbom<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    handle: String,
+    name: String,
+) -> Answer<Option<String>> {
+    let kept = state.sboms.get(&handle)?;
+    let bytes = match &kept.origin {
+        Origin::Blob {
+            source,
+            repository,
+            layer,
+            media_type,
+        } => {
+            let store = state.store(source, repository).await?;
+            let read = inspect::content(&store, layer, media_type, MAX_SBOM_BYTES as usize).await?;
+            if read.truncated {
+                return Err(AppError::invalid("the SBOM is larger than Stowage reads"));
+            }
+            read.bytes
+        }
+        Origin::File(path) => {
+            state.grants.check(path)?;
+            tokio::fs::read(path)
+                .await
+                .map_err(|e| Error::io(path, e))?
+        }
+    };
+    save(&app, &name, &bytes).await
+}
+
+/// "Export CSV": the packages the table shows, in its order (every package when `rows` is
+/// None), in the CLI's `--output csv` columns.
+#[tauri::command]
+pub async fn export_sbom_csv<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    handle: String,
+    rows: Option<Vec<u32>>,
+    name: String,
+) -> Answer<Option<String>> {
+    let kept = state.sboms.get(&handle)?;
+    let csv = csv(&kept, rows.as_deref())?;
+    save(&app, &name, csv.as_bytes()).await
+}
+
+pub fn csv(kept: &KeptSbom, rows: Option<&[u32]>) -> Result<String, AppError> {
+    let d = &kept.document;
+    let packages = match rows {
+        None => d.packages.clone(),
+        Some(rows) => rows
+            .iter()
+            .map(|&i| {
+                d.packages
+                    .get(i as usize)
+                    .cloned()
+                    .ok_or_else(|| AppError::invalid(format!("the SBOM has no package {i}")))
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    // csv_rows writes a whole document: this one holds the chosen rows, in the table's order.
+    let shown = Document {
+        format: d.format,
+        spec_version: d.spec_version.clone(),
+        encoding: d.encoding,
+        name: None,
+        namespace: None,
+        created: None,
+        tools: vec![],
+        authors: vec![],
+        packages,
+        dependencies: vec![],
+        files: 0,
+    };
+    let mut out = String::from(sbom::CSV_HEADER);
+    out.push_str("\r\n");
+    sbom::csv_rows(&mut out, &shown, "", &kept.label, kept.platform.as_deref());
+    Ok(out)
+}
+
+/// Through the shell's save dialog; `name` only suggests the file name.
+async fn save<R: Runtime>(app: &AppHandle<R>, name: &str, bytes: &[u8]) -> Answer<Option<String>> {
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            (stem, ext)
+        }
+        _ => (name, "json"),
+    };
+    let file_name = format!("{}.{extension}", file_stem(stem));
+    let Some(path) = dialogs::save_file(app, &file_name, extension).await? else {
+        return Ok(None);
+    };
+    write_atomically(&path, bytes)?;
+    Ok(Some(path.display().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stowage::sbom::{Dependency, Encoding, Format, Package};
+
+    fn kept(n: usize, deps: &[(usize, usize)]) -> KeptSbom {
+        let document = Document {
+            format: Format::Spdx,
+            spec_version: "2.3".into(),
+            encoding: Encoding::Json,
+            name: None,
+            namespace: None,
+            created: None,
+            tools: vec![],
+            authors: vec![],
+            packages: (0..n)
+                .map(|i| Package {
+                    id: format!("p{i}"),
+                    name: Some(format!("pkg-{i}")),
+                    version: Some(format!("1.{i}")),
+                    licenses: vec!["MIT".into()],
+                    ..Default::default()
+                })
+                .collect(),
+            dependencies: deps
+                .iter()
+                .map(|&(a, b)| Dependency {
+                    from: format!("p{a}"),
+                    to: format!("p{b}"),
+                    relationship: "DEPENDS_ON".into(),
+                })
+                .collect(),
+            files: 0,
+        };
+        KeptSbom::new(
+            document,
+            Origin::File("/x".into()),
+            "sha256:ab".into(),
+            Some("linux/amd64".into()),
+        )
+    }
+
+    #[test]
+    fn the_tree_goes_two_levels_down_and_stops_at_a_cycle() {
+        let k = kept(4, &[(0, 1), (1, 2), (2, 3), (1, 0)]);
+        let (down, more) = tree(&k, 0, DEPTH, &mut vec![0], true);
+        assert_eq!(more, 0);
+        assert_eq!(down.len(), 1);
+        assert_eq!(down[0].name.as_deref(), Some("pkg-1"));
+        let grandchildren: Vec<_> = down[0].children.iter().map(|c| c.index).collect();
+        assert_eq!(grandchildren, vec![Some(2), Some(0)]);
+        // Below the depth, only how many links were not followed.
+        assert!(down[0].children[0].children.is_empty());
+        assert_eq!(down[0].children[0].more, 1);
+        let (up, _) = tree(&k, 1, 1, &mut vec![1], false);
+        assert_eq!(up.len(), 1);
+        assert_eq!(up[0].index, Some(0));
+    }
+
+    #[test]
+    fn csv_has_the_rows_asked_for_in_that_order() {
+        let k = kept(3, &[]);
+        let out = csv(&k, Some(&[2, 0])).unwrap();
+        let lines: Vec<&str> = out.split("\r\n").collect();
+        assert_eq!(lines[0], sbom::CSV_HEADER);
+        assert!(lines[1].starts_with("pkg-2,1.2,MIT,"), "{}", lines[1]);
+        assert!(lines[2].starts_with("pkg-0,1.0,MIT,"), "{}", lines[2]);
+        assert!(lines[1].ends_with("sha256:ab,linux/amd64"));
+        assert_eq!(csv(&k, None).unwrap().matches("\r\n").count(), 4);
+        assert_eq!(csv(&k, Some(&[7])).unwrap_err().code, "invalid");
+    }
+
+    #[test]
+    fn rows_are_columns_with_each_repeated_string_once() {
+        let mut k = kept(3, &[]);
+        k.document.packages[1].licenses.clear();
+        k.document.packages[2].purl = Some("pkg:npm/a@1".into());
+        let rows = SbomRows::from(&k.document);
+        assert_eq!(rows.names.len(), 3);
+        assert_eq!(rows.licenses, vec![0, -1, 0]);
+        assert_eq!(rows.ecosystems, vec![-1, -1, 1]);
+        assert_eq!(rows.strings, vec!["MIT", "npm"]);
+        assert_eq!(rows.purls, vec![0, 0, 1]);
+        let value = serde_json::to_value(&rows).unwrap();
+        assert!(value["names"].is_array() && value["strings"].is_array());
+    }
+}
