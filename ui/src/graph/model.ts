@@ -399,12 +399,13 @@ export function nodeMatches(n: GraphNode, query: string): boolean {
 }
 
 /** The view ids to highlight for a query: matching nodes, or what stands for them when hidden. */
-export function searchView(model: GraphModel, view: GraphView, query: string): Set<string> {
+export function searchView(model: GraphModel, view: GraphView, query: string, extra: ReadonlySet<string> = new Set()): Set<string> {
   const hits = new Set<string>();
   if (!query.trim()) return hits;
   const visible = new Set(view.nodes.map((v) => v.id));
   for (const n of model.nodes.values()) {
-    if (!nodeMatches(n, query)) continue;
+    // `extra`: nodes matched by something the graph does not hold (an SBOM's packages).
+    if (!extra.has(n.id) && !nodeMatches(n, query)) continue;
     if (visible.has(n.id)) hits.add(n.id);
     else {
       const rep = view.representative.get(n.id);

@@ -26,6 +26,8 @@ export class GraphSession {
   error = $state<ipc.AppError | null>(null);
   /** A node to select once it is drawn (set after an attach, or by "Show in graph"). */
   focus = $state<string | null>(null);
+  /** Open the SBOM view of what was opened as soon as the pane shows (the tag list's SBOM badge). */
+  openSbom = $state(false);
   /** When the final GraphData arrived (performance.now()), for the first-render measure. */
   dataAt: number | null = null;
 

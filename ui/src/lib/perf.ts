@@ -3,7 +3,7 @@
 
 export type PerfMark = { name: string; startTime: number; duration: number };
 
-const NAMES = new Set(["graph:layout", "graph:first-render", "graph:sync", "graph:apply", "tags:open"]);
+const NAMES = new Set(["graph:layout", "graph:first-render", "graph:sync", "graph:apply", "tags:open", "sbom:open", "sbom:filter"]);
 
 type PanTarget = { panBy(delta: { x: number; y: number }): unknown };
 let panTarget: PanTarget | null = null;

@@ -157,6 +157,17 @@ export class Browser {
     void session.load(refresh);
   }
 
+  /** Opens the graph of a tag with its SBOM view showing (the tag list's SBOM badge). */
+  openSbom(reference: string) {
+    const open = this.graph;
+    if (open && open.source === this.sourceId && open.repository === this.repository && open.reference === reference) {
+      open.openSbom = true;
+      return;
+    }
+    this.openGraph(reference);
+    if (this.graph) this.graph.openSbom = true;
+  }
+
   refreshGraph() {
     const g = this.graph;
     if (!g) return;
