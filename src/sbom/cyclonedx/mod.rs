@@ -92,7 +92,10 @@ impl Component {
             version: self.version,
             purl: self.purl,
             cpes: self.cpe.into_iter().collect(),
-            kind: self.kind.map(|k| k.to_ascii_lowercase()),
+            kind: self.kind.map(|mut k| {
+                k.make_ascii_lowercase();
+                k
+            }),
             licenses,
             declared_license: declared,
             concluded_license: concluded,
@@ -216,12 +219,18 @@ impl Bom {
         }
     }
 
-    /// `from` depends on `to` (bom-refs).
-    pub fn depends(&mut self, from: &str, to: String) {
-        if let Some(to) = stated(to) {
+    /// `from` depends on each of `to` (bom-refs). The last edge takes `from` itself: a BOM
+    /// has about two edges per component, and each copy is an allocation the model keeps.
+    pub fn depends(&mut self, mut from: String, to: impl IntoIterator<Item = String>) {
+        let mut to = to.into_iter().filter_map(stated).peekable();
+        while let Some(target) = to.next() {
+            let from = match to.peek() {
+                Some(_) => from.clone(),
+                None => std::mem::take(&mut from),
+            };
             self.dependencies.push(Dependency {
-                from: from.to_string(),
-                to,
+                from,
+                to: target,
                 relationship: "dependsOn".into(),
             });
         }

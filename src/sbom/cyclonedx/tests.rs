@@ -1,7 +1,7 @@
 //! The same BOMs written in JSON and in XML must read into the same model, for each shape the
 //! versions gave their fields (1.2 tools, 1.5 tool components, 1.6 acknowledgements).
 
-use super::{json, xml};
+use super::{json, xml, MAX_DEPTH};
 use crate::sbom::model::{Dependency, Document, Encoding, ExternalRef, Hash};
 
 /// Both encodings, checked to agree; the JSON one is returned.
@@ -296,4 +296,44 @@ fn a_1_4_bom_with_entities_cdata_and_an_extension_namespace() {
         }]
     );
     assert_eq!(tom.hashes.len(), 2);
+}
+
+#[test]
+fn nesting_is_read_to_the_limit_and_refused_beyond_it_in_both_encodings() {
+    let in_json = |depth: usize| {
+        let open = r#"{"type":"library","name":"n","components":["#;
+        let doc = format!(
+            r#"{{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{}{}]}}"#,
+            open.repeat(depth),
+            "]}".repeat(depth)
+        );
+        json::parse(doc.as_bytes())
+    };
+    let in_xml = |depth: usize| {
+        let open = "<component><name>n</name><components>";
+        let close = "</components></component>";
+        let doc = format!(
+            r#"<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components>{}{}</components></bom>"#,
+            open.repeat(depth),
+            close.repeat(depth)
+        );
+        xml::parse(doc.as_bytes())
+    };
+    for read in [&in_json as &dyn Fn(usize) -> _, &in_xml] {
+        let doc = read(MAX_DEPTH).expect("read to the limit");
+        assert_eq!(doc.packages.len(), MAX_DEPTH);
+        assert_eq!(doc.packages[31].parent.as_deref(), Some("#30"));
+        let p = read(MAX_DEPTH + 1).expect_err("refused past it");
+        assert!(p.detail.contains("nested more than 32 levels"), "{p:?}");
+        assert!(p.at.is_some(), "{p:?}");
+    }
+    // Far past serde_json's own limit JSON is still refused, not overflowing the stack.
+    assert!(in_json(10_000).is_err());
+    // XML elements Stowage does not read are skipped by quick-xml, without recursion.
+    let deep = format!(
+        r#"<bom xmlns="http://cyclonedx.org/schema/bom/1.6">{}{}</bom>"#,
+        "<x>".repeat(100_000),
+        "</x>".repeat(100_000)
+    );
+    assert!(xml::parse(deep.as_bytes()).is_ok());
 }
