@@ -4,9 +4,13 @@ import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import type { AddRegistry, GraphData, GraphEdge, GraphEvent, GraphNode, PushSpec, Source } from "../../src/ipc/bindings";
 import { contentOf, demoGraph, DROP_DIR, fakeDigest, repositoriesOf, SOURCES, summaryOf, tagsOf } from "./fixtures";
+import * as sbom from "./mock-sbom";
 import * as transfers from "./mock-transfers";
 
 type Recorded = { calls: Array<{ cmd: string; args: unknown }>; exports: Array<{ format: string; name: string; length: number }>; summaryCalls: number };
+/** An answer or, when it has a code, the rejection the shell would send. */
+const answer = <T,>(v: T | { code: string; message: string } | null, missing: string): Promise<T | null> =>
+  v && typeof v === "object" && "code" in v ? Promise.reject(v) : v === null && missing ? Promise.reject({ code: "not_found", message: missing }) : Promise.resolve(v as T | null);
 const recorded: Recorded = { calls: [], exports: [], summaryCalls: 0 };
 (window as unknown as { __mock: Recorded }).__mock = recorded;
 
@@ -230,6 +234,22 @@ mockIPC(async (cmd, payload) => {
       const name = String(args.name);
       recorded.exports.push({ format: String(args.format), name, length: String(args.data).length });
       return `/home/user/Pictures/${name}`;
+    }
+    case "sbom_documents":
+      await sleep(20);
+      return answer(sbom.sbomDocuments(String(args.repository), String(args.reference)), "");
+    case "sbom_rows":
+      return answer(sbom.sbomRows(String(args.handle)), "the app no longer holds that SBOM; open it again");
+    case "sbom_package":
+      return answer(sbom.sbomPackage(String(args.handle), Number(args.index)), "no such package");
+    case "open_sbom_file":
+      return answer(sbom.openSbomFile(), "");
+    case "save_sbom":
+      return `/home/user/Documents/${String(args.name)}`;
+    case "export_sbom_csv": {
+      const rows = args.rows as number[] | null;
+      recorded.exports.push({ format: "csv", name: String(args.name), length: rows ? rows.length : -1 });
+      return `/home/user/Documents/${String(args.name)}`;
     }
     case "pick_files":
       return picked("files");

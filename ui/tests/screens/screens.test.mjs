@@ -207,11 +207,13 @@ describe("screens", () => {
     assert.match(broken.classes.join(" "), /error/);
     await shot(page, "05-graph");
 
-    // Click the SBOM node on the canvas: its details show.
+    // Click the SBOM node on the canvas: its SBOM shows (sbom.test.mjs); its Details tab has the rest.
     const sbom = nodes.find((/** @type {any} */ n) => n.kind === "sbom");
     const box = await canvas.boundingBox();
     assert.ok(box);
     await page.mouse.click(box.x + sbom.rendered.x, box.y + sbom.rendered.y);
+    await page.getByTestId("sbom-view").waitFor();
+    await page.getByTestId("details-tab").click();
     const details = page.getByTestId("details");
     await details.waitFor();
     assert.equal(await details.getAttribute("data-node"), sbom.id);
