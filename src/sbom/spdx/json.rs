@@ -134,7 +134,7 @@ mod tests {
 
         let bad = b"{\"spdxVersion\": \"SPDX-2.3\",\n \"packages\": [{\"SPDXID\": {}}]}";
         let e = parse(bad).unwrap_err();
-        assert_eq!(e.at.as_deref(), Some("line 2, column 27"), "{e:?}");
+        assert_eq!(e.at.as_deref(), Some("line 2, column 25"), "{e:?}");
         assert!(e.detail.contains("expected a string"), "{e:?}");
 
         let e = parse(b"{\"spdxVersion\": \"SPDX-2.3\", \"packages\": [{").unwrap_err();

@@ -21,8 +21,8 @@ mod v2_model;
 mod v3_graph;
 
 /// A string borrowed from the bytes where the encoding allows (JSON without escapes, plain
-/// YAML scalars), else owned. Numbers and booleans are taken as text: YAML writes
-/// `versionInfo: 1.0` unquoted and some JSON writers put numbers where SPDX has strings.
+/// YAML scalars), else owned. A YAML scalar is taken as written: `versionInfo: 1.0` unquoted
+/// is "1.0", not the number 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Text<'a>(pub Cow<'a, str>);
 
@@ -53,19 +53,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
             fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
                 Ok(Text(Cow::Owned(v)))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_string())))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_string())))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_string())))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_string())))
-            }
         }
-        deserializer.deserialize_any(TextVisitor)
+        deserializer.deserialize_str(TextVisitor)
     }
 }

@@ -82,8 +82,8 @@ relationships:
         assert!(app.subject, "DESCRIBES from the document");
         assert_eq!(
             app.version.as_deref(),
-            Some("1"),
-            "an unquoted number is taken as text"
+            Some("1.0"),
+            "an unquoted number, as written"
         );
         assert_eq!(app.purl.as_deref(), Some("pkg:pypi/app@1.0"));
         assert_eq!(app.files, 1);
