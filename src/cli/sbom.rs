@@ -243,7 +243,8 @@ fn table(out: &mut String, at: &SbomRef, d: &Document, filter: &str) {
     } else {
         format!("{} of {} packages", rows.len(), d.packages.len())
     };
-    let _ = writeln!(out, "  {shown}, {} files (- is not stated)\n", d.files);
+    let files = if d.files == 1 { "file" } else { "files" };
+    let _ = writeln!(out, "  {shown}, {} {files} (- is not stated)\n", d.files);
     let cells: Vec<[String; 4]> = rows
         .iter()
         .map(|p| {

@@ -93,11 +93,8 @@ pub fn dsse_payload(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
         .ok_or_else(|| Problem::at("payload", "not base64"))
 }
 
-/// The statement and its predicate (bytes to read as an SBOM), with a media type where the
-/// predicate type names one the content cannot tell (none today: content tells).
-pub fn statement(
-    bytes: &[u8],
-) -> Result<(Statement, Cow<'_, [u8]>, Option<&'static str>), Problem> {
+/// The statement and its predicate, the bytes to read as an SBOM (whose content tells its format).
+pub fn statement(bytes: &[u8]) -> Result<(Statement, Cow<'_, [u8]>), Problem> {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Raw<'a> {
@@ -145,7 +142,7 @@ pub fn statement(
         predicate_type,
         subjects: raw.subject,
     };
-    Ok((statement, predicate, None))
+    Ok((statement, predicate))
 }
 
 #[cfg(test)]
@@ -155,7 +152,7 @@ mod tests {
     #[test]
     fn a_statement_gives_its_predicate_without_copying_it() {
         let bytes = br#"{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"https://spdx.dev/Document","subject":[{"name":"x","digest":{"sha256":"ab"}}],"predicate":{"spdxVersion":"SPDX-2.3"}}"#;
-        let (s, p, _) = statement(bytes).unwrap();
+        let (s, p) = statement(bytes).unwrap();
         assert_eq!(&*p, br#"{"spdxVersion":"SPDX-2.3"}"#);
         assert!(matches!(p, Cow::Borrowed(_)));
         assert_eq!(s.subjects[0].digest["sha256"], "ab");
@@ -164,7 +161,7 @@ mod tests {
     #[test]
     fn a_string_predicate_is_its_text() {
         let bytes = br#"{"_type":"https://in-toto.io/Statement/v1","predicateType":"https://spdx.dev/Document","predicate":"SPDXVersion: SPDX-2.2\n"}"#;
-        let (_, p, _) = statement(bytes).unwrap();
+        let (_, p) = statement(bytes).unwrap();
         assert_eq!(&*p, b"SPDXVersion: SPDX-2.2\n");
     }
 

@@ -32,26 +32,31 @@ pub fn csv_rows(
     platform: Option<&str>,
 ) {
     for p in document.packages.iter().filter(|p| p.matches(filter)) {
-        let cells = [
-            p.name.as_deref().unwrap_or(""),
-            p.version.as_deref().unwrap_or(""),
-            &p.licenses.join(" | "),
-            p.ecosystem().unwrap_or(""),
-            p.purl.as_deref().unwrap_or(""),
-            p.supplier.as_deref().unwrap_or(""),
-            p.kind.as_deref().unwrap_or(""),
-            &p.cpes.join(" "),
-            source,
-            platform.unwrap_or(""),
-        ];
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            push_cell(out, cell);
-        }
-        out.push_str("\r\n");
+        csv_row(out, p, source, platform);
     }
+}
+
+/// Appends the CSV row of one package (the columns of [`CSV_HEADER`]).
+pub fn csv_row(out: &mut String, p: &Package, source: &str, platform: Option<&str>) {
+    let cells = [
+        p.name.as_deref().unwrap_or(""),
+        p.version.as_deref().unwrap_or(""),
+        &p.licenses.join(" | "),
+        p.ecosystem().unwrap_or(""),
+        p.purl.as_deref().unwrap_or(""),
+        p.supplier.as_deref().unwrap_or(""),
+        p.kind.as_deref().unwrap_or(""),
+        &p.cpes.join(" "),
+        source,
+        platform.unwrap_or(""),
+    ];
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_cell(out, cell);
+    }
+    out.push_str("\r\n");
 }
 
 /// RFC 4180 quoting; and a cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,

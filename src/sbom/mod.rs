@@ -15,7 +15,7 @@ mod spdx;
 
 pub use detect::Kind;
 pub use envelope::{Statement, StatementSubject};
-pub use export::{csv_rows, CSV_HEADER};
+pub use export::{csv_row, csv_rows, CSV_HEADER};
 pub use find::{find, read_file, FindOptions, Found, FoundSbom, SbomRef};
 pub use model::{Dependency, Document, Encoding, ExternalRef, Format, Hash, Package};
 
@@ -99,11 +99,11 @@ pub fn read(bytes: &[u8], media_type: Option<&str>, origin: &str) -> Result<Sbom
                 media_type = None;
             }
             Kind::InToto => {
-                let (stated, predicate, predicate_media_type) = envelope::statement(bytes)
+                let (stated, predicate) = envelope::statement(bytes)
                     .map_err(|p| sbom_error(origin, "in-toto statement", p))?;
                 wrappers.push(kind.wrapper());
                 statement = Some(stated);
-                let document = parse_document(predicate.as_ref(), predicate_media_type, origin)?;
+                let document = parse_document(predicate.as_ref(), origin)?;
                 return Ok(Sbom {
                     document,
                     statement,
@@ -128,9 +128,8 @@ pub fn read(bytes: &[u8], media_type: Option<&str>, origin: &str) -> Result<Sbom
 }
 
 /// The predicate of a statement, which may only be a document (no further wrapping).
-fn parse_document(bytes: &[u8], media_type: Option<&str>, origin: &str) -> Result<Document> {
-    let kind =
-        detect::detect(bytes, media_type).map_err(|p| sbom_error(origin, "SBOM predicate", p))?;
+fn parse_document(bytes: &[u8], origin: &str) -> Result<Document> {
+    let kind = detect::detect(bytes, None).map_err(|p| sbom_error(origin, "SBOM predicate", p))?;
     if kind.is_wrapper() {
         return Err(sbom_error(
             origin,
@@ -160,6 +159,12 @@ fn parse_kind(bytes: &[u8], kind: Kind, origin: &str) -> Result<Document> {
         }
     };
     parsed.map_err(|p| sbom_error(origin, kind.name(), p))
+}
+
+/// One parser on its own, for its fuzz target.
+#[cfg(fuzzing)]
+pub(crate) fn parse_as(bytes: &[u8], kind: Kind) -> Result<Document> {
+    parse_kind(bytes, kind, "fuzz input")
 }
 
 fn sbom_error(origin: &str, format: &str, problem: Problem) -> Error {
