@@ -353,6 +353,17 @@ impl App {
         .await
     }
 
+    /// Waits until virtual list `list` holds `n` items (a long list renders only a screenful).
+    pub async fn wait_row_count(&self, list: &str, n: usize) -> Result<usize> {
+        wait_for(&format!("{n} items in {list}"), || async {
+            Ok(match self.row_count(list).await? {
+                Some(count) if count == n => Seen::Ready(count),
+                count => Seen::NotYet(format!("data-rows {count:?}")),
+            })
+        })
+        .await
+    }
+
     /// Waits until `list` shows exactly `expected` (in any order): a count alone can match the
     /// list of the source shown before, while the new one is still loading.
     pub async fn wait_rows_equal(&self, list: &str, expected: &[String]) -> Result<Vec<String>> {

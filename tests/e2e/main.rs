@@ -13,6 +13,7 @@ mod drop;
 mod expect;
 mod peers;
 mod pick;
+mod sbom;
 mod webdriver;
 
 use std::collections::BTreeSet;
