@@ -108,8 +108,10 @@ fn package(raw: RawPackage<'_>, index: usize) -> Package {
     let concluded = raw.license_concluded.and_then(Text::stated);
     let mut purl = None;
     let mut cpes = Vec::new();
-    let mut external_refs = Vec::new();
-    for r in raw.external_refs.unwrap_or_default() {
+    let refs = raw.external_refs.unwrap_or_default();
+    // Sized to what is stated: pushing would keep room for four per package.
+    let mut external_refs = Vec::with_capacity(refs.len());
+    for r in refs {
         let kind = r.reference_type.as_str();
         let locator = r.reference_locator.0.trim().to_string();
         if kind.eq_ignore_ascii_case("purl") && purl.is_none() {
@@ -124,6 +126,7 @@ fn package(raw: RawPackage<'_>, index: usize) -> Package {
         };
         external_refs.push(ExternalRef { kind, locator });
     }
+    cpes.shrink_to_fit();
     Package {
         id: raw
             .spdx_id
