@@ -2,11 +2,11 @@
 //! view can fetch its table, one package's details, its bytes or a CSV without reading it
 //! again. Only the last few are kept: a distro image's SBOM can hold 100,000 packages.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use stowage::sbom::Document;
+use stowage::sbom::{DependencyIndex, Document};
 use stowage::Digest;
 
 use crate::dto::AppError;
@@ -32,16 +32,8 @@ pub struct KeptSbom {
     /// What CSV rows name as the document: its manifest digest, or the file's path.
     pub label: String,
     pub platform: Option<String>,
-    links: OnceLock<Links>,
-}
-
-/// The document's dependencies by package row, built on the first details asked for.
-pub struct Links {
-    pub rows: HashMap<String, usize>,
-    /// From a package's row: the ids it depends on, with the relationship.
-    pub depends_on: HashMap<usize, Vec<(String, String)>>,
-    /// From a package's row: the ids that depend on it.
-    pub dependents: HashMap<usize, Vec<(String, String)>>,
+    /// Built on the first package details asked for.
+    dependencies: OnceLock<DependencyIndex>,
 }
 
 impl KeptSbom {
@@ -56,40 +48,14 @@ impl KeptSbom {
             origin,
             label,
             platform,
-            links: OnceLock::new(),
+            dependencies: OnceLock::new(),
         }
     }
 
-    pub fn links(&self) -> &Links {
-        self.links.get_or_init(|| {
-            let packages = &self.document.packages;
-            let rows: HashMap<String, usize> = packages
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.id.clone(), i))
-                .collect();
-            let mut depends_on: HashMap<usize, Vec<(String, String)>> = HashMap::new();
-            let mut dependents: HashMap<usize, Vec<(String, String)>> = HashMap::new();
-            for d in &self.document.dependencies {
-                if let Some(&from) = rows.get(&d.from) {
-                    depends_on
-                        .entry(from)
-                        .or_default()
-                        .push((d.to.clone(), d.relationship.clone()));
-                }
-                if let Some(&to) = rows.get(&d.to) {
-                    dependents
-                        .entry(to)
-                        .or_default()
-                        .push((d.from.clone(), d.relationship.clone()));
-                }
-            }
-            Links {
-                rows,
-                depends_on,
-                dependents,
-            }
-        })
+    /// The document's dependencies by package row, indexed once.
+    pub fn dependencies(&self) -> &DependencyIndex {
+        self.dependencies
+            .get_or_init(|| self.document.dependency_index())
     }
 }
 
@@ -191,18 +157,11 @@ mod tests {
     }
 
     #[test]
-    fn links_go_both_ways_by_row() {
+    fn the_dependency_index_is_built_once_from_the_document() {
         let s = kept(3);
-        let links = s.links();
-        assert_eq!(links.rows["p1"], 1);
-        assert_eq!(
-            links.depends_on[&0],
-            vec![("p1".into(), "DEPENDS_ON".into())]
-        );
-        assert_eq!(
-            links.dependents[&2],
-            vec![("p1".into(), "DEPENDS_ON".into())]
-        );
-        assert!(!links.depends_on.contains_key(&2));
+        let index = s.dependencies();
+        assert!(std::ptr::eq(index, s.dependencies()));
+        assert_eq!(*index, s.document.dependency_index());
+        assert_eq!(index.row("p1"), Some(1));
     }
 }

@@ -2,6 +2,7 @@
 //! both use.
 
 use super::model::{Document, Package};
+use crate::error::{Error, Result};
 
 /// The CSV's columns, one row per package.
 pub const CSV_HEADER: &str =
@@ -34,6 +35,35 @@ pub fn csv_rows(
     for p in document.packages.iter().filter(|p| p.matches(filter)) {
         csv_row(out, p, source, platform);
     }
+}
+
+/// The CSV of `document`'s packages at `rows`, in that order (every package when `rows` is
+/// `None`), header first: what the app's "Export CSV" saves of the table on screen. A row
+/// past the packages is an error, and nothing is written.
+pub fn csv_of_rows(
+    document: &Document,
+    rows: Option<&[u32]>,
+    source: &str,
+    platform: Option<&str>,
+) -> Result<String> {
+    let packages = &document.packages;
+    let chosen: Vec<&Package> = match rows {
+        None => packages.iter().collect(),
+        Some(rows) => rows
+            .iter()
+            .map(|&i| {
+                packages
+                    .get(i as usize)
+                    .ok_or_else(|| Error::Invalid(format!("the SBOM has no package {i}")))
+            })
+            .collect::<Result<_>>()?,
+    };
+    let mut out = String::from(CSV_HEADER);
+    out.push_str("\r\n");
+    for p in chosen {
+        csv_row(&mut out, p, source, platform);
+    }
+    Ok(out)
 }
 
 /// Appends the CSV row of one package (the columns of [`CSV_HEADER`]).
@@ -123,6 +153,32 @@ mod tests {
             out,
             "\"'=HYPERLINK(\"\"http://x\"\")\",\"1,2\",MIT | Apache-2.0,npm,pkg:npm/a@1,,,,sha256:ab,linux/amd64\r\n"
         );
+    }
+
+    #[test]
+    fn csv_of_rows_has_the_rows_asked_for_in_that_order() {
+        let d = doc((0..3)
+            .map(|i| Package {
+                name: Some(format!("pkg-{i}")),
+                version: Some(format!("1.{i}")),
+                licenses: vec!["MIT".into()],
+                ..Default::default()
+            })
+            .collect());
+        let out = csv_of_rows(&d, Some(&[2, 0]), "sha256:ab", Some("linux/amd64")).unwrap();
+        let lines: Vec<&str> = out.split("\r\n").collect();
+        assert_eq!(lines[0], CSV_HEADER);
+        assert_eq!(lines[1], "pkg-2,1.2,MIT,,,,,,sha256:ab,linux/amd64");
+        assert_eq!(lines[2], "pkg-0,1.0,MIT,,,,,,sha256:ab,linux/amd64");
+        assert_eq!(lines[3], "");
+        let all = csv_of_rows(&d, None, "x", None).unwrap();
+        assert_eq!(all.matches("\r\n").count(), 4);
+        assert!(all.ends_with("pkg-2,1.2,MIT,,,,,,x,\r\n"));
+        let none = csv_of_rows(&d, Some(&[]), "x", None).unwrap();
+        assert_eq!(none, format!("{CSV_HEADER}\r\n"));
+        let e = csv_of_rows(&d, Some(&[0, 7]), "x", None).unwrap_err();
+        assert_eq!(e.code(), "invalid");
+        assert_eq!(e.to_string(), "the SBOM has no package 7");
     }
 
     #[test]

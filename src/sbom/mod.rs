@@ -6,6 +6,7 @@
 //! bounded by [`MAX_SBOM_BYTES`], decompressed ones included.
 
 mod cyclonedx;
+mod dependencies;
 mod detect;
 mod envelope;
 mod export;
@@ -13,9 +14,10 @@ mod find;
 mod model;
 mod spdx;
 
+pub use dependencies::{DependencyIndex, Direction, Link, TreeNode};
 pub use detect::Kind;
 pub use envelope::{Statement, StatementSubject};
-pub use export::{csv_row, csv_rows, CSV_HEADER};
+pub use export::{csv_of_rows, csv_row, csv_rows, CSV_HEADER};
 pub use find::{find, read_file, FindOptions, Found, FoundSbom, SbomRef};
 pub use model::{Dependency, Document, Encoding, ExternalRef, Format, Hash, Package};
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use stowage::cache::ManifestCache;
 use stowage::ops::inspect;
-use stowage::sbom::{self, Document, FindOptions, Sbom, MAX_SBOM_BYTES};
+use stowage::sbom::{self, Direction, FindOptions, Sbom, TreeNode, MAX_SBOM_BYTES};
 use stowage::Error;
 use tauri::{AppHandle, Runtime, State};
 
@@ -104,76 +104,31 @@ pub fn sbom_package(
     index: u32,
 ) -> Answer<SbomPackageDetails> {
     let kept = state.sboms.get(&handle)?;
+    details(&kept, index)
+}
+
+/// The package at row `index`, what it depends on (DEPTH levels) and what depends on it.
+fn details(kept: &KeptSbom, index: u32) -> Answer<SbomPackageDetails> {
     let i = index as usize;
     let package = kept
         .document
         .packages
         .get(i)
         .ok_or_else(|| AppError::invalid(format!("the SBOM has no package {index}")))?;
-    let (depends_on, more_depends_on) = tree(&kept, i, DEPTH, &mut vec![i], true);
-    let (dependents, more_dependents) = tree(&kept, i, 1, &mut vec![i], false);
+    let (d, deps) = (&kept.document, kept.dependencies());
+    let (depends_on, more_depends_on) = deps.tree(d, i, DEPTH, WIDTH, Direction::DependsOn);
+    let (dependents, more_dependents) = deps.tree(d, i, 1, WIDTH, Direction::Dependents);
     Ok(SbomPackageDetails {
         package: SbomPackage::new(i, package),
-        depends_on,
-        dependents,
+        depends_on: nodes(&depends_on),
+        dependents: nodes(&dependents),
         more_depends_on,
         more_dependents,
     })
 }
 
-/// The packages `row` depends on (`down`) or that depend on it, `depth` levels deep, at most
-/// WIDTH per level; `path` holds the rows above, so a cycle stops instead of repeating.
-fn tree(
-    kept: &KeptSbom,
-    row: usize,
-    depth: usize,
-    path: &mut Vec<usize>,
-    down: bool,
-) -> (Vec<DependencyNode>, u32) {
-    let links = kept.links();
-    let edges = if down {
-        links.depends_on.get(&row)
-    } else {
-        links.dependents.get(&row)
-    };
-    let Some(edges) = edges else {
-        return (vec![], 0);
-    };
-    let more = edges.len().saturating_sub(WIDTH) as u32;
-    let nodes = edges
-        .iter()
-        .take(WIDTH)
-        .map(|(id, relationship)| {
-            let index = links.rows.get(id).copied();
-            let package = index.map(|i| &kept.document.packages[i]);
-            let mut node = DependencyNode {
-                index: index.map(|i| i as u32),
-                id: id.clone(),
-                name: package.and_then(|p| p.name.clone()),
-                version: package.and_then(|p| p.version.clone()),
-                relationship: relationship.clone(),
-                children: vec![],
-                more: 0,
-            };
-            if let Some(i) = index {
-                let below = if down {
-                    links.depends_on.get(&i)
-                } else {
-                    links.dependents.get(&i)
-                };
-                let below = below.map_or(0, Vec::len) as u32;
-                if depth > 1 && !path.contains(&i) {
-                    path.push(i);
-                    (node.children, node.more) = tree(kept, i, depth - 1, path, down);
-                    path.pop();
-                } else {
-                    node.more = below;
-                }
-            }
-            node
-        })
-        .collect();
-    (nodes, more)
+fn nodes(tree: &[TreeNode]) -> Vec<DependencyNode> {
+    tree.iter().map(DependencyNode::from).collect()
 }
 
 /// A local SBOM, chosen in the shell's own dialog: the webview never names the path, and the
@@ -279,42 +234,13 @@ pub async fn export_sbom_csv<R: Runtime>(
     name: String,
 ) -> Answer<Option<String>> {
     let kept = state.sboms.get(&handle)?;
-    let csv = csv(&kept, rows.as_deref())?;
+    let csv = sbom::csv_of_rows(
+        &kept.document,
+        rows.as_deref(),
+        &kept.label,
+        kept.platform.as_deref(),
+    )?;
     save(&app, &name, csv.as_bytes()).await
-}
-
-pub fn csv(kept: &KeptSbom, rows: Option<&[u32]>) -> Result<String, AppError> {
-    let d = &kept.document;
-    let packages = match rows {
-        None => d.packages.clone(),
-        Some(rows) => rows
-            .iter()
-            .map(|&i| {
-                d.packages
-                    .get(i as usize)
-                    .cloned()
-                    .ok_or_else(|| AppError::invalid(format!("the SBOM has no package {i}")))
-            })
-            .collect::<Result<_, _>>()?,
-    };
-    // csv_rows writes a whole document: this one holds the chosen rows, in the table's order.
-    let shown = Document {
-        format: d.format,
-        spec_version: d.spec_version.clone(),
-        encoding: d.encoding,
-        name: None,
-        namespace: None,
-        created: None,
-        tools: vec![],
-        authors: vec![],
-        packages,
-        dependencies: vec![],
-        files: 0,
-    };
-    let mut out = String::from(sbom::CSV_HEADER);
-    out.push_str("\r\n");
-    sbom::csv_rows(&mut out, &shown, "", &kept.label, kept.platform.as_deref());
-    Ok(out)
 }
 
 /// Through the shell's save dialog; `name` only suggests the file name.
@@ -336,7 +262,7 @@ async fn save<R: Runtime>(app: &AppHandle<R>, name: &str, bytes: &[u8]) -> Answe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stowage::sbom::{Dependency, Encoding, Format, Package};
+    use stowage::sbom::{Dependency, Document, Encoding, Format, Package};
 
     fn kept(n: usize, deps: &[(usize, usize)]) -> KeptSbom {
         let document = Document {
@@ -376,33 +302,28 @@ mod tests {
     }
 
     #[test]
-    fn the_tree_goes_two_levels_down_and_stops_at_a_cycle() {
+    fn details_go_two_levels_down_one_up_and_stop_at_a_cycle() {
         let k = kept(4, &[(0, 1), (1, 2), (2, 3), (1, 0)]);
-        let (down, more) = tree(&k, 0, DEPTH, &mut vec![0], true);
-        assert_eq!(more, 0);
+        let d = details(&k, 0).unwrap();
+        assert_eq!(d.package.name.as_deref(), Some("pkg-0"));
+        assert_eq!((d.more_depends_on, d.more_dependents), (0, 0));
+        let down = &d.depends_on;
         assert_eq!(down.len(), 1);
+        assert_eq!(down[0].index, Some(1));
         assert_eq!(down[0].name.as_deref(), Some("pkg-1"));
+        assert_eq!(down[0].version.as_deref(), Some("1.1"));
+        assert_eq!(down[0].relationship, "DEPENDS_ON");
         let grandchildren: Vec<_> = down[0].children.iter().map(|c| c.index).collect();
         assert_eq!(grandchildren, vec![Some(2), Some(0)]);
         // Below the depth, only how many links were not followed.
         assert!(down[0].children[0].children.is_empty());
         assert_eq!(down[0].children[0].more, 1);
-        let (up, _) = tree(&k, 1, 1, &mut vec![1], false);
+        // What depends on it: one level, its own dependents counted.
+        let up = &d.dependents;
         assert_eq!(up.len(), 1);
-        assert_eq!(up[0].index, Some(0));
-    }
-
-    #[test]
-    fn csv_has_the_rows_asked_for_in_that_order() {
-        let k = kept(3, &[]);
-        let out = csv(&k, Some(&[2, 0])).unwrap();
-        let lines: Vec<&str> = out.split("\r\n").collect();
-        assert_eq!(lines[0], sbom::CSV_HEADER);
-        assert!(lines[1].starts_with("pkg-2,1.2,MIT,"), "{}", lines[1]);
-        assert!(lines[2].starts_with("pkg-0,1.0,MIT,"), "{}", lines[2]);
-        assert!(lines[1].ends_with("sha256:ab,linux/amd64"));
-        assert_eq!(csv(&k, None).unwrap().matches("\r\n").count(), 4);
-        assert_eq!(csv(&k, Some(&[7])).unwrap_err().code, "invalid");
+        assert_eq!((up[0].index, up[0].more), (Some(1), 1));
+        assert!(up[0].children.is_empty());
+        assert_eq!(details(&k, 4).unwrap_err().code, "invalid");
     }
 
     /// What the shell spends on a 100,000-package table before the webview parses it: building
@@ -421,7 +342,7 @@ mod tests {
         let json = serde_json::to_string(&rows).unwrap();
         let serialised = start.elapsed() - built;
         let start = std::time::Instant::now();
-        let _ = k.links();
+        let _ = k.dependencies();
         let links = start.elapsed();
         println!(
             "100,000 packages: columns {built:?}, JSON {serialised:?} ({} bytes), dependency index {links:?}",

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use stowage::sbom::{Document, Package};
+use stowage::sbom::{Document, Package, TreeNode};
 use ts_rs::TS;
 
 use super::{AppError, Via};
@@ -259,6 +259,20 @@ pub struct DependencyNode {
     pub children: Vec<DependencyNode>,
     /// Links not followed (the tree is cut at its depth or width, or a cycle).
     pub more: u32,
+}
+
+impl From<&TreeNode> for DependencyNode {
+    fn from(n: &TreeNode) -> Self {
+        DependencyNode {
+            index: n.index.map(|i| i as u32),
+            id: n.id.clone(),
+            name: n.name.clone(),
+            version: n.version.clone(),
+            relationship: n.relationship.clone(),
+            children: n.children.iter().map(DependencyNode::from).collect(),
+            more: n.more,
+        }
+    }
 }
 
 /// One package's details and where it sits among the dependencies.
