@@ -144,7 +144,17 @@ fn text_kind(text: &[u8]) -> Result<Kind, Problem> {
         if line.starts_with("SPDXVersion:") {
             return Ok(Kind::SpdxTagValue);
         }
-        if line.starts_with("spdxVersion:") || line.starts_with("\"spdxVersion\":") {
+        // YAML's own keys (tag-value spells its tags differently: DataLicense, DocumentNamespace);
+        // writers that sort keys (pyspdxtools, PyYAML) put spdxVersion after every package.
+        let yaml_keys = [
+            "spdxVersion:",
+            "\"spdxVersion\":",
+            "creationInfo:",
+            "dataLicense:",
+            "documentNamespace:",
+            "documentDescribes:",
+        ];
+        if yaml_keys.iter().any(|k| line.starts_with(k)) {
             return Ok(Kind::SpdxYaml);
         }
     }
@@ -273,6 +283,8 @@ mod tests {
             ),
             Ok(Kind::SpdxYaml)
         );
+        let sorted = b"SPDXID: SPDXRef-DOCUMENT\ncreationInfo:\n  created: x\npackages: []\nspdxVersion: SPDX-2.3\n";
+        assert_eq!(detect(sorted, None), Ok(Kind::SpdxYaml), "keys sorted");
         let xml = br#"<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.4">"#;
         assert_eq!(detect(xml, None), Ok(Kind::CyclonedxXml));
         assert!(detect(b"<rdf:RDF>", None).is_err());
