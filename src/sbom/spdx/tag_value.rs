@@ -342,4 +342,11 @@ Relationship: SPDXRef-hello CONTAINS SPDXRef-readme
         let doc = parse(&bom).unwrap();
         assert_eq!(doc, parse(DOC.as_bytes()).unwrap());
     }
+
+    /// Found by the sbom_spdx_tag_value fuzz target: `SPDXID:` with nothing after it.
+    #[test]
+    fn an_empty_spdxid_gets_a_made_up_id() {
+        let doc = parse(b"SPDXVersion: SPDX-2.3\nPackageName: attrs\nSPDXID: \n").unwrap();
+        assert_eq!(doc.packages[0].id, "#0");
+    }
 }

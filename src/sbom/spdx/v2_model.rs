@@ -128,9 +128,11 @@ fn package(raw: RawPackage<'_>, index: usize) -> Package {
     }
     cpes.shrink_to_fit();
     Package {
+        // An empty SPDXID names nothing a relationship could point at: made up like a missing one.
         id: raw
             .spdx_id
-            .map(|t| t.0.into_owned())
+            .map(|t| t.0.trim().to_string())
+            .filter(|id| !id.is_empty())
             .unwrap_or_else(|| format!("#{index}")),
         name: raw.name.and_then(Text::stated),
         version: raw.version_info.and_then(Text::stated),

@@ -226,7 +226,9 @@ fn package(p: RawElement, index: usize, agent: &dyn Fn(&Node) -> Option<String>)
     Package {
         id: p
             .id
-            .map_or_else(|| format!("#{index}"), |t| t.0.into_owned()),
+            .map(|t| t.0.trim().to_string())
+            .filter(|id| !id.is_empty())
+            .unwrap_or_else(|| format!("#{index}")),
         name: p.name.and_then(Text::stated),
         version: p.version.and_then(Text::stated),
         purl,
