@@ -364,3 +364,49 @@ pub fn layout_archive(data: &[u8]) {
     }
     fs::remove_file(&archive).expect("the archive is removed");
 }
+
+/// An SBOM parser on its own: whatever it reads has a version, ids for every package and
+/// serialises as `stowage sbom --output json` does; what it refuses is an unreadable-SBOM error
+/// naming the parser's format.
+pub fn sbom_parser(data: &[u8], kind: crate::sbom::Kind) {
+    match crate::sbom::parse_as(data, kind) {
+        Ok(document) => check_document(&document),
+        Err(crate::Error::Sbom { format, .. }) => assert_eq!(format, kind.name()),
+        Err(e) => panic!("{kind:?} failed with another error than an SBOM one: {e}"),
+    }
+}
+
+/// The whole reader, wrappers (gzip, zstd, DSSE, in-toto) and format detection included.
+pub fn sbom_read(data: &[u8]) {
+    let media_type = match data.first() {
+        Some(b) if b % 4 == 0 => Some("application/spdx+json"),
+        Some(b) if b % 4 == 1 => Some("application/vnd.cyclonedx+xml"),
+        Some(b) if b % 4 == 2 => Some("text/spdx"),
+        _ => None,
+    };
+    match crate::sbom::read(data, media_type, "fuzz input") {
+        Ok(sbom) => {
+            assert!(sbom.wrappers.len() <= 4, "{:?}", sbom.wrappers);
+            check_document(&sbom.document);
+        }
+        Err(crate::Error::Sbom { .. } | crate::Error::TooLarge { .. }) => {}
+        Err(e) => panic!("the SBOM reader failed with another error than an SBOM one: {e}"),
+    }
+}
+
+fn check_document(document: &crate::sbom::Document) {
+    assert!(!document.spec_version.is_empty(), "no spec version");
+    for p in &document.packages {
+        assert!(!p.id.is_empty(), "a package without an id: {p:?}");
+        for stated in [&p.name, &p.version, &p.purl, &p.supplier]
+            .into_iter()
+            .flatten()
+        {
+            assert!(
+                !stated.trim().is_empty() && !stated.eq_ignore_ascii_case("NOASSERTION"),
+                "{stated:?} kept as a value: {p:?}"
+            );
+        }
+    }
+    serde_json::to_vec(document).expect("a document serialises");
+}
