@@ -67,6 +67,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::sbom::sbom_rows,
             commands::sbom::sbom_package,
             commands::sbom::open_sbom_file,
+            commands::sbom::open_sbom_path,
             commands::sbom::save_sbom,
             commands::sbom::export_sbom_csv,
         ])

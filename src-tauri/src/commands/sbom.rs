@@ -1,7 +1,7 @@
 //! The SBOM view: SBOMs found from a reference or opened from a file, kept by the shell
 //! (`sboms`) so the table, a package's details, the exact bytes and a CSV come from one read.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use stowage::cache::ManifestCache;
 use stowage::ops::inspect;
@@ -149,6 +149,21 @@ pub async fn open_sbom_file<R: Runtime>(
     };
     state.grants.grant([&path]);
     state.grants.check(&path)?;
+    Ok(Some(open_local(&state, path).await))
+}
+
+/// A file dropped on the window where no push target was, read as an SBOM without pushing it:
+/// only a path the shell granted for the drop. A file that is not an SBOM answers like one
+/// chosen in the dialog: its summary holds the reader's error.
+#[tauri::command]
+pub async fn open_sbom_path(state: State<'_, AppState>, path: String) -> Answer<SbomDocuments> {
+    let path = PathBuf::from(path);
+    state.grants.check(&path)?;
+    Ok(open_local(&state, path).await)
+}
+
+/// Reads a local file the user gave (the reader decides by its content) and keeps it.
+async fn open_local(state: &AppState, path: PathBuf) -> SbomDocuments {
     let label = path.display().to_string();
     let mut summary = SbomSummary {
         handle: None,
@@ -164,14 +179,14 @@ pub async fn open_sbom_file<R: Runtime>(
         error: None,
     };
     match sbom::read_file(&path).await {
-        Ok(read) => keep(&state, &mut summary, read, Origin::File(path), label),
+        Ok(read) => keep(state, &mut summary, read, Origin::File(path), label),
         Err(e) => summary.error = Some(e.into()),
     }
-    Ok(Some(SbomDocuments {
+    SbomDocuments {
         root: String::new(),
         sboms: vec![summary],
         warnings: vec![],
-    }))
+    }
 }
 
 /// What the file's name suggests; the reader decides by the content anyway.

@@ -20,7 +20,7 @@ export class DropController {
   /** Where the pointer is, in CSS pixels (for the hint that follows it). */
   point = $state.raw<Point | null>(null);
   /** What is being dragged (known from "enter"). */
-  paths: string[] = [];
+  paths = $state.raw<string[]>([]);
 
   /** The graph canvas registers its own hit test while it is on screen. */
   graph: GraphHitTest | null = null;

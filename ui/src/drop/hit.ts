@@ -91,9 +91,15 @@ export function graphTarget(v: ViewNode, model: GraphModel, source: string, repo
   };
 }
 
-/** What the hint under the pointer says while dragging over a target. */
-export function targetLabel(t: DropTarget | null, sourceName: (id: string) => string): string {
-  if (!t) return "Drop on a source, a repository, or a node of the graph";
+/** What the hint says over empty space when the drag holds one file: a drop there opens it as an SBOM. */
+export const OPEN_SBOM = "Drop to open this SBOM";
+
+/**
+ * What the hint under the pointer says while dragging over a target; over nothing, a single
+ * file is offered as an SBOM to open (the shell reads it on the drop and says if it is none).
+ */
+export function targetLabel(t: DropTarget | null, sourceName: (id: string) => string, files = 0): string {
+  if (!t) return files === 1 ? OPEN_SBOM : "Drop on a source, a repository, or a node of the graph";
   switch (t.kind) {
     case "source":
       return `Push to ${sourceName(t.source)} (you name the repository)`;

@@ -211,6 +211,13 @@ export const sbomPackage = (handle: string, index: number) => call<SbomPackageDe
  */
 export const openSbomFile = () => call<SbomDocuments | null>("open_sbom_file");
 
+/**
+ * Reads, as an SBOM, a file the user dropped on the window where nothing takes a push (nothing
+ * is pushed). The shell reads only paths granted by the drop; a file that is not an SBOM comes
+ * back with the reader's error in its summary.
+ */
+export const openSbomPath = (path: string) => call<SbomDocuments>("open_sbom_path", { path });
+
 /** Saves the exact bytes of a kept SBOM where the user chooses; null when they cancel. */
 export const saveSbom = (handle: string, name: string) => call<string | null>("save_sbom", { handle, name });
 

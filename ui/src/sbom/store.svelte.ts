@@ -123,6 +123,12 @@ export class SbomStore {
     }
   }
 
+  /** Shows a local SBOM read some other way (a file dropped on the window). */
+  showLocal(documents: SbomDocuments) {
+    this.localError = null;
+    this.local = documents;
+  }
+
   closeLocal() {
     this.local = null;
     this.localError = null;

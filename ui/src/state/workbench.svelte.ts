@@ -8,6 +8,7 @@ import * as ipc from "../ipc";
 import { humanSize, shortDigest } from "../lib/format";
 import { Toasts } from "../lib/toasts.svelte";
 import { PushDraft } from "../push/draft.svelte";
+import { sboms } from "../sbom/store.svelte";
 import { Transfers, type Transfer } from "../transfers/store.svelte";
 import { Browser } from "./browser.svelte";
 
@@ -37,6 +38,8 @@ export type ReplaceAsk = {
 };
 
 export const DROP_HERE = "Drop on a source, a repository, or a node of the graph";
+/** Files of one drop tried as SBOMs: a drop of a whole folder's files is no SBOM to open. */
+const MAX_SBOM_TRIES = 8;
 
 const KIND_WORDS: Record<Transfer["kind"], string> = { push: "Push", attach: "Attach", pull: "Pull", copy: "Copy" };
 
@@ -91,7 +94,7 @@ export class Workbench {
   /** Files dropped somewhere: push, attach, add to the sheet, or say where drops go. */
   drop(target: DropTarget | null, paths: string[]) {
     if (!target) {
-      this.toasts.show(DROP_HERE);
+      void this.openDropped(paths);
       return;
     }
     switch (target.kind) {
@@ -111,6 +114,32 @@ export class Workbench {
         this.toasts.show(target.reason, { kind: "error" });
         break;
     }
+  }
+
+  /**
+   * Files dropped where nothing takes a push: the first that reads as an SBOM opens in the SBOM
+   * view, nothing pushed. When none does, the reader's refusal says why, and where to drop.
+   */
+  async openDropped(paths: string[]) {
+    sboms.markOpen();
+    let refusal: ipc.AppError | null = null;
+    for (const path of paths.slice(0, MAX_SBOM_TRIES)) {
+      try {
+        const documents = await ipc.openSbomPath(path);
+        if (documents.sboms.some((s) => s.handle)) {
+          sboms.showLocal(documents);
+          return;
+        }
+        refusal ??= documents.sboms.find((s) => s.error)?.error ?? null;
+      } catch (e) {
+        refusal ??= ipc.toAppError(e);
+      }
+    }
+    if (!refusal) {
+      this.toasts.show(DROP_HERE);
+      return;
+    }
+    this.toasts.show(`Could not open it as an SBOM: ${refusal.message} (${refusal.code}). ${DROP_HERE} to push it.`, { kind: "error" });
   }
 
   openPush(source: string, repository: string | null, paths: string[]) {

@@ -244,6 +244,8 @@ mockIPC(async (cmd, payload) => {
       return answer(sbom.sbomPackage(String(args.handle), Number(args.index)), "no such package");
     case "open_sbom_file":
       return answer(sbom.openSbomFile(), "");
+    case "open_sbom_path":
+      return answer(sbom.openSbomPath(String(args.path)), "");
     case "save_sbom":
       return `/home/user/Documents/${String(args.name)}`;
     case "export_sbom_csv": {

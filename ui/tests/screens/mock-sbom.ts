@@ -228,6 +228,13 @@ export function sbomPackage(handle: string, index: number): SbomPackageDetails |
   return { package: pkg, dependsOn, dependents, moreDependsOn: 0, moreDependents: 0 };
 }
 
+/** A dropped file read as an SBOM: a ".txt" is not one (the reader's error in the summary, as the shell answers). */
+export function openSbomPath(path: string): SbomDocuments {
+  const error = path.endsWith(".txt") ? { code: "sbom", message: `${path}: not an SBOM: no SPDX or CycloneDX key in the first 4 KiB` } : null;
+  const summary = doc(`drop-${path}`, { manifest: null, layer: null, mediaType: "application/vnd.cyclonedx+json", subject: null, platform: null, via: null, path, wrappers: [], error }, error ? null : generate(250, 0), "cyclonedx", "cyclonedx-npm 1.19.3", "2024-06-11T08:00:00Z");
+  return { root: "", sboms: [summary], warnings: [] };
+}
+
 /** A local file the shell's dialog "picks": tests may set window.__mockSbomFile (null: cancelled). */
 export function openSbomFile(): SbomDocuments | null | { code: string; message: string } {
   const w = window as unknown as { __mockSbomFile?: string | null };

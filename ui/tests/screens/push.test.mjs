@@ -147,10 +147,11 @@ describe("push, attach and transfers", () => {
     assert.equal(await page.getByTestId("push-sheet").count(), 0);
     assert.ok(!(await classes(layer.id)).includes("drop-no"), "the mark goes when the drag ends");
 
-    // A drop on the toolbar is no target: a short toast says where to drop.
-    await drag(page, "enter", await centre(page.getByTestId("graph-title")), file);
+    // A drop of files that are no SBOM on the toolbar is no target: a short toast says where to drop.
+    const notes = [f("notes.txt"), f("todo.txt")];
+    await drag(page, "enter", await centre(page.getByTestId("graph-title")), notes);
     assert.equal(await page.getByTestId("drop-hint").innerText(), "Drop on a source, a repository, or a node of the graph");
-    await drag(page, "drop", await centre(page.getByTestId("graph-title")), file);
+    await drag(page, "drop", await centre(page.getByTestId("graph-title")), notes);
     await page.getByTestId("toast").filter({ hasText: "Drop on a source, a repository, or a node of the graph" }).waitFor();
 
     // Drop on the image: the sheet opens in attach mode with the node as subject.

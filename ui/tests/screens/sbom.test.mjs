@@ -3,7 +3,7 @@
 // packages: printed for a person to read, never asserted (the machine may be busy).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { calls, graphNodes, launch, open, openDemoGraph, shot } from "./helpers.mjs";
+import { calls, centre, drag, DROP_DIR, graphNodes, launch, open, openDemoGraph, shot } from "./helpers.mjs";
 
 /** @type {Awaited<ReturnType<typeof launch>>} */
 let env;
@@ -253,6 +253,48 @@ describe("SBOM view", () => {
     await page.getByTestId("package-rows").waitFor();
     assert.equal(await page.getByTestId("package-filter").inputValue(), "lodash");
     assert.equal(await page.getByTestId("package-count").innerText(), "1 of 3,000 packages");
+    await done();
+  });
+
+  test("a file dropped where nothing takes a push opens as an SBOM, never pushed; a file that is none says why", async () => {
+    const { page, done } = await open(env);
+    const empty = await centre(page.locator("main"));
+    const bom = `${DROP_DIR}/bom.spdx.json`;
+    await drag(page, "enter", empty, [bom]);
+    const hint = page.getByTestId("drop-hint");
+    assert.equal(await hint.innerText(), "Drop to open this SBOM");
+    assert.equal(await hint.getAttribute("data-target"), "");
+    await shot(page, "sbom-10-drop-hint");
+    await drag(page, "drop", empty, [bom]);
+    const local = page.getByTestId("local-sbom");
+    await local.waitFor();
+    await page.getByTestId("package-rows").waitFor();
+    assert.match(await page.getByTestId("sbom-header").innerText(), /\/home\/alice\/drop\/bom\.spdx\.json/);
+    assert.deepEqual(await calls(page, "open_sbom_path"), [{ path: bom }]);
+    assert.equal((await calls(page, "prepare_push")).length, 0);
+    assert.equal(await page.getByTestId("push-sheet").count(), 0);
+    await page.getByTestId("sbom-close").click();
+    await local.waitFor({ state: "detached" });
+
+    // Several files: the hint says where a push goes, and the first that reads as an SBOM opens.
+    const two = [`${DROP_DIR}/notes.txt`, `${DROP_DIR}/bom.cdx.json`];
+    await drag(page, "enter", empty, two);
+    assert.equal(await hint.innerText(), "Drop on a source, a repository, or a node of the graph");
+    await drag(page, "drop", empty, two);
+    await local.waitFor();
+    assert.match(await page.getByTestId("sbom-header").innerText(), /bom\.cdx\.json/);
+    assert.deepEqual((await calls(page, "open_sbom_path")).slice(1), two.map((path) => ({ path })));
+    await page.getByTestId("sbom-close").click();
+    await local.waitFor({ state: "detached" });
+
+    // A file that is no SBOM: the reader's code and message in a toast, and where to drop to push.
+    await drag(page, "enter", empty, [`${DROP_DIR}/notes.txt`]);
+    await drag(page, "drop", empty, [`${DROP_DIR}/notes.txt`]);
+    const toast = page.getByTestId("toast").filter({ hasText: "Could not open it as an SBOM" });
+    await toast.waitFor();
+    assert.match(await toast.innerText(), /notes\.txt: not an SBOM: no SPDX or CycloneDX key[\s\S]*\(sbom\)[\s\S]*Drop on a source, a repository, or a node of the graph to push it/);
+    assert.equal(await local.count(), 0);
+    await shot(page, "sbom-11-drop-not-an-sbom");
     await done();
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from "vitest";
 import { DropController } from "../../src/drop/dnd.svelte";
-import { graphTarget, nodeAt, NOT_A_SUBJECT, renderedToModel, targetAt, toCss, type DropTarget } from "../../src/drop/hit";
+import { graphTarget, nodeAt, NOT_A_SUBJECT, OPEN_SBOM, renderedToModel, targetAt, targetLabel, toCss, type DropTarget } from "../../src/drop/hit";
 import { GraphModel, LAYERS_SUFFIX, TAG_PREFIX, type ViewNode } from "../../src/graph/model";
 import type { GraphNode } from "../../src/ipc/bindings";
 
@@ -78,6 +78,15 @@ describe("drop positions", () => {
     expect(tag.kind === "node" && tag.subject.digest).toBe(hex("1"));
     const folded = graphTarget({ ...(v[hex("2")] as ViewNode), id: hex("2") + LAYERS_SUFFIX, kind: "layers", node: null }, m, "s", "r");
     expect(folded.kind).toBe("refused");
+  });
+});
+
+describe("drop hint", () => {
+  test("over nothing, one file is offered as an SBOM to open; several say where a push goes", () => {
+    const name = (id: string) => id;
+    expect(targetLabel(null, name, 1)).toBe(OPEN_SBOM);
+    expect(targetLabel(null, name, 2)).toBe("Drop on a source, a repository, or a node of the graph");
+    expect(targetLabel({ kind: "repository", key: "r", source: "local", repository: "demo" }, name, 1)).toBe("Push to local · demo");
   });
 });
 
