@@ -27,6 +27,13 @@ const COMMANDS: &[&str] = &[
     "pick_files",
     "pick_folders",
     "pick_ca_file",
+    "sbom_documents",
+    "sbom_rows",
+    "sbom_package",
+    "open_sbom_file",
+    "open_sbom_path",
+    "save_sbom",
+    "export_sbom_csv",
 ];
 
 fn main() {

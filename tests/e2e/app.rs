@@ -487,6 +487,12 @@ impl App {
     pub async fn wait_details(&self, id: &str) -> Result<Details> {
         wait_for(&format!("the details of {id}"), || async {
             let Some(panel) = self.session.try_find("[data-testid=details]").await? else {
+                // An SBOM node (or an image with SBOMs) opens on its SBOM view: its Details
+                // tab has the rest.
+                if let Some(tab) = self.session.try_find("[data-testid=details-tab]").await? {
+                    tab.click().await?;
+                    return Ok(Seen::NotYet("the SBOM view; Details chosen".into()));
+                }
                 return Ok(Seen::NotYet("no details panel".into()));
             };
             let node = panel.attribute("data-node").await?.unwrap_or_default();

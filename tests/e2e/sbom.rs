@@ -105,6 +105,7 @@ async fn an_images_sbom_opens_as_a_table_and_typing_a_name_finds_the_package() -
         )
         .await?;
     app.wait_element("[data-testid=sbom-view]").await?;
+    app.shot("29-sbom-selected").await?;
     // Every package of the SBOM is a row (the list renders a screenful of them).
     app.wait_row_count("package-rows", packages.len()).await?;
     let format = app.text_of("[data-testid=sbom-format]").await?;

@@ -2,6 +2,7 @@
 //! the `{ code, message }` error shape) without a window. This file holds the fixture; the
 //! tests are grouped by screen.
 
+mod acl;
 mod browse;
 mod grants;
 mod pulls;
