@@ -232,22 +232,18 @@ describe("SBOM view", () => {
     await done();
   });
 
-  test("the graph's search finds packages of the SBOMs opened, with their version", async () => {
+  test("the graph's search finds packages in the graph's SBOMs, opened or not, with their version", async () => {
     const { page, done } = await open(env);
     await openDemoGraph(page);
     const search = page.getByTestId("graph-search");
-    await search.fill("lodash");
-    assert.equal(await page.getByTestId("graph-matches").innerText(), "0 matches", "no SBOM opened yet");
-    await search.fill("");
-    await clickNode(page, (n) => n.kind === "sbom");
-    await page.getByTestId("package-rows").waitFor();
-    await page.getByTestId("sbom-close").click();
+    // No SBOM opened yet: the search finds the graph's SBOMs and reads their tables itself.
     await search.fill("lodash");
     const hits = page.getByTestId("package-hits");
     await hits.waitFor();
     assert.match(await hits.innerText(), /lodash\s*4\.17\.21/);
-    // The SBOM node and its subject light up.
-    assert.equal(await page.getByTestId("graph-matches").innerText(), "2 matches");
+    // Both SBOM nodes of the amd64 image (syft's and buildx's list it) and their subject light
+    // up; the arm64 SBOM, which cannot be read, does not.
+    assert.equal(await page.getByTestId("graph-matches").innerText(), "3 matches");
     await shot(page, "sbom-06-search");
     await hits.getByRole("option").first().click();
     await page.getByTestId("package-rows").waitFor();
