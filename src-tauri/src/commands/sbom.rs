@@ -341,30 +341,6 @@ mod tests {
         assert_eq!(details(&k, 4).unwrap_err().code, "invalid");
     }
 
-    /// What the shell spends on a 100,000-package table before the webview parses it: building
-    /// the columns and serialising them. Printed, never asserted; run with `--ignored`.
-    #[test]
-    #[ignore]
-    fn rows_of_100000_packages_timing() {
-        let mut k = kept(100_000, &[]);
-        for (i, p) in k.document.packages.iter_mut().enumerate() {
-            p.purl = Some(format!("pkg:npm/pkg-{i}@1.{i}"));
-            p.supplier = Some(format!("Organization: S{}", i % 50));
-        }
-        let start = std::time::Instant::now();
-        let rows = SbomRows::from(&k.document);
-        let built = start.elapsed();
-        let json = serde_json::to_string(&rows).unwrap();
-        let serialised = start.elapsed() - built;
-        let start = std::time::Instant::now();
-        let _ = k.dependencies();
-        let links = start.elapsed();
-        println!(
-            "100,000 packages: columns {built:?}, JSON {serialised:?} ({} bytes), dependency index {links:?}",
-            json.len()
-        );
-    }
-
     #[test]
     fn rows_are_columns_with_each_repeated_string_once() {
         let mut k = kept(3, &[]);
