@@ -113,7 +113,11 @@ fn package(raw: RawPackage<'_>, index: usize) -> Package {
     let mut external_refs = Vec::with_capacity(refs.len());
     for r in refs {
         let kind = r.reference_type.as_str();
-        let locator = r.reference_locator.0.trim().to_string();
+        // A reference that locates nothing (blank or NOASSERTION) is not kept: a blank purl
+        // would read as a package URL that is there.
+        let Some(locator) = r.reference_locator.stated() else {
+            continue;
+        };
         if kind.eq_ignore_ascii_case("purl") && purl.is_none() {
             purl = Some(locator.clone());
         } else if kind.eq_ignore_ascii_case("cpe23Type") || kind.eq_ignore_ascii_case("cpe22Type") {

@@ -94,6 +94,22 @@ relationships:
         assert_eq!(doc.dependencies[0].relationship, "DEPENDENCY_OF");
     }
 
+    /// Found by the sbom_spdx_yaml fuzz target: an empty `referenceLocator` became the purl "".
+    #[test]
+    fn a_reference_that_locates_nothing_is_not_kept() {
+        let doc = parse(
+            b"spdxVersion: SPDX-2.3\npackages:\n- name: lib\n  externalRefs:\n  \
+              - referenceCategory: PACKAGE-MANAGER\n    referenceType: purl\n    referenceLocator:\n  \
+              - referenceType: cpe23Type\n    referenceLocator: NOASSERTION\n  \
+              - referenceType: purl\n    referenceLocator: ' pkg:npm/lib@1 '\n",
+        )
+        .unwrap();
+        let lib = &doc.packages[0];
+        assert_eq!(lib.purl.as_deref(), Some("pkg:npm/lib@1"), "{lib:?}");
+        assert!(lib.cpes.is_empty(), "{lib:?}");
+        assert_eq!(lib.external_refs.len(), 1, "{lib:?}");
+    }
+
     #[test]
     fn bad_input_names_line_and_column() {
         let e = parse(b"spdxVersion: SPDX-2.3\npackages:\n- SPDXID: [1, 2]\n").unwrap_err();
