@@ -1,6 +1,6 @@
 //! Reading one manifest or blob as it is stored, for people to look at (the app's details panel).
 
-use tokio::io::AsyncReadExt;
+use std::io::Read;
 
 use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
@@ -68,24 +68,35 @@ pub async fn content(store: &Store, digest: &Digest, media: &str, cap: usize) ->
         Store::Layout(layout) => {
             let (file, size) = layout.open_blob(digest).await?;
             let path = layout.blob_path(digest);
-            let mut limited = file.take(cap as u64 + 1);
-            limited
-                .read_to_end(&mut bytes)
-                .await
-                .map_err(|e| Error::io(&path, e))?;
-            let whole = bytes.len() as u64 == size && bytes.len() <= cap;
-            if whole {
-                let mut hasher = Hasher::new(digest.algorithm());
-                hasher.update(&bytes);
-                let actual = hasher.finish();
-                if &actual != digest {
-                    return Err(Error::DigestMismatch {
-                        what: format!("blob at {}", path.display()),
-                        expected: digest.clone(),
-                        actual,
-                    });
+            let file = file.into_std().await;
+            let digest = digest.clone();
+            // SBOMs run to hundreds of MB: one read into a buffer of the known size and the
+            // hash, both off the async threads, rather than tokio's small chunks, a growing
+            // buffer and a hash that holds a runtime thread.
+            let read = tokio::task::spawn_blocking(move || {
+                let mut bytes = Vec::with_capacity(size.min(cap as u64 + 1) as usize);
+                file.take(cap as u64 + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| Error::io(&path, e))?;
+                let whole = bytes.len() as u64 == size && bytes.len() <= cap;
+                if whole {
+                    let mut hasher = Hasher::new(digest.algorithm());
+                    hasher.update(&bytes);
+                    let actual = hasher.finish();
+                    if actual != digest {
+                        return Err(Error::DigestMismatch {
+                            what: format!("blob at {}", path.display()),
+                            expected: digest,
+                            actual,
+                        });
+                    }
                 }
-            }
+                Ok((bytes, whole))
+            });
+            let (read, whole) = read
+                .await
+                .map_err(|e| Error::Invalid(format!("reading a blob stopped: {e}")))??;
+            bytes = read;
             (size, whole)
         }
     };

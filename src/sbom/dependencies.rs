@@ -1,7 +1,7 @@
 //! A document's dependencies by package row, both ways, and the trees walked from one package:
 //! what it depends on, or what depends on it, a few levels deep and a bounded width per level.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::model::Document;
 

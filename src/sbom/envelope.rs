@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::detect::Kind;
-use super::{Problem, MAX_SBOM_BYTES};
+use super::{from_json, Problem, MAX_SBOM_BYTES};
 use crate::graph::is_sbom_predicate;
 
 /// The statement an SBOM was the predicate of: what it claims to describe.
@@ -69,7 +69,7 @@ pub fn dsse_payload(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
         #[serde(borrow)]
         payload: Cow<'a, str>,
     }
-    let envelope: Envelope = serde_json::from_slice(bytes).map_err(|e| Problem::json(&e))?;
+    let envelope: Envelope = from_json(bytes)?;
     if !envelope.payload_type.contains("in-toto") {
         return Err(Problem::at(
             "payloadType",
@@ -107,7 +107,7 @@ pub fn statement(bytes: &[u8]) -> Result<(Statement, Cow<'_, [u8]>), Problem> {
         #[serde(borrow)]
         predicate: Option<&'a RawValue>,
     }
-    let raw: Raw = serde_json::from_slice(bytes).map_err(|e| Problem::json(&e))?;
+    let raw: Raw = from_json(bytes)?;
     if let Some(kind) = raw.kind.as_deref() {
         if !kind.contains("in-toto.io/Statement") {
             return Err(Problem::at(

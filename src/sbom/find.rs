@@ -2,14 +2,16 @@
 //! subject scan), cosign `.sbom` and `.att` tags, and buildx attestation manifests, for the
 //! artifact itself and each of its platform manifests.
 
+use std::io::Read;
 use std::path::Path;
 
-use tokio::io::AsyncReadExt;
+use futures::stream::{self, StreamExt};
 
 use crate::cache::ManifestCache;
-use crate::digest::Digest;
+use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
 use crate::graph::{self, is_sbom_predicate, EdgeKind, Graph, GraphOptions, NodeKind, Via};
+use crate::layout::Layout;
 use crate::manifest::{Descriptor, Manifest, Platform};
 use crate::ops::inspect;
 use crate::store::Store;
@@ -18,6 +20,8 @@ use super::{read, Sbom, MAX_SBOM_BYTES};
 
 /// in-toto predicate annotations: buildx writes the first on its layers, cosign the second.
 const PREDICATE_ANNOTATIONS: [&str; 2] = ["in-toto.io/predicate-type", "predicateType"];
+/// SBOMs read at once by [`find`]: each may take hundreds of MB while it is parsed.
+const READ_AT_ONCE: usize = 2;
 
 #[derive(Debug, Clone, Default)]
 pub struct FindOptions {
@@ -66,6 +70,7 @@ pub async fn find(store: &Store, selector: &str, options: &FindOptions) -> Resul
     };
     let graph = graph::load_store(store, selector, &graph_options).await?;
     let mut sboms = Vec::new();
+    let mut layers_to_read = Vec::new();
     for (holder, kind) in holders(&graph) {
         if let Some(wanted) = &options.platform {
             if !holder
@@ -96,11 +101,19 @@ pub async fn find(store: &Store, selector: &str, options: &FindOptions) -> Resul
                 media_type: layer.media_type.clone(),
                 ..holder.clone()
             };
-            match read_layer(store, &layer).await {
-                // An attestation of something else (a provenance, a vulnerability report).
-                Err(Error::Sbom { at: Some(a), .. }) if a == "predicateType" => {}
-                read => sboms.push(FoundSbom { at, read }),
-            }
+            layers_to_read.push((at, layer));
+        }
+    }
+    // Two at a time: a small SBOM beside a large one is not kept waiting for the whole sum, and
+    // no more than two documents are held while parsed. `buffered` keeps the graph's order.
+    let mut reads = stream::iter(layers_to_read)
+        .map(|(at, layer)| async move { (at, read_layer(store, &layer).await) })
+        .buffered(READ_AT_ONCE);
+    while let Some((at, read)) = reads.next().await {
+        match read {
+            // An attestation of something else (a provenance, a vulnerability report).
+            Err(Error::Sbom { at: Some(a), .. }) if a == "predicateType" => {}
+            read => sboms.push(FoundSbom { at, read }),
         }
     }
     Ok(Found {
@@ -112,25 +125,26 @@ pub async fn find(store: &Store, selector: &str, options: &FindOptions) -> Resul
 
 /// Reads a local SBOM file (bounded by [`MAX_SBOM_BYTES`]).
 pub async fn read_file(path: &Path) -> Result<Sbom> {
-    let file = tokio::fs::File::open(path)
-        .await
-        .map_err(|e| Error::io(path, e))?;
-    let size = file.metadata().await.map_err(|e| Error::io(path, e))?.len();
-    if size > MAX_SBOM_BYTES {
-        return Err(too_large(&path.display().to_string()));
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.take(MAX_SBOM_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .await
-        .map_err(|e| Error::io(path, e))?;
-    if bytes.len() as u64 > MAX_SBOM_BYTES {
-        return Err(too_large(&path.display().to_string()));
-    }
-    let origin = path.display().to_string();
-    tokio::task::spawn_blocking(move || read(&bytes, None, &origin))
-        .await
-        .map_err(|e| Error::Invalid(format!("reading the SBOM stopped: {e}")))?
+    let path = path.to_path_buf();
+    // One read into a buffer of the file's size, then the parse, off the async threads.
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let size = file.metadata().map_err(|e| Error::io(&path, e))?.len();
+        let origin = path.display().to_string();
+        if size > MAX_SBOM_BYTES {
+            return Err(too_large(&origin));
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        file.take(MAX_SBOM_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(&path, e))?;
+        if bytes.len() as u64 > MAX_SBOM_BYTES {
+            return Err(too_large(&origin));
+        }
+        read(&bytes, None, &origin)
+    })
+    .await
+    .map_err(|e| Error::Invalid(format!("reading the SBOM stopped: {e}")))?
 }
 
 /// The manifests in the graph that may hold SBOMs, with their subject and its platform.
@@ -194,6 +208,9 @@ async fn read_layer(store: &Store, layer: &Descriptor) -> Result<Sbom> {
     if layer.size > MAX_SBOM_BYTES {
         return Err(too_large(&origin));
     }
+    if let Store::Layout(layout) = store {
+        return read_layout_blob(layout, layer, origin).await;
+    }
     let content = inspect::content(
         store,
         &layer.digest,
@@ -208,6 +225,47 @@ async fn read_layer(store: &Store, layer: &Descriptor) -> Result<Sbom> {
     tokio::task::spawn_blocking(move || read(&content.bytes, Some(&media_type), &origin))
         .await
         .map_err(|e| Error::Invalid(format!("reading the SBOM stopped: {e}")))?
+}
+
+/// A layout's blob, parsed while its digest is checked on another core (the hash of a large
+/// SBOM is a sixth of its reading); what was read counts only if the digest holds.
+async fn read_layout_blob(layout: &Layout, layer: &Descriptor, origin: String) -> Result<Sbom> {
+    let (file, size) = layout.open_blob(&layer.digest).await?;
+    if size > MAX_SBOM_BYTES {
+        return Err(too_large(&origin));
+    }
+    let path = layout.blob_path(&layer.digest);
+    let file = file.into_std().await;
+    let (digest, media_type) = (layer.digest.clone(), layer.media_type.clone());
+    tokio::task::spawn_blocking(move || {
+        let mut bytes = Vec::with_capacity(size as usize);
+        file.take(MAX_SBOM_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(&path, e))?;
+        if bytes.len() as u64 > MAX_SBOM_BYTES {
+            return Err(too_large(&origin));
+        }
+        let (actual, sbom) = std::thread::scope(|s| {
+            let hash = s.spawn(|| {
+                let mut hasher = Hasher::new(digest.algorithm());
+                hasher.update(&bytes);
+                hasher.finish()
+            });
+            let sbom = read(&bytes, Some(&media_type), &origin);
+            (hash.join(), sbom)
+        });
+        let actual = actual.map_err(|_| Error::Invalid("hashing the SBOM stopped".into()))?;
+        if actual != digest {
+            return Err(Error::DigestMismatch {
+                what: format!("blob at {}", path.display()),
+                expected: digest,
+                actual,
+            });
+        }
+        sbom
+    })
+    .await
+    .map_err(|e| Error::Invalid(format!("reading the SBOM stopped: {e}")))?
 }
 
 fn too_large(origin: &str) -> Error {

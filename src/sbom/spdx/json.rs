@@ -1,12 +1,12 @@
 //! SPDX 2.2/2.3 JSON into the model: serde straight into the shared structs of [`super::v2`].
 
-use crate::sbom::{Document, Encoding, Problem};
+use crate::sbom::{from_json, Document, Encoding, Problem};
 
 use super::v2::RawDocument;
 use super::v2_model::assemble;
 
 pub fn parse(bytes: &[u8]) -> Result<Document, Problem> {
-    let raw: RawDocument = serde_json::from_slice(bytes).map_err(|e| Problem::json(&e))?;
+    let raw: RawDocument = from_json(bytes)?;
     assemble(raw.into(), Encoding::Json)
 }
 

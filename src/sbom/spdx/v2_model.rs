@@ -1,7 +1,7 @@
 //! SPDX 2 as read (any encoding) tied into the model: ids resolved into subjects, package
 //! files and dependencies, once the whole document is read, since SPDX states them in any order.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::sbom::model::{license_list, stated};
 use crate::sbom::{Dependency, Document, Encoding, ExternalRef, Format, Hash, Package, Problem};

@@ -2,16 +2,16 @@
 //! by id, since SPDX 3 states licences, agents, creation info and every link between elements
 //! as elements of their own, in any order.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::sbom::model::{license_list, stated};
-use crate::sbom::{Dependency, Document, Encoding, ExternalRef, Format, Hash, Package, Problem};
+use crate::sbom::{from_json, Dependency, Document, Encoding, ExternalRef, Format, Hash, Package, Problem};
 
 use super::v3_graph::{Graph, InfoRef, Node, RawElement, RawRoot, Refs, Role};
 use super::Text;
 
 pub fn parse(bytes: &[u8]) -> Result<Document, Problem> {
-    let raw: RawRoot = serde_json::from_slice(bytes).map_err(|e| Problem::json(&e))?;
+    let raw: RawRoot = from_json(bytes)?;
     let Some(graph) = raw.graph else {
         return Err(Problem::at(
             "@graph",

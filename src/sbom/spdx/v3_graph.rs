@@ -1,8 +1,8 @@
 //! SPDX 3.0 JSON-LD's graph as serde reads it: each element into one small struct, sorted by
 //! class as it is read; only relationships the model needs are kept.
 
+use foldhash::{HashMap, HashSet};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, SeqAccess, Visitor};
