@@ -92,12 +92,14 @@ fn keep(state: &AppState, summary: &mut SbomSummary, read: Sbom, origin: Origin,
     summary.handle = Some(state.sboms.keep(kept));
 }
 
-#[tauri::command]
+// Off the main thread: 100,000 rows take a while to build and serialise, and the window
+// keeps painting meanwhile.
+#[tauri::command(async)]
 pub fn sbom_rows(state: State<'_, AppState>, handle: String) -> Answer<SbomRows> {
     Ok(SbomRows::from(&state.sboms.get(&handle)?.document))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sbom_package(
     state: State<'_, AppState>,
     handle: String,
