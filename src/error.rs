@@ -110,6 +110,10 @@ pub enum Error {
         detail: String,
     },
 
+    /// A signature or attestation that could not be decoded: which document, where, and why.
+    #[error(transparent)]
+    Signature(#[from] crate::signature::SignatureError),
+
     #[error("cancelled")]
     Cancelled,
 
@@ -140,6 +144,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Config { .. } => "config",
             Error::Sbom { .. } => "unreadable_sbom",
+            Error::Signature(_) => "unreadable_signature",
             Error::Cancelled => "cancelled",
             Error::Invalid(_) => "invalid",
         }

@@ -23,6 +23,7 @@ pub mod pack;
 pub mod reference;
 pub mod registry;
 pub mod sbom;
+pub mod signature;
 pub mod store;
 pub mod transfer;
 pub mod transport;

@@ -1,0 +1,239 @@
+//! Signatures and attestations as registries hold them (cosign simple signing, DSSE envelopes,
+//! sigstore bundles, notation JWS), decoded into one plain model ([`Signed`]) that later code
+//! verifies and the app and CLI put into words.
+//!
+//! Decoding only: nothing here checks a signature, a certificate or a log entry. What those
+//! checks need is kept exactly as served (the signed bytes, the signature, the DER
+//! certificates, the log entry's body), because re-encoding would change what was signed.
+//! Every input is a registry's bytes, so every malformed one gives a [`SignatureError`] that
+//! names the document and the place in it.
+
+mod bundle;
+mod cosign;
+mod dsse;
+mod intoto;
+mod json;
+mod notation;
+mod pem;
+mod rekor;
+mod time;
+
+use std::collections::BTreeMap;
+
+pub use bundle::{
+    Bundle, BundleContent, BundleVersion, MessageDigest, MessageSignature, VerificationMaterial,
+};
+pub use cosign::{
+    CosignMaterial, CosignSignature, SimpleSigning, BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION,
+    CHAIN_ANNOTATION, RFC3161_TIMESTAMP_ANNOTATION, SIGNATURE_ANNOTATION,
+};
+pub use dsse::{pae, DsseLayer, DsseSignature, Envelope};
+pub use intoto::{Statement, StatementVersion, Subject, IN_TOTO_PAYLOAD_TYPE};
+pub use notation::{JwsAlgorithm, NotationSignature, SigningScheme, NOTATION_PAYLOAD_TYPE};
+pub use pem::pem_blocks;
+pub use rekor::{InclusionProof, KindVersion, TlogEntry};
+pub use time::DateTime;
+
+/// The layer media types [`decode`] reads.
+pub mod media_type {
+    pub const COSIGN_SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
+    pub const DSSE_ENVELOPE: &str = "application/vnd.dsse.envelope.v1+json";
+    /// `+json;version=0.1|0.2|0.3`; v0.3 also has its own name, [`SIGSTORE_BUNDLE_V03`].
+    pub const SIGSTORE_BUNDLE: &str = "application/vnd.dev.sigstore.bundle+json";
+    pub const SIGSTORE_BUNDLE_V03: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    pub const NOTATION_JWS: &str = "application/jose+json";
+    pub const NOTATION_COSE: &str = "application/cose";
+    /// The manifest artifactType of notation signatures (their layer is JWS or COSE).
+    pub const NOTATION_ARTIFACT: &str = "application/vnd.cncf.notary.signature";
+}
+
+/// The largest signature layer Stowage decodes. Signatures are kilobytes; attestations carry
+/// provenance or an SBOM as their predicate, so this leaves room for those, while a registry
+/// cannot make Stowage parse (and hold twice, as bytes and as a tree) anything bigger.
+pub const MAX_SIGNATURE_BYTES: usize = 16 * 1024 * 1024;
+
+/// One signature or attestation layer, decoded.
+#[derive(Debug, Clone)]
+pub enum Signed {
+    /// A cosign simple-signing payload and the signature in its layer's annotations.
+    Cosign(CosignSignature),
+    /// A DSSE envelope (cosign `.att` layers, in-toto attestations), with cosign's annotations
+    /// when cosign attached it.
+    Dsse(DsseLayer),
+    /// A sigstore bundle: signature or envelope, key material and log entries in one document.
+    Bundle(Bundle),
+    /// A notation signature in JWS.
+    Notation(NotationSignature),
+}
+
+impl Signed {
+    /// The format's short name, as the graph's classification names it.
+    pub fn format(&self) -> &'static str {
+        match self {
+            Signed::Cosign(_) => "cosign",
+            Signed::Dsse(_) => "dsse",
+            Signed::Bundle(_) => "sigstore-bundle",
+            Signed::Notation(_) => "notation",
+        }
+    }
+}
+
+/// Why a signature or attestation could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    #[error("{media_type}: not a signature or attestation media type Stowage decodes")]
+    UnknownMediaType { media_type: String },
+
+    /// A format Stowage recognises but does not read yet (notation's COSE envelopes).
+    #[error("{media_type}: {format} signatures are recognised but not decoded yet")]
+    NotDecodedYet {
+        media_type: String,
+        format: &'static str,
+    },
+
+    #[error("{what} of {size} bytes passes the limit of {limit} bytes")]
+    TooLarge {
+        what: &'static str,
+        size: usize,
+        limit: usize,
+    },
+
+    /// The bytes break the format: `what` names the document ("cosign bundle annotation"),
+    /// `at` the place in it ("Payload.integratedTime", "line 3, column 7"; empty for the
+    /// document as a whole).
+    #[error("{what}: {}{detail}", place(at))]
+    Malformed {
+        what: &'static str,
+        at: String,
+        detail: String,
+    },
+
+    /// Well formed, but a version, algorithm or scheme Stowage does not know.
+    #[error("{what}: {}{detail}", place(at))]
+    Unsupported {
+        what: &'static str,
+        at: String,
+        detail: String,
+    },
+}
+
+fn place(at: &str) -> String {
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!("{at}: ")
+    }
+}
+
+/// Decodes one layer of a signature or attestation artifact: `media_type` and `annotations`
+/// are the layer descriptor's, `bytes` the blob. The media type picks the format; the content
+/// must then follow it.
+pub fn decode(
+    media_type: &str,
+    annotations: &BTreeMap<String, String>,
+    bytes: &[u8],
+) -> Result<Signed, SignatureError> {
+    if bytes.len() > MAX_SIGNATURE_BYTES {
+        return Err(SignatureError::TooLarge {
+            what: "signature layer",
+            size: bytes.len(),
+            limit: MAX_SIGNATURE_BYTES,
+        });
+    }
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        media_type::COSIGN_SIMPLE_SIGNING => {
+            cosign::decode_simple_signing(annotations, bytes).map(Signed::Cosign)
+        }
+        media_type::DSSE_ENVELOPE => dsse::decode_layer(annotations, bytes).map(Signed::Dsse),
+        media_type::NOTATION_JWS => notation::decode_jws(bytes).map(Signed::Notation),
+        media_type::NOTATION_COSE => Err(SignatureError::NotDecodedYet {
+            media_type: media_type.to_string(),
+            format: "notation COSE",
+        }),
+        s if s.starts_with("application/vnd.dev.sigstore.bundle") => {
+            bundle::decode(media_type, bytes).map(Signed::Bundle)
+        }
+        _ => Err(SignatureError::UnknownMediaType {
+            media_type: media_type.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oversized_layers_are_refused_before_parsing() {
+        let bytes = vec![b' '; MAX_SIGNATURE_BYTES + 1];
+        let e = decode(media_type::DSSE_ENVELOPE, &BTreeMap::new(), &bytes).unwrap_err();
+        assert!(matches!(e, SignatureError::TooLarge { size, .. } if size == bytes.len()));
+    }
+
+    #[test]
+    fn cose_is_recognised_but_not_decoded() {
+        let e = decode("application/cose", &BTreeMap::new(), b"\xd2\x84").unwrap_err();
+        assert_eq!(
+            e,
+            SignatureError::NotDecodedYet {
+                media_type: "application/cose".to_string(),
+                format: "notation COSE",
+            }
+        );
+        assert!(e.to_string().contains("not decoded yet"), "{e}");
+    }
+
+    #[test]
+    fn other_media_types_are_named() {
+        let e = decode(
+            "application/vnd.oci.image.layer.v1.tar",
+            &BTreeMap::new(),
+            b"",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e, SignatureError::UnknownMediaType { .. }),
+            "{e:?}"
+        );
+        assert!(e
+            .to_string()
+            .starts_with("application/vnd.oci.image.layer.v1.tar: "));
+    }
+
+    #[test]
+    fn media_type_case_and_parameters_do_not_matter_for_the_essence() {
+        let env = br#"{"payloadType":"text/plain","payload":"aGk=","signatures":[]}"#;
+        let signed = decode(
+            "Application/VND.dsse.envelope.v1+json; charset=utf-8",
+            &BTreeMap::new(),
+            env,
+        )
+        .unwrap();
+        assert_eq!(signed.format(), "dsse");
+    }
+
+    #[test]
+    fn errors_read_what_where_and_why() {
+        let e = SignatureError::Malformed {
+            what: "cosign bundle annotation",
+            at: "Payload.integratedTime".to_string(),
+            detail: "expected a number".to_string(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "cosign bundle annotation: Payload.integratedTime: expected a number"
+        );
+        let whole = SignatureError::Malformed {
+            what: "DSSE envelope",
+            at: String::new(),
+            detail: "expected an object".to_string(),
+        };
+        assert_eq!(whole.to_string(), "DSSE envelope: expected an object");
+    }
+}
