@@ -2,11 +2,21 @@
 
 use crate::sbom::{from_json, Document, Encoding, Problem};
 
-use super::v2::RawDocument;
+use super::v2::{FilesAndLinks, HeadAndPackages, RawDocument};
 use super::v2_model::assemble;
 
 pub fn parse(bytes: &[u8]) -> Result<Document, Problem> {
-    let raw: RawDocument = from_json(bytes)?;
+    // Two readers at once, on two cores: one takes the document and its packages, the other its
+    // files and relationships, each skipping what the other takes. Skipping JSON costs a
+    // quarter of reading it, so a large SBOM reads in about two thirds of the time. Both see
+    // the whole document, so a syntax error is the same error whichever reports it.
+    let (head, rest) = std::thread::scope(|s| {
+        let rest = s.spawn(|| from_json::<FilesAndLinks>(bytes));
+        let head = from_json::<HeadAndPackages>(bytes);
+        (head, rest.join())
+    });
+    let rest = rest.map_err(|_| Problem::new("reading the files and relationships stopped"))?;
+    let raw = RawDocument::joined(head?, rest?);
     assemble(raw.into(), Encoding::Json)
 }
 

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use serde::de::{Deserializer, SeqAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::sbom::Package;
@@ -14,10 +14,15 @@ use crate::sbom::Package;
 use super::v2_model::{Link, Parts};
 use super::Text;
 
-/// The top level of an SPDX 2 JSON or YAML document: only what the model needs.
+/// The top level of an SPDX 2 JSON or YAML document: only what the model needs. `P`, `F` and
+/// `R` read `packages`, `files` and `relationships`; [`IgnoredAny`] in their place skips them,
+/// which lets two readers share a JSON document (see [`super::json`]).
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct RawDocument<'a> {
+#[serde(
+    rename_all = "camelCase",
+    bound(deserialize = "P: Deserialize<'de>, F: Deserialize<'de>, R: Deserialize<'de>")
+)]
+pub(super) struct RawDocument<'a, P = Packages<'a>, F = Files<'a>, R = Links<'a>> {
     #[serde(borrow)]
     spdx_version: Option<Text<'a>>,
     #[serde(rename = "SPDXID", borrow)]
@@ -30,12 +35,31 @@ pub(super) struct RawDocument<'a> {
     creation_info: Option<RawCreationInfo<'a>>,
     #[serde(borrow)]
     document_describes: Option<Vec<Text<'a>>>,
-    #[serde(borrow)]
-    packages: Option<Packages<'a>>,
-    #[serde(borrow)]
-    files: Option<Files<'a>>,
-    #[serde(borrow)]
-    relationships: Option<Links<'a>>,
+    packages: Option<P>,
+    files: Option<F>,
+    relationships: Option<R>,
+}
+
+/// What one reader of a shared JSON document takes: the document and its packages.
+pub(super) type HeadAndPackages<'a> = RawDocument<'a, Packages<'a>, IgnoredAny, IgnoredAny>;
+/// What the other takes: files and relationships.
+pub(super) type FilesAndLinks<'a> = RawDocument<'a, IgnoredAny, Files<'a>, Links<'a>>;
+
+impl<'a> RawDocument<'a> {
+    /// The document the two readers of a shared JSON document read between them.
+    pub(super) fn joined(head: HeadAndPackages<'a>, rest: FilesAndLinks<'a>) -> Self {
+        RawDocument {
+            spdx_version: head.spdx_version,
+            spdx_id: head.spdx_id,
+            name: head.name,
+            document_namespace: head.document_namespace,
+            creation_info: head.creation_info,
+            document_describes: head.document_describes,
+            packages: head.packages,
+            files: rest.files,
+            relationships: rest.relationships,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -149,7 +173,7 @@ impl<'a> From<RawDocument<'a>> for Parts<'a> {
 
 /// `packages`, turned into model packages one by one as they are read.
 #[derive(Default)]
-struct Packages<'a> {
+pub(super) struct Packages<'a> {
     packages: Vec<Package>,
     files: Vec<(usize, Text<'a>)>,
 }
@@ -179,7 +203,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Packages<'a> {
 
 /// `files`: counted, with their ids.
 #[derive(Default)]
-struct Files<'a> {
+pub(super) struct Files<'a> {
     count: u64,
     ids: Vec<Text<'a>>,
 }
@@ -206,7 +230,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Files<'a> {
 }
 
 /// `relationships`: only the kept ones.
-struct Links<'a>(Vec<Link<'a>>);
+pub(super) struct Links<'a>(Vec<Link<'a>>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Links<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
