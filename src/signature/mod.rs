@@ -1,10 +1,11 @@
 //! Signatures and attestations as registries hold them (cosign simple signing, DSSE envelopes,
-//! sigstore bundles, notation JWS), decoded into one plain model ([`Signed`]) that later code
-//! verifies and the app and CLI put into words.
+//! sigstore bundles, notation JWS), decoded into one plain model ([`Signed`]), and checked
+//! against the public keys a user trusts ([`verify_with_keys`]).
 //!
-//! Decoding only: nothing here checks a signature, a certificate or a log entry. What those
-//! checks need is kept exactly as served (the signed bytes, the signature, the DER
-//! certificates, the log entry's body), because re-encoding would change what was signed.
+//! Certificates, trusted roots and log entries are not checked yet: keyless signatures read as
+//! "not checked". What those checks need is kept exactly as served (the signed bytes, the
+//! signature, the DER certificates, the log entry's body), because re-encoding would change
+//! what was signed.
 //! Every input is a registry's bytes, so every malformed one gives a [`SignatureError`] that
 //! names the document and the place in it.
 
@@ -13,10 +14,12 @@ mod cosign;
 mod dsse;
 mod intoto;
 mod json;
+mod key;
 mod notation;
 mod pem;
 mod rekor;
 mod time;
+mod verify;
 
 use std::collections::BTreeMap;
 
@@ -29,10 +32,12 @@ pub use cosign::{
 };
 pub use dsse::{pae, DsseLayer, DsseSignature, Envelope};
 pub use intoto::{Statement, StatementVersion, Subject, IN_TOTO_PAYLOAD_TYPE};
+pub use key::{KeyAlgorithm, KeyError, PublicKey};
 pub use notation::{JwsAlgorithm, NotationSignature, SigningScheme, NOTATION_PAYLOAD_TYPE};
 pub use pem::pem_blocks;
 pub use rekor::{InclusionProof, KindVersion, TlogEntry};
 pub use time::DateTime;
+pub use verify::{verify_with_keys, Verdict};
 
 /// The layer media types [`decode`] reads.
 pub mod media_type {
