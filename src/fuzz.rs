@@ -410,3 +410,49 @@ fn check_document(document: &crate::sbom::Document) {
     }
     serde_json::to_vec(document).expect("a document serialises");
 }
+
+/// `signature::decode`: the first byte picks the layer's media type; the rest, up to a NUL, is
+/// the layer and, after it, cosign's bundle annotation (the Rekor entry), so both are fuzzed.
+pub fn signature(data: &[u8]) {
+    use crate::signature::{self, media_type as mt, Signed};
+    let Some((first, rest)) = data.split_first() else {
+        return;
+    };
+    let media_type = match first % 5 {
+        0 => mt::COSIGN_SIMPLE_SIGNING,
+        1 => mt::DSSE_ENVELOPE,
+        2 => mt::SIGSTORE_BUNDLE_V03,
+        3 => "application/vnd.dev.sigstore.bundle+json;version=0.1",
+        _ => mt::NOTATION_JWS,
+    };
+    let (layer, bundle) = match rest.iter().position(|b| *b == 0) {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, &[][..]),
+    };
+    let mut annotations = std::collections::BTreeMap::new();
+    annotations.insert(
+        signature::SIGNATURE_ANNOTATION.to_string(),
+        "MEUCIQ==".into(),
+    );
+    if let Some(bundle) = text(bundle).filter(|b| !b.is_empty()) {
+        annotations.insert(signature::BUNDLE_ANNOTATION.to_string(), bundle.to_string());
+    }
+    let Ok(signed) = signature::decode(media_type, &annotations, layer) else {
+        return;
+    };
+    let expected = match first % 5 {
+        0 => "cosign",
+        1 => "dsse",
+        2 | 3 => "sigstore-bundle",
+        _ => "notation",
+    };
+    assert_eq!(signed.format(), expected);
+    if let Signed::Cosign(c) = &signed {
+        // The signed digest prints as something that parses back to itself.
+        let printed = c.simple_signing.signed_digest.to_string();
+        assert_eq!(
+            printed.parse::<Digest>().ok().as_ref(),
+            Some(&c.simple_signing.signed_digest)
+        );
+    }
+}
