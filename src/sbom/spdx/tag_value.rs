@@ -118,7 +118,7 @@ pub fn parse(bytes: &[u8]) -> Result<Document, Problem> {
                     if let Some(p) = owner {
                         parts.package_files.push((p, value.clone()));
                     }
-                    parts.file_ids.push(value);
+                    parts.file_ids.add(value);
                 }
                 Section::Other => {}
             },

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::sbom::Package;
 
-use super::v2_model::{Link, Parts};
+use super::v2_model::{FileIds, Link, Parts};
 use super::Text;
 
 /// The top level of an SPDX 2 JSON or YAML document: only what the model needs. `P`, `F` and
@@ -205,7 +205,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Packages<'a> {
 #[derive(Default)]
 pub(super) struct Files<'a> {
     count: u64,
-    ids: Vec<Text<'a>>,
+    ids: FileIds<'a>,
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Files<'a> {
@@ -220,7 +220,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Files<'a> {
                 let mut files = Files::default();
                 while let Some(file) = seq.next_element::<RawFile<'a>>()? {
                     files.count += 1;
-                    files.ids.extend(file.spdx_id);
+                    if let Some(id) = file.spdx_id {
+                        files.ids.add(id);
+                    }
                 }
                 Ok(files)
             }

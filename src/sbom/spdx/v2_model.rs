@@ -1,6 +1,8 @@
 //! SPDX 2 as read (any encoding) tied into the model: ids resolved into subjects, package
 //! files and dependencies, once the whole document is read, since SPDX states them in any order.
 
+use std::borrow::Cow;
+
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::sbom::model::{license_list, stated};
@@ -87,8 +89,24 @@ pub(super) struct Parts<'a> {
     /// (package index, file id): hasFiles, and tag-value's files after their package.
     pub package_files: Vec<(usize, Text<'a>)>,
     pub files: u64,
-    pub file_ids: Vec<Text<'a>>,
+    pub file_ids: FileIds<'a>,
     pub links: Vec<Link<'a>>,
+}
+
+/// The document's file ids, numbered as they are read: kept in a map from the start, so the
+/// second reader of a JSON document builds it while the first reads packages.
+#[derive(Default)]
+pub(super) struct FileIds<'a>(HashMap<Cow<'a, str>, usize>);
+
+impl<'a> FileIds<'a> {
+    pub fn add(&mut self, id: Text<'a>) {
+        let next = self.0.len();
+        self.0.entry(id.0).or_insert(next);
+    }
+
+    fn get(&self, id: &str) -> Option<&usize> {
+        self.0.get(id)
+    }
 }
 
 impl<'a> Parts<'a> {
@@ -220,12 +238,7 @@ pub(super) fn assemble(parts: Parts<'_>, encoding: Encoding) -> Result<Document,
     for (i, p) in packages.iter().enumerate() {
         package_at.entry(p.id.as_str()).or_insert(i);
     }
-    let file_at: HashMap<&str, usize> = parts
-        .file_ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
+    let file_at = &parts.file_ids;
 
     let mut subjects: Vec<usize> = parts
         .describes
