@@ -5,9 +5,11 @@ mod graph;
 mod login;
 mod progress;
 mod sbom;
+mod verify;
 mod write;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
@@ -72,6 +74,8 @@ enum Command {
     Rm(write::RemoveArgs),
     /// Read every SBOM of an image, index, SBOM, layout or file: packages, versions, licences.
     Sbom(sbom::SbomArgs),
+    /// Check every signature and attestation of an image or index against public keys.
+    Verify(verify::VerifyArgs),
 }
 
 /// What a command gets: the user's folders and settings, and a registry client.
@@ -105,7 +109,8 @@ impl Context {
     }
 }
 
-pub async fn run(cli: Cli) -> Result<()> {
+/// Runs the command; its exit status is success unless it says otherwise (`verify` does).
+pub async fn run(cli: Cli) -> Result<ExitCode> {
     let registry_of = |r: &str| -> Result<String> { Ok(r.parse::<Reference>()?.registry) };
     let registries = match &cli.command {
         Command::Login(a) => vec![normalize_registry(&a.registry)],
@@ -125,8 +130,13 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Rm(a) => registries_in(&[&a.target])?,
         Command::Sbom(a) if std::path::Path::new(&a.reference).is_file() => Vec::new(),
         Command::Sbom(a) => registries_in(&[&a.reference])?,
+        // A bad reference is verify's to report, with its own exit status (2).
+        Command::Verify(a) => registries_in(&[&a.reference]).unwrap_or_default(),
     };
-    let ctx = Context::new(&cli, &registries)?;
+    let ctx = match Context::new(&cli, &registries) {
+        Err(e) if matches!(cli.command, Command::Verify(_)) => return Ok(verify::error_exit(&e)),
+        ctx => ctx?,
+    };
     match cli.command {
         Command::Login(args) => login::login(&ctx, args).await,
         Command::Logout { registry } => login::logout(&ctx, &registry).await,
@@ -141,7 +151,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Cp(args) => write::copy(&ctx, args).await,
         Command::Rm(args) => write::remove(&ctx, args).await,
         Command::Sbom(args) => sbom::sbom(&ctx, args).await,
+        Command::Verify(args) => return Ok(verify::verify(&ctx, args).await),
     }
+    .map(|()| ExitCode::SUCCESS)
 }
 
 /// The registries among some locations (layouts have none), for per-registry flags.

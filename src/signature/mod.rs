@@ -12,6 +12,7 @@
 mod bundle;
 mod cosign;
 mod dsse;
+mod find;
 mod intoto;
 mod json;
 mod key;
@@ -31,6 +32,7 @@ pub use cosign::{
     CHAIN_ANNOTATION, RFC3161_TIMESTAMP_ANNOTATION, SIGNATURE_ANNOTATION,
 };
 pub use dsse::{pae, DsseLayer, DsseSignature, Envelope};
+pub use find::{find, FindOptions, Found, FoundSignature};
 pub use intoto::{Statement, StatementVersion, Subject, IN_TOTO_PAYLOAD_TYPE};
 pub use key::{KeyAlgorithm, KeyError, PublicKey};
 pub use notation::{JwsAlgorithm, NotationSignature, SigningScheme, NOTATION_PAYLOAD_TYPE};

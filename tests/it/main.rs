@@ -17,3 +17,4 @@ mod sbom_find;
 mod sbom_spdx;
 mod support;
 mod upload;
+mod verify;

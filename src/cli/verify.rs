@@ -1,0 +1,203 @@
+//! `verify`: every signature and attestation of a reference or layout, checked offline against
+//! the public keys given, as lines for people or one JSON object. The exit status is the
+//! answer: 0 when one verifies, 1 when none does, 2 when the question could not be answered.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use stowage::cache::ManifestCache;
+use stowage::location::Location;
+use stowage::signature::{self, FindOptions, FoundSignature, PublicKey, Verdict};
+use stowage::store::Store;
+use stowage::{Error, Result};
+
+use super::Context;
+
+/// The exit status of an error: 1 means "checked, and nothing verifies", so errors need another.
+const ERROR_EXIT: u8 = 2;
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Output {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// An image or index (REPOSITORY:TAG, REPOSITORY@DIGEST, oci:PATH[:TAG]).
+    pub reference: String,
+    /// A public key (PEM, as `cosign public-key` writes it) to check signatures with;
+    /// repeatable, any one verifying counts.
+    #[arg(long = "key", value_name = "PEM")]
+    keys: Vec<PathBuf>,
+    #[arg(short, long, value_enum, default_value = "text")]
+    output: Output,
+}
+
+/// One signature as `--output json` prints it (docs/cli.md).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignatureOut<'a> {
+    /// The signature's manifest.
+    digest: String,
+    kind: &'a str,
+    verified: bool,
+    reason: Option<&'a str>,
+    signed_digest: Option<String>,
+    /// The signer's certificate identity and issuer: null until keyless signatures are checked.
+    identity: Option<String>,
+    issuer: Option<String>,
+    predicate_type: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonOut<'a> {
+    subject: String,
+    signatures: Vec<SignatureOut<'a>>,
+}
+
+/// Runs `verify`; its exit status is the answer: success when a signature verifies, failure
+/// when none does (saying why), [`ERROR_EXIT`] when the question could not be answered.
+pub async fn verify(ctx: &Context, args: VerifyArgs) -> ExitCode {
+    match check(ctx, &args).await {
+        Ok(None) => ExitCode::SUCCESS,
+        Ok(Some(not_verified)) => {
+            eprintln!("stowage: {not_verified}");
+            ExitCode::FAILURE
+        }
+        Err(e) => error_exit(&e),
+    }
+}
+
+/// Says what failed; exits with [`ERROR_EXIT`], since 1 means "checked, and nothing verifies".
+pub fn error_exit(e: &Error) -> ExitCode {
+    eprintln!("stowage: {e}");
+    ExitCode::from(ERROR_EXIT)
+}
+
+/// `None` when a signature verifies; else why none does, for main to print and exit 1 with.
+async fn check(ctx: &Context, args: &VerifyArgs) -> Result<Option<Error>> {
+    let mut keys = Vec::new();
+    for path in &args.keys {
+        keys.push(read_key(path)?);
+    }
+    let location: Location = args.reference.parse()?;
+    let selector = location.selector().unwrap_or_else(|| "latest".into());
+    let store = Store::open(&ctx.client, &location, false, &ctx.dirs.cache).await?;
+    let options = FindOptions {
+        cache: Some(ManifestCache::new(ctx.dirs.manifest_cache())),
+    };
+    let found = signature::find(&store, &selector, &options).await?;
+    for w in &found.warnings {
+        eprintln!("stowage: warning: {w}");
+    }
+    let verdicts: Vec<(&FoundSignature, Verdict)> = found
+        .signatures
+        .iter()
+        .map(|s| (s, s.verdict(&keys)))
+        .collect();
+    let text = match args.output {
+        Output::Json => json(&found.root, &verdicts)?,
+        Output::Text => lines(&verdicts),
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|e| Error::io("<stdout>", e))?;
+    if verdicts.iter().any(|(_, v)| v.is_verified()) {
+        return Ok(None);
+    }
+    // A signature that could not be read (not one that did not decode) leaves the question
+    // open: it might have verified.
+    if let Some(e) = found.signatures.iter().find_map(|s| match &s.read {
+        Err(Error::Signature(_)) | Ok(_) => None,
+        Err(e) => Some(e),
+    }) {
+        return Err(Error::Invalid(format!(
+            "no signature of {} verifies, and one could not be read: {e}",
+            args.reference
+        )));
+    }
+    if verdicts.is_empty() {
+        return Ok(Some(Error::Invalid(format!(
+            "no signature found for {}",
+            args.reference
+        ))));
+    }
+    let n = verdicts.len();
+    let keys = if keys.is_empty() {
+        " (no --key given)"
+    } else {
+        ""
+    };
+    Ok(Some(Error::Invalid(format!(
+        "none of the {n} signatures of {} verifies{keys}",
+        args.reference
+    ))))
+}
+
+fn read_key(path: &Path) -> Result<PublicKey> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    PublicKey::from_pem(&text).map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
+}
+
+fn json(subject: &stowage::Digest, verdicts: &[(&FoundSignature, Verdict)]) -> Result<String> {
+    let signatures = verdicts
+        .iter()
+        .map(|(s, v)| {
+            let (reason, signed_digest) = match v {
+                Verdict::Verified { signed_digest, .. } => (None, Some(signed_digest.to_string())),
+                Verdict::Failed { reason } | Verdict::NotChecked { reason } => {
+                    (Some(reason.as_str()), None)
+                }
+            };
+            SignatureOut {
+                digest: s.manifest.to_string(),
+                kind: &s.format,
+                verified: v.is_verified(),
+                reason,
+                signed_digest,
+                identity: None,
+                issuer: None,
+                predicate_type: s.predicate_type(),
+            }
+        })
+        .collect();
+    let out = JsonOut {
+        subject: subject.to_string(),
+        signatures,
+    };
+    Ok(serde_json::to_string_pretty(&out).map_err(|e| Error::Invalid(e.to_string()))? + "\n")
+}
+
+/// One line per signature: status, kind, its manifest, and the key or the reason.
+fn lines(verdicts: &[(&FoundSignature, Verdict)]) -> String {
+    let kind_width = verdicts
+        .iter()
+        .map(|(s, _)| s.format.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (s, v) in verdicts {
+        let (status, detail) = match v {
+            Verdict::Verified { key, .. } => ("verified", format!("key {key}")),
+            Verdict::Failed { reason } => ("failed", reason.clone()),
+            Verdict::NotChecked { reason } => ("not checked", reason.clone()),
+        };
+        let mut line = format!(
+            "{status:<11}  {:<kind_width$}  {}",
+            s.format,
+            s.manifest.short()
+        );
+        if let Some(p) = &s.platform {
+            line.push_str(&format!("  {p}"));
+        }
+        line.push_str(&format!("  {detail}\n"));
+        out.push_str(&line);
+    }
+    out
+}
