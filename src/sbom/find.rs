@@ -131,16 +131,7 @@ pub async fn read_file(path: &Path) -> Result<Sbom> {
         let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
         let size = file.metadata().map_err(|e| Error::io(&path, e))?.len();
         let origin = path.display().to_string();
-        if size > MAX_SBOM_BYTES {
-            return Err(too_large(&origin));
-        }
-        let mut bytes = Vec::with_capacity(size as usize);
-        file.take(MAX_SBOM_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(&path, e))?;
-        if bytes.len() as u64 > MAX_SBOM_BYTES {
-            return Err(too_large(&origin));
-        }
+        let bytes = read_bounded(file, size, &path, &origin)?;
         read(&bytes, None, &origin)
     })
     .await
@@ -231,20 +222,11 @@ async fn read_layer(store: &Store, layer: &Descriptor) -> Result<Sbom> {
 /// SBOM is a sixth of its reading); what was read counts only if the digest holds.
 async fn read_layout_blob(layout: &Layout, layer: &Descriptor, origin: String) -> Result<Sbom> {
     let (file, size) = layout.open_blob(&layer.digest).await?;
-    if size > MAX_SBOM_BYTES {
-        return Err(too_large(&origin));
-    }
     let path = layout.blob_path(&layer.digest);
     let file = file.into_std().await;
     let (digest, media_type) = (layer.digest.clone(), layer.media_type.clone());
     tokio::task::spawn_blocking(move || {
-        let mut bytes = Vec::with_capacity(size as usize);
-        file.take(MAX_SBOM_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(&path, e))?;
-        if bytes.len() as u64 > MAX_SBOM_BYTES {
-            return Err(too_large(&origin));
-        }
+        let bytes = read_bounded(file, size, &path, &origin)?;
         let (actual, sbom) = std::thread::scope(|s| {
             let hash = s.spawn(|| {
                 let mut hasher = Hasher::new(digest.algorithm());
@@ -266,6 +248,22 @@ async fn read_layout_blob(layout: &Layout, layer: &Descriptor, origin: String) -
     })
     .await
     .map_err(|e| Error::Invalid(format!("reading the SBOM stopped: {e}")))?
+}
+
+/// A whole file of `size` bytes in one buffer, refused past [`MAX_SBOM_BYTES`] whatever its
+/// size said (a file may grow while it is read).
+fn read_bounded(file: std::fs::File, size: u64, path: &Path, origin: &str) -> Result<Vec<u8>> {
+    if size > MAX_SBOM_BYTES {
+        return Err(too_large(origin));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_SBOM_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_SBOM_BYTES {
+        return Err(too_large(origin));
+    }
+    Ok(bytes)
 }
 
 fn too_large(origin: &str) -> Error {

@@ -225,13 +225,7 @@ async fn layers_of(store: &Store, manifest: &Digest) -> Result<Vec<Descriptor>> 
 
 /// The format a layer's media type names, for the media types [`decode`] reads.
 fn format_of(layer_media_type: &str) -> Option<&'static str> {
-    let essence = layer_media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    match essence.as_str() {
+    match super::essence(layer_media_type).as_str() {
         media_type::COSIGN_SIMPLE_SIGNING => Some("cosign"),
         media_type::DSSE_ENVELOPE => Some("dsse"),
         media_type::NOTATION_JWS | media_type::NOTATION_COSE => Some("notation"),

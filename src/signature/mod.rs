@@ -132,6 +132,16 @@ fn place(at: &str) -> String {
     }
 }
 
+/// A media type without its parameters, lower-cased: what names the format.
+fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// Decodes one layer of a signature or attestation artifact: `media_type` and `annotations`
 /// are the layer descriptor's, `bytes` the blob. The media type picks the format; the content
 /// must then follow it.
@@ -147,13 +157,7 @@ pub fn decode(
             limit: MAX_SIGNATURE_BYTES,
         });
     }
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    match essence.as_str() {
+    match essence(media_type).as_str() {
         media_type::COSIGN_SIMPLE_SIGNING => {
             cosign::decode_simple_signing(annotations, bytes).map(Signed::Cosign)
         }

@@ -5,7 +5,9 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::sbom::model::{license_list, stated};
-use crate::sbom::{from_json, Dependency, Document, Encoding, ExternalRef, Format, Hash, Package, Problem};
+use crate::sbom::{
+    from_json, Dependency, Document, Encoding, ExternalRef, Format, Hash, Package, Problem,
+};
 
 use super::v3_graph::{Graph, InfoRef, Node, RawElement, RawRoot, Refs, Role};
 use super::Text;
