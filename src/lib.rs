@@ -5,6 +5,7 @@
 //! [`registry`] (the distribution API), [`graph`] (the artifact DAG over a registry or a
 //! layout), [`local`] (the app's Local store of layouts). No Tauri here.
 
+pub mod allocator;
 pub mod auth;
 pub mod cache;
 pub mod config;

@@ -6,7 +6,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: stowage::allocator::Allocator = stowage::allocator::Allocator;
+
 fn main() -> ExitCode {
+    stowage::allocator::give_back_freed_memory();
     let args = cli::Cli::parse();
     let filter = match args.verbose {
         0 => "warn",

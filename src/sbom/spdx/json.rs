@@ -153,4 +153,51 @@ mod tests {
         let e = parse(br#"{"spdxVersion": "SPDX-2.3", "packages": {}}"#).unwrap_err();
         assert!(e.detail.contains("an array of packages"), "{e:?}");
     }
+
+    #[test]
+    fn a_large_document_resolves_the_same_in_two_halves() {
+        // Enough relationships to be resolved on two threads: what the first half states is
+        // not stated again from the second, and a file named in both halves counts once.
+        let mut relationships = Vec::new();
+        for i in 0..6_000 {
+            let (a, b) = (i % 50, (i + 1) % 50);
+            relationships.push(format!(
+                r#"{{"spdxElementId": "SPDXRef-p{a}", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-p{b}"}}"#
+            ));
+            relationships.push(format!(
+                r#"{{"spdxElementId": "SPDXRef-p{a}", "relationshipType": "CONTAINS", "relatedSpdxElement": "SPDXRef-f{a}"}}"#
+            ));
+        }
+        let packages: Vec<_> = (0..50)
+            .map(|i| {
+                format!(
+                    r#"{{"SPDXID": "SPDXRef-p{i}", "name": "p{i}", "hasFiles": ["SPDXRef-f{i}"]}}"#
+                )
+            })
+            .collect();
+        let files: Vec<_> = (0..50)
+            .map(|i| format!(r#"{{"SPDXID": "SPDXRef-f{i}"}}"#))
+            .collect();
+        let doc = format!(
+            r#"{{"spdxVersion": "SPDX-2.3", "packages": [{}], "files": [{}], "relationships": [{}]}}"#,
+            packages.join(","),
+            files.join(","),
+            relationships.join(",")
+        );
+        let doc = parse(doc.as_bytes()).unwrap();
+        let deps: Vec<_> = doc
+            .dependencies
+            .iter()
+            .map(|d| (d.from.as_str(), d.to.as_str()))
+            .collect();
+        assert_eq!(deps.len(), 50, "each of the 50 stated 120 times, kept once");
+        assert_eq!(deps[0], ("SPDXRef-p0", "SPDXRef-p1"));
+        assert_eq!(deps[49], ("SPDXRef-p49", "SPDXRef-p0"), "in document order");
+        assert!(
+            doc.packages.iter().all(|p| p.files == 1),
+            "{:?}",
+            doc.packages[0]
+        );
+        assert_eq!(doc.files, 50);
+    }
 }

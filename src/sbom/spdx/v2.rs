@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::sbom::Package;
 
-use super::v2_model::{FileIds, Link, Parts};
+use super::v2_model::{Ids, Link, Parts};
 use super::Text;
 
 /// The top level of an SPDX 2 JSON or YAML document: only what the model needs. `P`, `F` and
@@ -163,6 +163,7 @@ impl<'a> From<RawDocument<'a>> for Parts<'a> {
             creators,
             describes: raw.document_describes.unwrap_or_default(),
             packages: packages.packages,
+            package_ids: packages.ids,
             package_files: packages.files,
             files: files.count,
             file_ids: files.ids,
@@ -175,6 +176,7 @@ impl<'a> From<RawDocument<'a>> for Parts<'a> {
 #[derive(Default)]
 pub(super) struct Packages<'a> {
     packages: Vec<Package>,
+    ids: Ids<'a>,
     files: Vec<(usize, Text<'a>)>,
 }
 
@@ -193,6 +195,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Packages<'a> {
                 }
                 Ok(Packages {
                     packages: parts.packages,
+                    ids: parts.package_ids,
                     files: parts.package_files,
                 })
             }
@@ -205,7 +208,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Packages<'a> {
 #[derive(Default)]
 pub(super) struct Files<'a> {
     count: u64,
-    ids: FileIds<'a>,
+    ids: Ids<'a>,
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Files<'a> {

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashSet};
 
 use crate::sbom::model::{license_list, stated};
 use crate::sbom::{Dependency, Document, Encoding, ExternalRef, Format, Hash, Package, Problem};
@@ -86,26 +86,34 @@ pub(super) struct Parts<'a> {
     pub creators: Vec<Text<'a>>,
     pub describes: Vec<Text<'a>>,
     pub packages: Vec<Package>,
+    /// Each package's index by its id, filled as packages are read: the reader of a JSON
+    /// document's packages builds it while the other reads files.
+    pub package_ids: Ids<'a>,
     /// (package index, file id): hasFiles, and tag-value's files after their package.
     pub package_files: Vec<(usize, Text<'a>)>,
     pub files: u64,
-    pub file_ids: FileIds<'a>,
+    pub file_ids: Ids<'a>,
     pub links: Vec<Link<'a>>,
 }
 
-/// The document's file ids, numbered as they are read: kept in a map from the start, so the
-/// second reader of a JSON document builds it while the first reads packages.
+/// Ids numbered as they are read, the first of a repeated id kept: a document's files, or its
+/// packages. Kept in a map from the start, so each reader of a JSON document builds its own
+/// while the other reads.
 #[derive(Default)]
-pub(super) struct FileIds<'a>(HashMap<Cow<'a, str>, usize>);
+pub(super) struct Ids<'a>(HashMap<Cow<'a, str>, usize>);
 
-impl<'a> FileIds<'a> {
+impl<'a> Ids<'a> {
     pub fn add(&mut self, id: Text<'a>) {
         let next = self.0.len();
-        self.0.entry(id.0).or_insert(next);
+        self.add_at(id.0, next);
     }
 
-    fn get(&self, id: &str) -> Option<&usize> {
-        self.0.get(id)
+    fn add_at(&mut self, id: Cow<'a, str>, index: usize) {
+        self.0.entry(id).or_insert(index);
+    }
+
+    fn get(&self, id: &str) -> Option<usize> {
+        self.0.get(id).copied()
     }
 }
 
@@ -116,7 +124,15 @@ impl<'a> Parts<'a> {
         for file in raw.has_files.take().unwrap_or_default() {
             self.package_files.push((index, file));
         }
-        self.packages.push(package(raw, index));
+        // Keyed as [`package`] names it, borrowing the bytes where the id does.
+        let borrowed = match &raw.spdx_id {
+            Some(Text(Cow::Borrowed(id))) if !id.trim().is_empty() => Some(id.trim()),
+            _ => None,
+        };
+        let package = package(raw, index);
+        let id = borrowed.map_or_else(|| Cow::Owned(package.id.clone()), Cow::Borrowed);
+        self.package_ids.add_at(id, index);
+        self.packages.push(package);
     }
 }
 
@@ -233,69 +249,49 @@ pub(super) fn assemble(parts: Parts<'_>, encoding: Encoding) -> Result<Document,
         .document_id
         .as_ref()
         .map_or("SPDXRef-DOCUMENT", Text::as_str);
+    let ids = Resolver {
+        document_id,
+        packages: &parts.package_ids,
+        files: &parts.file_ids,
+    };
 
-    let mut package_at: HashMap<&str, usize> = HashMap::with_capacity(packages.len());
-    for (i, p) in packages.iter().enumerate() {
-        package_at.entry(p.id.as_str()).or_insert(i);
-    }
-    let file_at = &parts.file_ids;
+    // A distro image's SBOM states half a million relationships: each half is resolved on a
+    // core of its own, then joined in document order.
+    let apart = parts.links.len() >= 10_000;
+    let (first, second) = parts.links.split_at(parts.links.len() / 2);
+    let (files_first, files_second) = parts.package_files.split_at(parts.package_files.len() / 2);
+    let (first, second) = both(
+        apart,
+        || ids.resolve(first, files_first),
+        || ids.resolve(second, files_second),
+    );
+    let mut resolved = first.then(second);
+    resolved.subjects.extend(
+        parts
+            .describes
+            .iter()
+            .filter_map(|id| ids.packages.get(id.as_str())),
+    );
 
-    let mut subjects: Vec<usize> = parts
-        .describes
-        .iter()
-        .filter_map(|id| package_at.get(id.as_str()).copied())
-        .collect();
-    let mut contained: Vec<(usize, usize)> = parts
-        .package_files
-        .iter()
-        .filter_map(|(p, f)| Some((*p, *file_at.get(f.as_str())?)))
-        .collect();
-    let mut dependencies = Vec::new();
-    let mut seen = HashSet::new();
-    for link in &parts.links {
-        let (from, to) = (link.from.as_str(), link.to.as_str());
-        match link.role {
-            Role::Describes if from == document_id => subjects.extend(package_at.get(to)),
-            Role::DescribedBy if to == document_id => subjects.extend(package_at.get(from)),
-            Role::Contains | Role::ContainedBy => {
-                let (holder, held) = if link.role == Role::Contains {
-                    (from, to)
-                } else {
-                    (to, from)
-                };
-                if let (Some(&p), Some(&f)) = (package_at.get(holder), file_at.get(held)) {
-                    contained.push((p, f));
-                }
-            }
-            Role::DependsOn | Role::DependencyOf => {
-                let (from, to) = if link.role == Role::DependsOn {
-                    (from, to)
-                } else {
-                    (to, from)
-                };
-                let (Some(&a), Some(&b)) = (package_at.get(from), package_at.get(to)) else {
-                    continue;
-                };
-                if seen.insert((a, b, link.name.as_str())) {
-                    dependencies.push((a, b, link.name.as_str()));
-                }
-            }
-            Role::Describes | Role::DescribedBy => {}
-        }
-    }
-    drop(package_at);
-    let dependencies = dependencies
-        .into_iter()
-        .map(|(a, b, name)| Dependency {
-            from: packages[a].id.clone(),
-            to: packages[b].id.clone(),
-            relationship: name.to_string(),
-        })
-        .collect();
-    for i in subjects {
+    let dependencies = &resolved.dependencies;
+    let (first, second) = dependencies.split_at(dependencies.len() / 2);
+    let to_model = |share: &[(usize, usize, &str)]| -> Vec<Dependency> {
+        share
+            .iter()
+            .map(|&(a, b, name)| Dependency {
+                from: packages[a].id.clone(),
+                to: packages[b].id.clone(),
+                relationship: name.to_string(),
+            })
+            .collect()
+    };
+    let (mut dependencies, second) = both(apart, || to_model(first), || to_model(second));
+    dependencies.extend(second);
+    for i in resolved.subjects {
         packages[i].subject = true;
     }
     // hasFiles and CONTAINS often state the same file twice (converters write both).
+    let mut contained = resolved.contained;
     contained.sort_unstable();
     contained.dedup();
     for (p, _) in contained {
@@ -323,5 +319,107 @@ pub(super) fn assemble(parts: Parts<'_>, encoding: Encoding) -> Result<Document,
         packages,
         dependencies,
         files: parts.files,
+    })
+}
+
+/// The ids relationships name, and what they resolve to.
+struct Resolver<'r, 'a> {
+    document_id: &'r str,
+    packages: &'r Ids<'a>,
+    files: &'r Ids<'a>,
+}
+
+/// What relationships say, by package and file index.
+#[derive(Default)]
+struct Resolved<'r> {
+    subjects: Vec<usize>,
+    /// (package, file) as stated, repeats included.
+    contained: Vec<(usize, usize)>,
+    /// (from, to, relationship), each stated once, in document order.
+    dependencies: Vec<(usize, usize, &'r str)>,
+    seen: HashSet<(usize, usize, &'r str)>,
+}
+
+impl<'r> Resolver<'r, '_> {
+    /// Resolves `links` and `package_files` (hasFiles).
+    fn resolve(&self, links: &'r [Link<'_>], package_files: &[(usize, Text<'_>)]) -> Resolved<'r> {
+        let mut resolved = Resolved::default();
+        for (p, f) in package_files {
+            resolved
+                .contained
+                .extend(self.files.get(f.as_str()).map(|f| (*p, f)));
+        }
+        for link in links {
+            let (from, to) = (link.from.as_str(), link.to.as_str());
+            match link.role {
+                Role::Describes if from == self.document_id => {
+                    resolved.subjects.extend(self.packages.get(to))
+                }
+                Role::DescribedBy if to == self.document_id => {
+                    resolved.subjects.extend(self.packages.get(from))
+                }
+                Role::Contains | Role::ContainedBy => {
+                    let (holder, held) = if link.role == Role::Contains {
+                        (from, to)
+                    } else {
+                        (to, from)
+                    };
+                    if let (Some(p), Some(f)) = (self.packages.get(holder), self.files.get(held)) {
+                        resolved.contained.push((p, f));
+                    }
+                }
+                Role::DependsOn | Role::DependencyOf => {
+                    let (from, to) = if link.role == Role::DependsOn {
+                        (from, to)
+                    } else {
+                        (to, from)
+                    };
+                    let (Some(a), Some(b)) = (self.packages.get(from), self.packages.get(to))
+                    else {
+                        continue;
+                    };
+                    let dependency = (a, b, link.name.as_str());
+                    if resolved.seen.insert(dependency) {
+                        resolved.dependencies.push(dependency);
+                    }
+                }
+                Role::Describes | Role::DescribedBy => {}
+            }
+        }
+        resolved
+    }
+}
+
+impl<'r> Resolved<'r> {
+    /// What these and the relationships after them say: a dependency already stated here is
+    /// not stated again.
+    fn then(mut self, later: Resolved<'r>) -> Resolved<'r> {
+        self.subjects.extend(later.subjects);
+        self.contained.extend(later.contained);
+        let seen = &self.seen;
+        let new = later.dependencies.into_iter().filter(|d| !seen.contains(d));
+        self.dependencies.extend(new);
+        self
+    }
+}
+
+/// Runs `a` and `b`, on two cores when `apart`: worth a thread only for a large document.
+fn both<A, B, RA, RB>(apart: bool, a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB,
+    RA: Send,
+{
+    if !apart {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let a = s.spawn(a);
+        let b = b();
+        // A panic there is a bug here: carried on as one.
+        let a = a
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (a, b)
     })
 }
