@@ -411,13 +411,30 @@ fn check_document(document: &crate::sbom::Document) {
     serde_json::to_vec(document).expect("a document serialises");
 }
 
+/// What a decoded certificate promises: no blank identity, issuer or claim reads as stated, and
+/// its validity dates read back as the instants they name.
+fn certificate_holds(c: &crate::signature::Certificate) {
+    use crate::signature::DateTime;
+    let stated = c.identities.iter().chain(&c.oidc_issuer);
+    assert!(stated
+        .chain(c.claims.iter().map(|(_, v)| v))
+        .all(|v| !v.trim().is_empty()));
+    for date in [&c.not_before, &c.not_after] {
+        assert_eq!(DateTime::parse_rfc3339(&date.text).as_ref(), Some(date));
+    }
+}
+
 /// `signature::decode`: the first byte picks the layer's media type; the rest, up to a NUL, is
 /// the layer and, after it, cosign's bundle annotation (the Rekor entry), so both are fuzzed.
+/// The rest is also read as a DER certificate, and a decoded signature's own certificate is.
 pub fn signature(data: &[u8]) {
     use crate::signature::{self, media_type as mt, Signed};
     let Some((first, rest)) = data.split_first() else {
         return;
     };
+    if let Ok(c) = signature::Certificate::from_der(rest, "fuzz input") {
+        certificate_holds(&c);
+    }
     let media_type = match first % 5 {
         0 => mt::COSIGN_SIMPLE_SIGNING,
         1 => mt::DSSE_ENVELOPE,
@@ -447,6 +464,9 @@ pub fn signature(data: &[u8]) {
         _ => "notation",
     };
     assert_eq!(signed.format(), expected);
+    if let Some(Ok(c)) = signed.signer() {
+        certificate_holds(&c);
+    }
     if let Signed::Cosign(c) = &signed {
         // The signed digest prints as something that parses back to itself.
         let printed = c.simple_signing.signed_digest.to_string();

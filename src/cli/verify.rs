@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 use stowage::cache::ManifestCache;
 use stowage::location::Location;
-use stowage::signature::{self, FindOptions, FoundSignature, PublicKey, Verdict};
+use stowage::signature::{self, Certificate, FindOptions, FoundSignature, PublicKey, Verdict};
 use stowage::store::Store;
 use stowage::{Error, Result};
 
@@ -47,7 +47,8 @@ struct SignatureOut<'a> {
     verified: bool,
     reason: Option<&'a str>,
     signed_digest: Option<String>,
-    /// The signer's certificate identity and issuer: null until keyless signatures are checked.
+    /// The signer's identity and OIDC issuer as the signing certificate states them (null
+    /// without one): what it claims, which `verified` says whether anything checked.
     identity: Option<String>,
     issuer: Option<String>,
     predicate_type: Option<&'a str>,
@@ -155,14 +156,15 @@ fn json(subject: &stowage::Digest, verdicts: &[(&FoundSignature, Verdict)]) -> R
                     (Some(reason.as_str()), None)
                 }
             };
+            let signer = signer(s);
             SignatureOut {
                 digest: s.manifest.to_string(),
                 kind: &s.format,
                 verified: v.is_verified(),
                 reason,
                 signed_digest,
-                identity: None,
-                issuer: None,
+                identity: signer.as_ref().and_then(|c| c.identities.first().cloned()),
+                issuer: signer.and_then(|c| c.oidc_issuer),
                 predicate_type: s.predicate_type(),
             }
         })
@@ -196,8 +198,21 @@ fn lines(verdicts: &[(&FoundSignature, Verdict)]) -> String {
         if let Some(p) = &s.platform {
             line.push_str(&format!("  {p}"));
         }
-        line.push_str(&format!("  {detail}\n"));
+        line.push_str(&format!("  {detail}"));
+        if let Some(c) = signer(s) {
+            let identity = c.identities.first().map_or("no identity", String::as_str);
+            line.push_str(&format!("; the certificate names {identity}"));
+            if let Some(issuer) = &c.oidc_issuer {
+                line.push_str(&format!(" (issuer {issuer})"));
+            }
+        }
+        line.push('\n');
         out.push_str(&line);
     }
     out
+}
+
+/// What the signing certificate of `s` claims, where it has one that decodes.
+fn signer(s: &FoundSignature) -> Option<Certificate> {
+    s.read.as_ref().ok()?.signer()?.ok()
 }

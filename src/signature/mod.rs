@@ -10,6 +10,7 @@
 //! names the document and the place in it.
 
 mod bundle;
+mod certificate;
 mod cosign;
 mod dsse;
 mod find;
@@ -27,6 +28,7 @@ use std::collections::BTreeMap;
 pub use bundle::{
     Bundle, BundleContent, BundleVersion, MessageDigest, MessageSignature, VerificationMaterial,
 };
+pub use certificate::Certificate;
 pub use cosign::{
     CosignMaterial, CosignSignature, SimpleSigning, BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION,
     CHAIN_ANNOTATION, RFC3161_TIMESTAMP_ANNOTATION, SIGNATURE_ANNOTATION,
@@ -82,6 +84,24 @@ impl Signed {
             Signed::Bundle(_) => "sigstore-bundle",
             Signed::Notation(_) => "notation",
         }
+    }
+
+    /// The signing certificate's DER, where one came with the signature (keyless cosign and
+    /// bundles, notation); `None` for a signature made with a bare key.
+    pub fn signing_certificate(&self) -> Option<&[u8]> {
+        match self {
+            Signed::Cosign(c) => c.material.certificate.as_deref(),
+            Signed::Dsse(d) => d.cosign.certificate.as_deref(),
+            Signed::Bundle(b) => b.material.certificates().first().map(Vec::as_slice),
+            Signed::Notation(n) => n.certificates.first().map(Vec::as_slice),
+        }
+    }
+
+    /// What the signing certificate claims about the signer (see [`Certificate`]): `None`
+    /// without a certificate, an error when the one there does not decode.
+    pub fn signer(&self) -> Option<Result<Certificate, SignatureError>> {
+        let der = self.signing_certificate()?;
+        Some(Certificate::from_der(der, "signing certificate"))
     }
 }
 

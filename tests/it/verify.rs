@@ -14,6 +14,7 @@ use crate::harness::{Desc, Pusher, TestRegistry, OCI_MANIFEST};
 
 const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
 const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
+const CERTIFICATE_ANNOTATION: &str = "dev.sigstore.cosign/certificate";
 /// Debian's Python, where the python3-cryptography package installs (scripts/setup).
 const SYSTEM_PYTHON: &str = "/usr/bin/python3";
 
@@ -104,6 +105,18 @@ async fn attach_cosign_signature(
     payload: &str,
     signature: &str,
 ) -> Desc {
+    let annotations = json!({ SIGNATURE_ANNOTATION: signature });
+    attach_cosign_layer(pusher, repo, subject, payload, annotations).await
+}
+
+/// As [`attach_cosign_signature`], with the layer's annotations given whole.
+async fn attach_cosign_layer(
+    pusher: &Pusher,
+    repo: &str,
+    subject: &Desc,
+    payload: &str,
+    annotations: Value,
+) -> Desc {
     let (layer, layer_size) = pusher.blob(repo, payload.as_bytes()).await;
     let config = json!({"architecture": "", "created": "0001-01-01T00:00:00Z",
         "history": [{"created": "0001-01-01T00:00:00Z"}], "os": "",
@@ -114,7 +127,7 @@ async fn attach_cosign_signature(
         "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
                    "size": config_size, "digest": config_digest},
         "layers": [{"mediaType": SIMPLE_SIGNING, "size": layer_size, "digest": layer,
-                    "annotations": {SIGNATURE_ANNOTATION: signature}}]});
+                    "annotations": annotations}]});
     let tag = format!("{}.sig", subject.digest.replace(':', "-"));
     pusher.put_json(repo, &tag, &manifest).await
 }
@@ -272,6 +285,56 @@ async fn cosign_signatures_verify_with_their_key_only_and_only_for_their_artifac
         stderr(&unreachable).contains("cannot reach"),
         "{}",
         stderr(&unreachable)
+    );
+}
+
+#[tokio::test]
+async fn a_keyless_signature_says_whom_its_certificate_names_and_stays_not_checked() {
+    let reg = TestRegistry::anonymous().await;
+    let pusher = Pusher::new(&reg.base_url());
+    let host = reg.host();
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let subject = push_artifact(home, &pusher, &host, "app", "v1").await;
+    let repository = format!("{host}/app");
+    // A certificate as Fulcio issues one to a GitHub Actions workflow (made by Python's
+    // cryptography: tests/fixtures/signature/keys/make_certs.py). Nothing checks the
+    // signature without a trusted root, so its bytes need only decode.
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/signature/keys/fulcio-workflow.pem"
+    );
+    let certificate = std::fs::read_to_string(fixture).unwrap();
+    let annotations =
+        json!({ SIGNATURE_ANNOTATION: "MEUCIQDk", CERTIFICATE_ANNOTATION: certificate });
+    let own = payload(&repository, &subject.digest);
+    attach_cosign_layer(&pusher, "app", &subject, &own, annotations).await;
+
+    let workflow =
+        "https://github.com/stowage-test/app/.github/workflows/release.yml@refs/tags/v1.2.0";
+    let issuer = "https://token.actions.githubusercontent.com";
+    let v1 = format!("{repository}:v1");
+    let out = verify(home, &[&v1, "--output", "json"]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let s = only_signature(&out, &subject);
+    assert_eq!(s["verified"], false, "{s:#}");
+    assert!(
+        s["reason"].as_str().unwrap_or_default().contains("keyless"),
+        "{s:#}"
+    );
+    assert_eq!(
+        (&s["identity"], &s["issuer"]),
+        (&json!(workflow), &json!(issuer))
+    );
+
+    let text = verify(home, &[&v1]).await;
+    let line = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(line.starts_with("not checked"), "{line}");
+    assert!(
+        line.contains(&format!(
+            "the certificate names {workflow} (issuer {issuer})"
+        )),
+        "{line}"
     );
 }
 
