@@ -389,7 +389,7 @@ async fn sign_in_browse_and_read_the_graph_of_a_signed_multi_arch_image() -> Tes
     let badges = app.wait_badges("v1").await?;
     let mut want = Vec::new();
     if summary.signed {
-        want.push("signed");
+        want.push("signature");
     }
     if summary.sbom {
         want.push("SBOM");

@@ -37,7 +37,8 @@ test("badges come from tag_summaries for the rows in view; a click opens the tag
   await waitFor(() => expect(container.querySelector(".badge.sig")).not.toBeNull());
   expect(tagSummaries).toHaveBeenCalledWith("reg", "app", ["v1", "v2", "latest"]);
   const v1 = [...container.querySelectorAll('[role="option"]')].find((r) => r.querySelector(".tag")?.textContent === "v1");
-  expect(v1?.querySelector(".badge.sig")?.textContent).toBe("signed");
+  expect(v1?.querySelector(".badge.sig")?.textContent).toBe("signature");
+  expect(v1?.querySelector(".badge.sig")?.getAttribute("title")).toContain("not verified");
   expect(v1?.querySelector(".badge.sbom")?.textContent).toBe("SBOM");
   await fireEvent.click(v1 as Element);
   expect(onopen).toHaveBeenCalledWith("v1");
