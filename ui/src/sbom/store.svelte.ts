@@ -91,6 +91,16 @@ export class SbomStore {
     return state;
   }
 
+  /** A table the view may show without asking the shell (the view's warm-up). */
+  preload(handle: string, table: PackageTable) {
+    this.tables.set(handle, { status: "done", table, error: null });
+  }
+
+  /** Forgets a preloaded table. */
+  release(handle: string) {
+    this.tables.delete(handle);
+  }
+
   /** The tables already fetched, with their SBOMs, of every set in a repository. */
   loaded(source: string, repository: string): Array<{ sbom: SbomSummary; table: PackageTable }> {
     void this.version;
