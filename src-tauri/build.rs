@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "open_sbom_path",
     "save_sbom",
     "export_sbom_csv",
+    "signature_details",
 ];
 
 fn main() {

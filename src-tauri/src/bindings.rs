@@ -52,6 +52,9 @@ pub fn typescript() -> String {
         SbomPackage::decl(),
         DependencyNode::decl(),
         SbomPackageDetails::decl(),
+        SignatureStatus::decl(),
+        SignatureDetails::decl(),
+        Signer::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `STOWAGE_WRITE_BINDINGS=1 cargo test -p stowage-app bindings`. Do not edit.\n\n",

@@ -65,6 +65,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::pick::pick_ca_file,
             commands::sbom::sbom_documents,
             commands::sbom::sbom_rows,
+            commands::signature::signature_details,
             commands::sbom::sbom_package,
             commands::sbom::open_sbom_file,
             commands::sbom::open_sbom_path,

@@ -7,6 +7,7 @@ pub mod manage;
 pub mod pick;
 pub mod push;
 pub mod sbom;
+pub mod signature;
 pub mod sources;
 pub mod transfer;
 

@@ -5,12 +5,14 @@ mod browse;
 mod graph;
 mod push;
 mod sbom;
+mod signature;
 mod transfer;
 
 pub use browse::*;
 pub use graph::*;
 pub use push::*;
 pub use sbom::*;
+pub use signature::*;
 pub use transfer::*;
 
 use serde::{Deserialize, Serialize};

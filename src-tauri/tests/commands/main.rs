@@ -6,6 +6,7 @@ mod acl;
 mod browse;
 mod grants;
 mod pulls;
+mod signatures;
 mod sources;
 mod transfers;
 

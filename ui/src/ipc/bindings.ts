@@ -289,3 +289,49 @@ dependsOn: Array<DependencyNode>,
  * What depends on it, one level.
  */
 dependents: Array<DependencyNode>, moreDependsOn: number, moreDependents: number, };
+
+export type SignatureStatus = "verified" | "failed" | "notChecked";
+
+export type SignatureDetails = { 
+/**
+ * The manifest holding it: the graph's signature or attestation node.
+ */
+manifest: string, 
+/**
+ * "cosign", "dsse", "sigstore-bundle", "notation".
+ */
+kind: string, status: SignatureStatus, 
+/**
+ * Why it did not verify; `None` when it did.
+ */
+reason: string | null, 
+/**
+ * The key that verified it (`sha256:` of its DER).
+ */
+key: string | null, 
+/**
+ * The subject's platform, for a platform manifest's signature.
+ */
+platform: string | null, 
+/**
+ * An attestation's in-toto predicate type.
+ */
+predicateType: string | null, 
+/**
+ * What the signing certificate claims, when one came with the signature.
+ */
+signer: Signer | null, };
+
+export type Signer = { 
+/**
+ * Subject alternative names: an e-mail address, a CI workflow's URI.
+ */
+identities: Array<string>, oidcIssuer: string | null, 
+/**
+ * Fulcio's build claims, named: ["Source repository URI", "https://github.com/org/app"].
+ */
+claims: Array<[string, string]>, 
+/**
+ * RFC 3339, as the certificate states them.
+ */
+notBefore: string, notAfter: string, };

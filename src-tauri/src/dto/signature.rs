@@ -1,0 +1,88 @@
+//! Signatures and attestations as a signature node's details show them: each one attached to a
+//! subject, its status, and what its signing certificate claims about the signer.
+
+use serde::{Deserialize, Serialize};
+use stowage::signature::{Certificate, FoundSignature, Verdict};
+use ts_rs::TS;
+
+/// Whether a signature was checked, and how that went. "Verified" is only ever said of a
+/// signature a trusted key verified over the subject's digest (docs/security.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SignatureStatus {
+    Verified,
+    Failed,
+    NotChecked,
+}
+
+/// One signature or attestation layer attached to a subject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignatureDetails {
+    /// The manifest holding it: the graph's signature or attestation node.
+    pub manifest: String,
+    /// "cosign", "dsse", "sigstore-bundle", "notation".
+    pub kind: String,
+    pub status: SignatureStatus,
+    /// Why it did not verify; `None` when it did.
+    pub reason: Option<String>,
+    /// The key that verified it (`sha256:` of its DER).
+    pub key: Option<String>,
+    /// The subject's platform, for a platform manifest's signature.
+    pub platform: Option<String>,
+    /// An attestation's in-toto predicate type.
+    pub predicate_type: Option<String>,
+    /// What the signing certificate claims, when one came with the signature.
+    pub signer: Option<Signer>,
+}
+
+/// A signing certificate's claims (not checked: see `SignatureStatus`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Signer {
+    /// Subject alternative names: an e-mail address, a CI workflow's URI.
+    pub identities: Vec<String>,
+    pub oidc_issuer: Option<String>,
+    /// Fulcio's build claims, named: ["Source repository URI", "https://github.com/org/app"].
+    pub claims: Vec<(String, String)>,
+    /// RFC 3339, as the certificate states them.
+    pub not_before: String,
+    pub not_after: String,
+}
+
+impl SignatureDetails {
+    pub fn new(found: &FoundSignature, verdict: Verdict) -> SignatureDetails {
+        let (status, reason, key) = match verdict {
+            Verdict::Verified { key, .. } => (SignatureStatus::Verified, None, Some(key)),
+            Verdict::Failed { reason } => (SignatureStatus::Failed, Some(reason), None),
+            Verdict::NotChecked { reason } => (SignatureStatus::NotChecked, Some(reason), None),
+        };
+        let signer = found.read.as_ref().ok().and_then(|s| s.signer());
+        SignatureDetails {
+            manifest: found.manifest.to_string(),
+            kind: found.format.clone(),
+            status,
+            reason,
+            key,
+            platform: found.platform.as_ref().map(ToString::to_string),
+            predicate_type: found.predicate_type().map(str::to_string),
+            signer: signer.and_then(Result::ok).map(Signer::from),
+        }
+    }
+}
+
+impl From<Certificate> for Signer {
+    fn from(c: Certificate) -> Signer {
+        Signer {
+            identities: c.identities,
+            oidc_issuer: c.oidc_issuer,
+            claims: c
+                .claims
+                .into_iter()
+                .map(|(name, value)| (name.to_string(), value))
+                .collect(),
+            not_before: c.not_before.text,
+            not_after: c.not_after.text,
+        }
+    }
+}
