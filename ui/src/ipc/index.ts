@@ -22,6 +22,7 @@ import type {
   SbomDocuments,
   SbomPackageDetails,
   SbomRows,
+  SignatureDetails,
   Source,
   TagSummary,
   TransferProgress,
@@ -201,6 +202,13 @@ export const sbomDocuments = (source: string, repository: string, reference: str
 
 /** The package table of a kept SBOM, as columns. */
 export const sbomRows = (handle: string) => call<SbomRows>("sbom_rows", { handle });
+
+/**
+ * The signatures and attestations attached to `subject` (and its platform manifests), each
+ * decoded and checked: verified, failed or not checked, with what its certificate claims.
+ */
+export const signatureDetails = (source: string, repository: string, subject: string) =>
+  call<SignatureDetails[]>("signature_details", { source, repository, subject });
 
 /** One package of a kept SBOM: every field, and its dependencies as small trees. */
 export const sbomPackage = (handle: string, index: number) => call<SbomPackageDetails>("sbom_package", { handle, index });

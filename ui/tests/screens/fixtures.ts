@@ -1,7 +1,7 @@
 // Mock data for the screen tests: three sources, a denied catalog, 10,000 tags, and the graph of
 // a multi-arch image with a cosign signature, an SPDX SBOM, a signature of the SBOM (a referrer
 // of a referrer), a buildx attestation and one referrer that fails to load.
-import type { GraphData, GraphEdge, GraphNode, PathEntry, Repositories, Source, TagSummary } from "../../src/ipc/bindings";
+import type { GraphData, GraphEdge, GraphNode, PathEntry, Repositories, SignatureDetails, Source, TagSummary } from "../../src/ipc/bindings";
 
 /** A stable fake sha256 digest for a name. */
 export function fakeDigest(name: string): string {
@@ -149,6 +149,58 @@ export function demoGraph(reference: string): { stages: Array<{ nodes: GraphNode
     warnings,
   };
   return { stages, warnings, data };
+}
+
+/**
+ * What the shell says of the signatures attached to `subject` in the demo graph: the cosign one is
+ * keyless (its certificate names a release workflow), the notation one needs a trust store.
+ */
+export function signaturesOf(subject: string, data: GraphData): SignatureDetails[] {
+  const attached = data.edges.filter((e) => e.from === subject && e.kind === "referrer").map((e) => data.nodes.find((n) => n.id === e.to));
+  return attached
+    .filter((n): n is GraphNode => !!n && n.kind === "signature")
+    .map((n) =>
+      n.format === "notation"
+        ? {
+            manifest: n.id,
+            kind: "notation",
+            status: "notChecked",
+            reason: "notation signatures are checked against a trust store, which Stowage does not hold yet",
+            key: null,
+            platform: null,
+            predicateType: null,
+            signer: {
+              identities: [],
+              oidcIssuer: null,
+              claims: [],
+              notBefore: "2024-05-02T10:15:00Z",
+              notAfter: "2025-05-02T10:15:00Z",
+            },
+          }
+        : {
+            manifest: n.id,
+            kind: "cosign",
+            status: "notChecked",
+            reason: "signed with a certificate (keyless), which needs a trusted root to check; no public key given",
+            key: null,
+            platform: null,
+            predicateType: null,
+            signer: {
+              identities: ["https://github.com/demo/app/.github/workflows/release.yml@refs/tags/v1.4.2"],
+              oidcIssuer: "https://token.actions.githubusercontent.com",
+              claims: [
+                ["Build signer URI", "https://github.com/demo/app/.github/workflows/release.yml@refs/tags/v1.4.2"],
+                ["Runner environment", "github-hosted"],
+                ["Source repository URI", "https://github.com/demo/app"],
+                ["Source repository digest", "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c"],
+                ["Source repository ref", "refs/tags/v1.4.2"],
+                ["Build trigger", "push"],
+              ],
+              notBefore: "2024-05-02T10:14:03Z",
+              notAfter: "2024-05-02T10:24:03Z",
+            },
+          },
+    );
 }
 
 /** The raw bytes a registry would serve for a node of the demo graph. */

@@ -3,7 +3,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import type { AddRegistry, GraphData, GraphEdge, GraphEvent, GraphNode, PushSpec, Source } from "../../src/ipc/bindings";
-import { contentOf, demoGraph, DROP_DIR, fakeDigest, repositoriesOf, SOURCES, summaryOf, tagsOf } from "./fixtures";
+import { contentOf, demoGraph, DROP_DIR, fakeDigest, repositoriesOf, signaturesOf, SOURCES, summaryOf, tagsOf } from "./fixtures";
 import * as sbom from "./mock-sbom";
 import * as transfers from "./mock-transfers";
 
@@ -234,6 +234,12 @@ mockIPC(async (cmd, payload) => {
       const name = String(args.name);
       recorded.exports.push({ format: String(args.format), name, length: String(args.data).length });
       return `/home/user/Pictures/${name}`;
+    }
+    case "signature_details": {
+      await sleep(20);
+      const data = graphs.get(String(args.repository));
+      if (!data) return reject("not_found", "no graph");
+      return signaturesOf(String(args.subject), data);
     }
     case "sbom_documents":
       await sleep(20);

@@ -298,6 +298,21 @@ describe("screens", () => {
     assert.ok(exports[1].data.includes("referrers API"));
     assert.equal(JSON.parse(exports[2].data).root, nodes.find((/** @type {any} */ n) => n.kind === "index").id);
 
+    // The cosign signature's details say who its certificate names, and that nothing checked it.
+    const card = page.getByTestId("signature");
+    for (const sig of nodes.filter((/** @type {any} */ n) => n.kind === "signature")) {
+      await page.evaluate((id) => /** @type {any} */ (window).__stowageGraph.select(id), sig.id);
+      await card.waitFor();
+      if ((await card.innerText()).includes("cosign signature")) break;
+    }
+    assert.equal(await page.getByTestId("signature-status").innerText(), "not checked");
+    const said = await card.innerText();
+    assert.match(said, /Signed by https:\/\/github\.com\/demo\/app\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.4\.2/);
+    assert.match(said, /as the certificate claims/);
+    assert.match(said, /Source repository URI\s+https:\/\/github\.com\/demo\/app/);
+    assert.match(await page.getByTestId("signature-reason").innerText(), /keyless/);
+    await shot(page, "06b-graph-details-signature");
+
     // The measurement hooks.
     const perf = await page.evaluate(async () => {
       const p = /** @type {any} */ (window).__stowagePerf;
