@@ -12,6 +12,7 @@ use stowage::config::{Dirs, Settings};
 use stowage::local::LocalStore;
 use stowage::reference::Reference;
 use stowage::registry::{Cancel, Client};
+use stowage::signature::Trust;
 use stowage::store::Store;
 use stowage::{Error, Result};
 use tokio::task::AbortHandle;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub grants: Grants,
     /// The SBOMs the SBOM view has open.
     pub sboms: KeptSboms,
+    /// What signatures are checked against: the shipped Sigstore roots, read once.
+    pub trust: Trust,
     credentials: Credentials,
     client: RwLock<Arc<Client>>,
     operations: Mutex<HashMap<String, Operation>>,
@@ -62,6 +65,7 @@ impl AppState {
         let client = Client::new(settings, credentials.clone());
         Ok(AppState {
             local: LocalStore::new(dirs.local_store()),
+            trust: Trust::with_shipped_roots(),
             pushes: PendingPushes::default(),
             pulls: PendingPulls::default(),
             grants: Grants::default(),

@@ -5,7 +5,9 @@ mod graph;
 mod login;
 mod progress;
 mod sbom;
+mod trust;
 mod verify;
+mod verify_blob;
 mod write;
 
 use std::path::PathBuf;
@@ -74,8 +76,11 @@ enum Command {
     Rm(write::RemoveArgs),
     /// Read every SBOM of an image, index, SBOM, layout or file: packages, versions, licences.
     Sbom(sbom::SbomArgs),
-    /// Check every signature and attestation of an image or index against public keys.
+    /// Check every signature and attestation of an image or index against public keys and
+    /// keyless identities.
     Verify(verify::VerifyArgs),
+    /// Check a Sigstore bundle over a local file.
+    VerifyBlob(verify_blob::VerifyBlobArgs),
 }
 
 /// What a command gets: the user's folders and settings, and a registry client.
@@ -111,6 +116,10 @@ impl Context {
 
 /// Runs the command; its exit status is success unless it says otherwise (`verify` does).
 pub async fn run(cli: Cli) -> Result<ExitCode> {
+    // A file and its bundle: no registry, no settings.
+    if let Command::VerifyBlob(args) = cli.command {
+        return Ok(verify_blob::verify_blob(args));
+    }
     let registry_of = |r: &str| -> Result<String> { Ok(r.parse::<Reference>()?.registry) };
     let registries = match &cli.command {
         Command::Login(a) => vec![normalize_registry(&a.registry)],
@@ -132,6 +141,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sbom(a) => registries_in(&[&a.reference])?,
         // A bad reference is verify's to report, with its own exit status (2).
         Command::Verify(a) => registries_in(&[&a.reference]).unwrap_or_default(),
+        Command::VerifyBlob(_) => Vec::new(),
     };
     let ctx = match Context::new(&cli, &registries) {
         Err(e) if matches!(cli.command, Command::Verify(_)) => return Ok(verify::error_exit(&e)),
@@ -152,6 +162,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rm(args) => write::remove(&ctx, args).await,
         Command::Sbom(args) => sbom::sbom(&ctx, args).await,
         Command::Verify(args) => return Ok(verify::verify(&ctx, args).await),
+        Command::VerifyBlob(args) => return Ok(verify_blob::verify_blob(args)),
     }
     .map(|()| ExitCode::SUCCESS)
 }

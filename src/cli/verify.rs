@@ -1,19 +1,20 @@
 //! `verify`: every signature and attestation of a reference or layout, checked offline against
-//! the public keys given, as lines for people or one JSON object. The exit status is the
+//! the public keys, keyless identities and trusted roots given, as lines for people or one JSON object. The exit status is the
 //! answer: 0 when one verifies, 1 when none does, 2 when the question could not be answered.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use stowage::cache::ManifestCache;
 use stowage::location::Location;
-use stowage::signature::{self, Certificate, FindOptions, FoundSignature, PublicKey, Verdict};
+use stowage::signature::{self, Certificate, FindOptions, FoundSignature, Verdict};
 use stowage::store::Store;
 use stowage::{Error, Result};
 
+use super::trust::TrustArgs;
 use super::Context;
 
 /// The exit status of an error: 1 means "checked, and nothing verifies", so errors need another.
@@ -29,10 +30,8 @@ enum Output {
 pub struct VerifyArgs {
     /// An image or index (REPOSITORY:TAG, REPOSITORY@DIGEST, oci:PATH[:TAG]).
     pub reference: String,
-    /// A public key (PEM, as `cosign public-key` writes it) to check signatures with;
-    /// repeatable, any one verifying counts.
-    #[arg(long = "key", value_name = "PEM")]
-    keys: Vec<PathBuf>,
+    #[command(flatten)]
+    trust: TrustArgs,
     #[arg(short, long, value_enum, default_value = "text")]
     output: Output,
 }
@@ -45,6 +44,8 @@ struct SignatureOut<'a> {
     digest: String,
     kind: &'a str,
     verified: bool,
+    /// What verified it: a key's id, or a keyless signer and the root that vouched for it.
+    by: Option<&'a str>,
     reason: Option<&'a str>,
     signed_digest: Option<String>,
     /// The signer's identity and OIDC issuer as the signing certificate states them (null
@@ -81,10 +82,7 @@ pub fn error_exit(e: &Error) -> ExitCode {
 
 /// `None` when a signature verifies; else why none does, for main to print and exit 1 with.
 async fn check(ctx: &Context, args: &VerifyArgs) -> Result<Option<Error>> {
-    let mut keys = Vec::new();
-    for path in &args.keys {
-        keys.push(read_key(path)?);
-    }
+    let trust = args.trust.trust()?;
     let location: Location = args.reference.parse()?;
     let selector = location.selector().unwrap_or_else(|| "latest".into());
     let store = Store::open(&ctx.client, &location, false, &ctx.dirs.cache).await?;
@@ -98,7 +96,7 @@ async fn check(ctx: &Context, args: &VerifyArgs) -> Result<Option<Error>> {
     let verdicts: Vec<(&FoundSignature, Verdict)> = found
         .signatures
         .iter()
-        .map(|s| (s, s.verdict(&keys)))
+        .map(|s| (s, s.verdict(&trust)))
         .collect();
     let text = match args.output {
         Output::Json => json(&found.root, &verdicts)?,
@@ -130,8 +128,8 @@ async fn check(ctx: &Context, args: &VerifyArgs) -> Result<Option<Error>> {
         ))));
     }
     let n = verdicts.len();
-    let keys = if keys.is_empty() {
-        " (no --key given)"
+    let keys = if trust.keys.is_empty() && trust.identities.is_empty() {
+        " (no --key or --certificate-identity given)"
     } else {
         ""
     };
@@ -141,19 +139,16 @@ async fn check(ctx: &Context, args: &VerifyArgs) -> Result<Option<Error>> {
     ))))
 }
 
-fn read_key(path: &Path) -> Result<PublicKey> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    PublicKey::from_pem(&text).map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
-}
-
 fn json(subject: &stowage::Digest, verdicts: &[(&FoundSignature, Verdict)]) -> Result<String> {
     let signatures = verdicts
         .iter()
         .map(|(s, v)| {
-            let (reason, signed_digest) = match v {
-                Verdict::Verified { signed_digest, .. } => (None, Some(signed_digest.to_string())),
+            let (by, reason, signed_digest) = match v {
+                Verdict::Verified { by, signed_digest } => {
+                    (Some(by.as_str()), None, Some(signed_digest.to_string()))
+                }
                 Verdict::Failed { reason } | Verdict::NotChecked { reason } => {
-                    (Some(reason.as_str()), None)
+                    (None, Some(reason.as_str()), None)
                 }
             };
             let signer = signer(s);
@@ -161,6 +156,7 @@ fn json(subject: &stowage::Digest, verdicts: &[(&FoundSignature, Verdict)]) -> R
                 digest: s.manifest.to_string(),
                 kind: &s.format,
                 verified: v.is_verified(),
+                by,
                 reason,
                 signed_digest,
                 identity: signer.as_ref().and_then(|c| c.identities.first().cloned()),
@@ -186,7 +182,7 @@ fn lines(verdicts: &[(&FoundSignature, Verdict)]) -> String {
     let mut out = String::new();
     for (s, v) in verdicts {
         let (status, detail) = match v {
-            Verdict::Verified { key, .. } => ("verified", format!("key {key}")),
+            Verdict::Verified { by, .. } => ("verified", format!("by {by}")),
             Verdict::Failed { reason } => ("failed", reason.clone()),
             Verdict::NotChecked { reason } => ("not checked", reason.clone()),
         };
@@ -199,7 +195,8 @@ fn lines(verdicts: &[(&FoundSignature, Verdict)]) -> String {
             line.push_str(&format!("  {p}"));
         }
         line.push_str(&format!("  {detail}"));
-        if let Some(c) = signer(s) {
+        // A verified keyless signature already says who signed it.
+        if let Some(c) = signer(s).filter(|_| !v.is_verified()) {
             let identity = c.identities.first().map_or("no identity", String::as_str);
             line.push_str(&format!("; the certificate names {identity}"));
             if let Some(issuer) = &c.oidc_issuer {

@@ -36,6 +36,8 @@ pub struct Bundle {
     /// RFC 3161 timestamp responses over the signature, DER.
     pub rfc3161_timestamps: Vec<Vec<u8>>,
     pub content: BundleContent,
+    /// The document as served, which keyless verification reads whole (sigstore's own model).
+    pub document: Vec<u8>,
 }
 
 /// What verifies the signature: a key known to the verifier, or certificates (DER).
@@ -127,6 +129,7 @@ pub(super) fn decode(layer_media_type: &str, bytes: &[u8]) -> Result<Bundle, Sig
         tlog_entries,
         rfc3161_timestamps,
         content: content(&root)?,
+        document: bytes.to_vec(),
     })
 }
 

@@ -13,7 +13,7 @@ use crate::manifest::{Descriptor, Manifest, Platform};
 use crate::ops::inspect;
 use crate::store::Store;
 
-use super::{decode, media_type, verify_with_keys, BundleContent, PublicKey, Signed, Verdict};
+use super::{decode, media_type, verify, BundleContent, Signed, Trust, Verdict};
 use super::{SignatureError, MAX_SIGNATURE_BYTES};
 
 /// Layers read at once: signatures are kilobytes, so this only overlaps round trips.
@@ -57,11 +57,11 @@ pub struct FoundSignature {
 }
 
 impl FoundSignature {
-    /// What checking it with `keys` finds. A layer that could not be read or decoded fails,
+    /// What checking it against `trust` finds. A layer that could not be read or decoded fails,
     /// with why as the reason: it is there, and it does not verify.
-    pub fn verdict(&self, keys: &[PublicKey]) -> Verdict {
+    pub fn verdict(&self, trust: &Trust) -> Verdict {
         match &self.read {
-            Ok(signed) => verify_with_keys(signed, &self.subject, keys),
+            Ok(signed) => verify(signed, &self.subject, trust),
             Err(e) => Verdict::Failed {
                 reason: e.to_string(),
             },

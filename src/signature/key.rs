@@ -84,6 +84,8 @@ pub struct PublicKey {
     key: Vec<u8>,
     /// `sha256:` + hex of the DER SubjectPublicKeyInfo.
     id: String,
+    /// The DER SubjectPublicKeyInfo, for checks that take the key whole (sigstore bundles).
+    spki: Vec<u8>,
 }
 
 /// Why a public key could not be read.
@@ -164,7 +166,13 @@ impl PublicKey {
             algorithm,
             key: key.to_vec(),
             id: format!("sha256:{}", hex::encode(Sha256::digest(der))),
+            spki: der.to_vec(),
         })
+    }
+
+    /// The key as a DER SubjectPublicKeyInfo.
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki
     }
 
     pub fn algorithm(&self) -> KeyAlgorithm {

@@ -1,11 +1,10 @@
 //! Signatures and attestations as registries hold them (cosign simple signing, DSSE envelopes,
 //! sigstore bundles, notation JWS), decoded into one plain model ([`Signed`]), and checked
-//! against the public keys a user trusts ([`verify_with_keys`]).
+//! against what the user trusts ([`verify`] with a [`Trust`]: public keys, keyless identities,
+//! Sigstore trusted roots).
 //!
-//! Certificates, trusted roots and log entries are not checked yet: keyless signatures read as
-//! "not checked". What those checks need is kept exactly as served (the signed bytes, the
-//! signature, the DER certificates, the log entry's body), because re-encoding would change
-//! what was signed.
+//! What the checks need is kept exactly as served (the signed bytes, the signature, the DER
+//! certificates, the log entry's body), because re-encoding would change what was signed.
 //! Every input is a registry's bytes, so every malformed one gives a [`SignatureError`] that
 //! names the document and the place in it.
 
@@ -17,10 +16,12 @@ mod find;
 mod intoto;
 mod json;
 mod key;
+mod keyless;
 mod notation;
 mod pem;
 mod rekor;
 mod time;
+mod trust;
 mod verify;
 
 use std::collections::BTreeMap;
@@ -37,11 +38,13 @@ pub use dsse::{pae, DsseLayer, DsseSignature, Envelope};
 pub use find::{find, FindOptions, Found, FoundSignature};
 pub use intoto::{Statement, StatementVersion, Subject, IN_TOTO_PAYLOAD_TYPE};
 pub use key::{KeyAlgorithm, KeyError, PublicKey};
+pub use keyless::verify_blob;
 pub use notation::{JwsAlgorithm, NotationSignature, SigningScheme, NOTATION_PAYLOAD_TYPE};
 pub use pem::pem_blocks;
 pub use rekor::{InclusionProof, KindVersion, TlogEntry};
 pub use time::DateTime;
-pub use verify::{verify_with_keys, Verdict};
+pub use trust::{Identity, Pattern, Trust, TrustedRoot};
+pub use verify::{verify, verify_with_keys, Verdict};
 
 /// The layer media types [`decode`] reads.
 pub mod media_type {

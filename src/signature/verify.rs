@@ -1,17 +1,19 @@
 //! Offline verification of decoded signatures against public keys the user gives: does a key
-//! verify the exact signed bytes, and does what was signed name the artifact at hand. Keyless
-//! material (certificates, which need a trusted root) and notation (a trust store) are left
-//! [`Verdict::NotChecked`] here, for the verification that follows.
+//! verify the exact signed bytes, and does what was signed name the artifact at hand; then, for
+//! certificates, keyless verification ([`super::keyless`]). Notation (a trust store) is left
+//! [`Verdict::NotChecked`].
 
-use super::{Bundle, BundleContent, CosignSignature, Envelope, PublicKey, Signed};
+use super::trust::Trust;
+use super::{keyless, Bundle, BundleContent, CosignSignature, Envelope, PublicKey, Signed};
 use crate::Digest;
 
 /// What checking one signature with the given keys found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// `key` (a [`PublicKey::id`]) verifies the signature, and it signs `signed_digest`, the
-    /// artifact's digest.
-    Verified { key: String, signed_digest: Digest },
+    /// `by` verifies the signature ("key …" with a [`PublicKey::id`], or the identity and the
+    /// trusted root a keyless certificate checks out against), and it signs `signed_digest`,
+    /// the artifact's digest.
+    Verified { by: String, signed_digest: Digest },
     /// Checked, and not good: no key verifies it, or it signs another artifact.
     Failed { reason: String },
     /// Not checked: no key given, or the signature needs what a key cannot give (a trusted
@@ -23,6 +25,17 @@ impl Verdict {
     pub fn is_verified(&self) -> bool {
         matches!(self, Verdict::Verified { .. })
     }
+}
+
+/// Checks `signed`, a signature or attestation attached to the artifact `subject`, against
+/// all that `trust` holds: its keys first, then, for a certificate, its trusted roots and
+/// identities.
+pub fn verify(signed: &Signed, subject: &Digest, trust: &Trust) -> Verdict {
+    let by_key = verify_with_keys(signed, subject, &trust.keys);
+    if by_key.is_verified() {
+        return by_key;
+    }
+    keyless::verify(signed, subject, trust).unwrap_or(by_key)
 }
 
 /// Checks `signed`, a signature or attestation attached to the artifact `subject`, with
@@ -161,12 +174,12 @@ const KEYLESS: &str = "signed with a certificate (keyless), which needs a truste
 
 fn verified(key: &PublicKey, signed_digest: Digest) -> Verdict {
     Verdict::Verified {
-        key: key.id().to_string(),
+        by: format!("key {}", key.id()),
         signed_digest,
     }
 }
 
-fn not_this_artifact(signed: &str, subject: &Digest) -> Verdict {
+pub(super) fn not_this_artifact(signed: &str, subject: &Digest) -> Verdict {
     Verdict::Failed {
         reason: format!("signs {signed}, not this artifact ({subject})"),
     }

@@ -114,7 +114,7 @@ fn cosign_signatures_verify_and_name_the_subject() {
         assert_eq!(
             verdict,
             Verdict::Verified {
-                key: f.key().id().to_string(),
+                by: format!("key {}", f.key().id()),
                 signed_digest: digest(SUBJECT),
             },
             "{}",
@@ -130,7 +130,7 @@ fn dsse_envelopes_verify_and_name_the_subject() {
         assert_eq!(
             verdict,
             Verdict::Verified {
-                key: f.key().id().to_string(),
+                by: format!("key {}", f.key().id()),
                 signed_digest: digest(SUBJECT),
             },
             "{}",
@@ -145,7 +145,9 @@ fn the_verifying_key_is_found_among_others() {
     for f in fixtures() {
         for signed in [f.cosign(), f.dsse()] {
             match verify_with_keys(&signed, &digest(SUBJECT), &keys) {
-                Verdict::Verified { key, .. } => assert_eq!(key, f.key().id(), "{}", f.name),
+                Verdict::Verified { by, .. } => {
+                    assert_eq!(by, format!("key {}", f.key().id()), "{}", f.name)
+                }
                 other => panic!("{}: {other:?}", f.name),
             }
         }
@@ -280,7 +282,7 @@ fn the_securesystemslib_provenance_verifies() {
     assert_eq!(
         verify_with_keys(&signed, &subject, std::slice::from_ref(&key)),
         Verdict::Verified {
-            key: key.id().to_string(),
+            by: format!("key {}", key.id()),
             signed_digest: subject.clone(),
         }
     );

@@ -18,3 +18,4 @@ mod sbom_spdx;
 mod support;
 mod upload;
 mod verify;
+mod verify_keyless;

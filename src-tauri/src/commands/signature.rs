@@ -9,8 +9,10 @@ use super::Answer;
 use crate::dto::SignatureDetails;
 use crate::state::AppState;
 
-/// Every signature and attestation of `subject` (and of its platform manifests). No key is
-/// trusted in the app yet, so none verifies: each says why it is not checked, or why it fails.
+/// Every signature and attestation of `subject` (and of its platform manifests), checked
+/// against the trusted roots Stowage ships. No key or identity is trusted in the app yet, so
+/// none verifies: a keyless one says whether its certificate and log entry check out, and
+/// whom it names.
 #[tauri::command]
 pub async fn signature_details(
     state: State<'_, AppState>,
@@ -26,6 +28,6 @@ pub async fn signature_details(
     Ok(found
         .signatures
         .iter()
-        .map(|s| SignatureDetails::new(s, s.verdict(&[])))
+        .map(|s| SignatureDetails::new(s, s.verdict(&state.trust)))
         .collect())
 }

@@ -6,7 +6,8 @@ use stowage::signature::{Certificate, FoundSignature, Verdict};
 use ts_rs::TS;
 
 /// Whether a signature was checked, and how that went. "Verified" is only ever said of a
-/// signature a trusted key verified over the subject's digest (docs/security.md).
+/// signature a trusted key or keyless identity verified over the subject's digest
+/// (docs/security.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum SignatureStatus {
@@ -26,8 +27,8 @@ pub struct SignatureDetails {
     pub status: SignatureStatus,
     /// Why it did not verify; `None` when it did.
     pub reason: Option<String>,
-    /// The key that verified it (`sha256:` of its DER).
-    pub key: Option<String>,
+    /// What verified it: "key sha256:…", or the identity and trusted root of a keyless one.
+    pub verified_by: Option<String>,
     /// The subject's platform, for a platform manifest's signature.
     pub platform: Option<String>,
     /// An attestation's in-toto predicate type.
@@ -52,8 +53,8 @@ pub struct Signer {
 
 impl SignatureDetails {
     pub fn new(found: &FoundSignature, verdict: Verdict) -> SignatureDetails {
-        let (status, reason, key) = match verdict {
-            Verdict::Verified { key, .. } => (SignatureStatus::Verified, None, Some(key)),
+        let (status, reason, verified_by) = match verdict {
+            Verdict::Verified { by, .. } => (SignatureStatus::Verified, None, Some(by)),
             Verdict::Failed { reason } => (SignatureStatus::Failed, Some(reason), None),
             Verdict::NotChecked { reason } => (SignatureStatus::NotChecked, Some(reason), None),
         };
@@ -63,7 +64,7 @@ impl SignatureDetails {
             kind: found.format.clone(),
             status,
             reason,
-            key,
+            verified_by,
             platform: found.platform.as_ref().map(ToString::to_string),
             predicate_type: found.predicate_type().map(str::to_string),
             signer: signer.and_then(Result::ok).map(Signer::from),

@@ -306,9 +306,9 @@ kind: string, status: SignatureStatus,
  */
 reason: string | null, 
 /**
- * The key that verified it (`sha256:` of its DER).
+ * What verified it: "key sha256:…", or the identity and trusted root of a keyless one.
  */
-key: string | null, 
+verifiedBy: string | null, 
 /**
  * The subject's platform, for a platform manifest's signature.
  */

@@ -166,7 +166,7 @@ export function signaturesOf(subject: string, data: GraphData): SignatureDetails
             kind: "notation",
             status: "notChecked",
             reason: "notation signatures are checked against a trust store, which Stowage does not hold yet",
-            key: null,
+            verifiedBy: null,
             platform: null,
             predicateType: null,
             signer: {
@@ -182,7 +182,7 @@ export function signaturesOf(subject: string, data: GraphData): SignatureDetails
             kind: "cosign",
             status: "notChecked",
             reason: "signed with a certificate (keyless), which needs a trusted root to check; no public key given",
-            key: null,
+            verifiedBy: null,
             platform: null,
             predicateType: null,
             signer: {
