@@ -35,6 +35,12 @@ const COMMANDS: &[&str] = &[
     "save_sbom",
     "export_sbom_csv",
     "signature_details",
+    "pick_trusted_root",
+    "trust_settings",
+    "trust_key",
+    "trust_identity",
+    "trust_root",
+    "untrust",
 ];
 
 fn main() {

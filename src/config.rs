@@ -1,4 +1,5 @@
-//! User settings that are not secrets: per-registry transport options, and where Stowage keeps its files.
+//! User settings that are not secrets: per-registry transport options, what signatures are
+//! verified against, and where Stowage keeps its files.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -6,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::signature::TrustSettings;
 
 /// What the user told us about one registry. Secrets never live here; they are in the OS keyring.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +29,9 @@ pub struct RegistrySettings {
 pub struct Settings {
     #[serde(default)]
     pub registries: BTreeMap<String, RegistrySettings>,
+    /// The keys, keyless identities and trusted roots signatures are verified against.
+    #[serde(default)]
+    pub trust: TrustSettings,
 }
 
 impl Settings {

@@ -55,6 +55,11 @@ pub fn typescript() -> String {
         SignatureStatus::decl(),
         SignatureDetails::decl(),
         Signer::decl(),
+        TrustView::decl(),
+        TrustedKey::decl(),
+        TrustedIdentity::decl(),
+        TrustedRootView::decl(),
+        TrustEntry::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `STOWAGE_WRITE_BINDINGS=1 cargo test -p stowage-app bindings`. Do not edit.\n\n",

@@ -48,8 +48,8 @@ pub struct AppState {
     pub grants: Grants,
     /// The SBOMs the SBOM view has open.
     pub sboms: KeptSboms,
-    /// What signatures are checked against: the shipped Sigstore roots, read once.
-    pub trust: Trust,
+    /// What signatures are checked against, built from the trust settings.
+    trust: RwLock<Arc<CurrentTrust>>,
     credentials: Credentials,
     client: RwLock<Arc<Client>>,
     operations: Mutex<HashMap<String, Operation>>,
@@ -59,13 +59,36 @@ pub struct AppState {
     recent_lock: Mutex<()>,
 }
 
+/// The trust settings as built: a hand-edited entry that does not read leaves only the shipped
+/// roots trusted, and says why, rather than refusing to start.
+pub struct CurrentTrust {
+    pub trust: Trust,
+    pub problem: Option<String>,
+}
+
+impl CurrentTrust {
+    fn new(settings: &Settings) -> CurrentTrust {
+        match settings.trust.trust() {
+            Ok(trust) => CurrentTrust {
+                trust,
+                problem: None,
+            },
+            Err(e) => CurrentTrust {
+                trust: Trust::with_shipped_roots(),
+                problem: Some(format!("the trust settings are not used: {e}")),
+            },
+        }
+    }
+}
+
 impl AppState {
     pub fn new(dirs: Dirs, credentials: Credentials) -> Result<AppState> {
         let settings = Settings::load(&dirs.settings_file())?;
+        let trust = CurrentTrust::new(&settings);
         let client = Client::new(settings, credentials.clone());
         Ok(AppState {
             local: LocalStore::new(dirs.local_store()),
-            trust: Trust::with_shipped_roots(),
+            trust: RwLock::new(Arc::new(trust)),
             pushes: PendingPushes::default(),
             pulls: PendingPulls::default(),
             grants: Grants::default(),
@@ -103,10 +126,23 @@ impl AppState {
 
     /// Forgets cached registries and tokens, e.g. after a sign-in or sign-out.
     pub fn reset_client(&self, settings: Settings) {
+        let trust = Arc::new(CurrentTrust::new(&settings));
         let client = Arc::new(Client::new(settings, self.credentials.clone()));
         match self.client.write() {
             Ok(mut c) => *c = client,
             Err(poisoned) => *poisoned.into_inner() = client,
+        }
+        match self.trust.write() {
+            Ok(mut t) => *t = trust,
+            Err(poisoned) => *poisoned.into_inner() = trust,
+        }
+    }
+
+    /// What signatures are verified against now.
+    pub fn trust(&self) -> Arc<CurrentTrust> {
+        match self.trust.read() {
+            Ok(t) => t.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 

@@ -22,6 +22,7 @@ mod pem;
 mod rekor;
 mod time;
 mod trust;
+mod trust_settings;
 mod verify;
 
 use std::collections::BTreeMap;
@@ -44,6 +45,7 @@ pub use pem::pem_blocks;
 pub use rekor::{InclusionProof, KindVersion, TlogEntry};
 pub use time::DateTime;
 pub use trust::{Identity, Pattern, Trust, TrustedRoot};
+pub use trust_settings::{IdentitySetting, RootSetting, TrustError, TrustSettings};
 pub use verify::{verify, verify_with_keys, Verdict};
 
 /// The layer media types [`decode`] reads.

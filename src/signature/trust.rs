@@ -3,7 +3,7 @@
 //! Sigstore trusted roots whose Fulcio, CT logs and Rekor keyless signatures are checked through.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use sigstore_verify::trust_root::{
     TrustedRoot as SigstoreRoot, SIGSTORE_GITHUB_TRUSTED_ROOT, SIGSTORE_PRODUCTION_TRUSTED_ROOT,
@@ -126,21 +126,27 @@ impl TrustedRoot {
     /// instance (what cosign and the sigstore clients sign through by default) and GitHub's
     /// (artifact attestations of private repositories). No network is needed to use them.
     pub fn shipped() -> Vec<Self> {
-        [
-            ("Sigstore public good", SIGSTORE_PRODUCTION_TRUSTED_ROOT),
-            ("GitHub's Sigstore", SIGSTORE_GITHUB_TRUSTED_ROOT),
-        ]
-        .into_iter()
-        .filter_map(|(name, json)| match Self::from_json(name, json) {
-            Ok(root) => Some(root),
-            // Shipped bytes that do not read are a build defect, not the user's input: keep
-            // going with the other root rather than refusing every verification.
-            Err(e) => {
-                tracing::error!("the shipped trusted root {name} does not read: {e}");
-                None
-            }
-        })
-        .collect()
+        // Parsed once: each settings change rebuilds a `Trust`, and the roots never change.
+        static SHIPPED: OnceLock<Vec<TrustedRoot>> = OnceLock::new();
+        SHIPPED
+            .get_or_init(|| {
+                [
+                    ("Sigstore public good", SIGSTORE_PRODUCTION_TRUSTED_ROOT),
+                    ("GitHub's Sigstore", SIGSTORE_GITHUB_TRUSTED_ROOT),
+                ]
+                .into_iter()
+                .filter_map(|(name, json)| match Self::from_json(name, json) {
+                    Ok(root) => Some(root),
+                    // Shipped bytes that do not read are a build defect, not the user's input:
+                    // keep going with the other root rather than refusing every verification.
+                    Err(e) => {
+                        tracing::error!("the shipped trusted root {name} does not read: {e}");
+                        None
+                    }
+                })
+                .collect()
+            })
+            .clone()
     }
 }
 

@@ -10,6 +10,7 @@ pub mod sbom;
 pub mod signature;
 pub mod sources;
 pub mod transfer;
+pub mod trust;
 
 use crate::dto::AppError;
 

@@ -40,6 +40,17 @@ pub async fn pick_ca_file<R: Runtime>(
     Ok(picked.and_then(|path| granted(&state, vec![path]).pop()))
 }
 
+/// A Sigstore `trusted_root.json` to trust (`trust_root`).
+#[tauri::command]
+pub async fn pick_trusted_root<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Answer<Option<String>> {
+    let roots = ("Sigstore trusted root", &["json"][..]);
+    let picked = dialogs::pick_file(&app, "Choose a trusted_root.json", roots).await?;
+    Ok(picked.and_then(|path| granted(&state, vec![path]).pop()))
+}
+
 fn granted(state: &AppState, paths: Vec<PathBuf>) -> Vec<String> {
     state.grants.grant(&paths);
     paths.iter().map(|p| p.display().to_string()).collect()

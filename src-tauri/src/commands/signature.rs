@@ -6,13 +6,11 @@ use stowage::signature::{self, FindOptions};
 use tauri::State;
 
 use super::Answer;
-use crate::dto::SignatureDetails;
+use crate::dto::{AppError, SignatureDetails};
 use crate::state::AppState;
 
 /// Every signature and attestation of `subject` (and of its platform manifests), checked
-/// against the trusted roots Stowage ships. No key or identity is trusted in the app yet, so
-/// none verifies: a keyless one says whether its certificate and log entry check out, and
-/// whom it names.
+/// against the user's trust settings and the trusted roots Stowage ships.
 #[tauri::command]
 pub async fn signature_details(
     state: State<'_, AppState>,
@@ -25,9 +23,16 @@ pub async fn signature_details(
         cache: Some(ManifestCache::new(state.dirs.manifest_cache())),
     };
     let found = signature::find(&store, &subject, &options).await?;
-    Ok(found
-        .signatures
-        .iter()
-        .map(|s| SignatureDetails::new(s, s.verdict(&state.trust)))
-        .collect())
+    let trust = state.trust();
+    // Certificate chains and log entries are CPU work: off the async threads.
+    let details = tokio::task::spawn_blocking(move || {
+        found
+            .signatures
+            .iter()
+            .map(|s| SignatureDetails::new(s, s.verdict(&trust.trust)))
+            .collect()
+    })
+    .await
+    .map_err(|e| AppError::invalid(format!("verifying signatures stopped: {e}")))?;
+    Ok(details)
 }

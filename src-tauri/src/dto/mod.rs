@@ -7,6 +7,7 @@ mod push;
 mod sbom;
 mod signature;
 mod transfer;
+mod trust;
 
 pub use browse::*;
 pub use graph::*;
@@ -14,6 +15,7 @@ pub use push::*;
 pub use sbom::*;
 pub use signature::*;
 pub use transfer::*;
+pub use trust::*;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

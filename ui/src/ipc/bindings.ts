@@ -335,3 +335,33 @@ claims: Array<[string, string]>,
  * RFC 3339, as the certificate states them.
  */
 notBefore: string, notAfter: string, };
+
+export type TrustView = { keys: Array<TrustedKey>, identities: Array<TrustedIdentity>, 
+/**
+ * The shipped roots first (not removable), then the ones the user added.
+ */
+roots: Array<TrustedRootView>, 
+/**
+ * Why the saved settings are not in use (a hand-edited entry that does not read).
+ */
+problem: string | null, };
+
+export type TrustedKey = { 
+/**
+ * `sha256:` of the key's DER, as verdicts name it.
+ */
+id: string, 
+/**
+ * "ECDSA P-256", "Ed25519", "RSA 3072".
+ */
+algorithm: string, };
+
+export type TrustedIdentity = { identity: string, identityRegexp: boolean, issuer: string, issuerRegexp: boolean, };
+
+export type TrustedRootView = { name: string, 
+/**
+ * Shipped inside Stowage: always trusted, cannot be removed.
+ */
+shipped: boolean, };
+
+export type TrustEntry = "key" | "identity" | "root";

@@ -26,6 +26,9 @@ import type {
   Source,
   TagSummary,
   TransferProgress,
+  TrustedIdentity,
+  TrustEntry,
+  TrustView,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -209,6 +212,24 @@ export const sbomRows = (handle: string) => call<SbomRows>("sbom_rows", { handle
  */
 export const signatureDetails = (source: string, repository: string, subject: string) =>
   call<SignatureDetails[]>("signature_details", { source, repository, subject });
+
+/** What signatures are verified against: keys, keyless signers, Sigstore trusted roots. */
+export const trustSettings = () => call<TrustView>("trust_settings");
+
+/** Trusts a public key pasted as PEM; rejects (code "invalid") what is not one. */
+export const trustKey = (pem: string) => call<TrustView>("trust_key", { pem });
+
+/** Trusts a keyless signer: a certificate identity and its OIDC issuer, exact or by regexp. */
+export const trustIdentity = (identity: TrustedIdentity) => call<TrustView>("trust_identity", { identity });
+
+/** The shell's file dialog for a Sigstore trusted_root.json; null when cancelled. */
+export const pickTrustedRoot = () => call<string | null>("pick_trusted_root");
+
+/** Trusts the trusted_root.json picked with pickTrustedRoot. */
+export const trustRoot = (path: string) => call<TrustView>("trust_root", { path });
+
+/** Stops trusting the index-th entry of a list as trustSettings gave it. */
+export const untrust = (entry: TrustEntry, index: number) => call<TrustView>("untrust", { entry, index });
 
 /** One package of a kept SBOM: every field, and its dependencies as small trees. */
 export const sbomPackage = (handle: string, index: number) => call<SbomPackageDetails>("sbom_package", { handle, index });

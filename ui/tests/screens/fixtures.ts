@@ -1,7 +1,7 @@
 // Mock data for the screen tests: three sources, a denied catalog, 10,000 tags, and the graph of
 // a multi-arch image with a cosign signature, an SPDX SBOM, a signature of the SBOM (a referrer
 // of a referrer), a buildx attestation and one referrer that fails to load.
-import type { GraphData, GraphEdge, GraphNode, PathEntry, Repositories, SignatureDetails, Source, TagSummary } from "../../src/ipc/bindings";
+import type { GraphData, GraphEdge, GraphNode, PathEntry, Repositories, SignatureDetails, Source, TagSummary, TrustedIdentity } from "../../src/ipc/bindings";
 
 /** A stable fake sha256 digest for a name. */
 export function fakeDigest(name: string): string {
@@ -155,7 +155,10 @@ export function demoGraph(reference: string): { stages: Array<{ nodes: GraphNode
  * What the shell says of the signatures attached to `subject` in the demo graph: the cosign one is
  * keyless (its certificate names a release workflow), the notation one needs a trust store.
  */
-export function signaturesOf(subject: string, data: GraphData): SignatureDetails[] {
+export function signaturesOf(subject: string, data: GraphData, trusted: TrustedIdentity[] = []): SignatureDetails[] {
+  const workflow = "https://github.com/demo/app/.github/workflows/release.yml@refs/tags/v1.4.2";
+  const issuer = "https://token.actions.githubusercontent.com";
+  const signerTrusted = trusted.some((t) => t.identity === workflow && t.issuer === issuer);
   const attached = data.edges.filter((e) => e.from === subject && e.kind === "referrer").map((e) => data.nodes.find((n) => n.id === e.to));
   return attached
     .filter((n): n is GraphNode => !!n && n.kind === "signature")
@@ -180,14 +183,16 @@ export function signaturesOf(subject: string, data: GraphData): SignatureDetails
         : {
             manifest: n.id,
             kind: "cosign",
-            status: "notChecked",
-            reason: "signed with a certificate (keyless), which needs a trusted root to check; no public key given",
-            verifiedBy: null,
+            status: signerTrusted ? "verified" : "notChecked",
+            reason: signerTrusted
+              ? null
+              : `the certificate checks out against Sigstore public good (chain, SCT, log entry, signing time) and names ${workflow} (issuer ${issuer}), but no identity is trusted`,
+            verifiedBy: signerTrusted ? `${workflow} (issuer ${issuer}), through Sigstore public good` : null,
             platform: null,
             predicateType: null,
             signer: {
-              identities: ["https://github.com/demo/app/.github/workflows/release.yml@refs/tags/v1.4.2"],
-              oidcIssuer: "https://token.actions.githubusercontent.com",
+              identities: [workflow],
+              oidcIssuer: issuer,
               claims: [
                 ["Build signer URI", "https://github.com/demo/app/.github/workflows/release.yml@refs/tags/v1.4.2"],
                 ["Runner environment", "github-hosted"],

@@ -6,6 +6,7 @@ import type { AddRegistry, GraphData, GraphEdge, GraphEvent, GraphNode, PushSpec
 import { contentOf, demoGraph, DROP_DIR, fakeDigest, repositoriesOf, signaturesOf, SOURCES, summaryOf, tagsOf } from "./fixtures";
 import * as sbom from "./mock-sbom";
 import * as transfers from "./mock-transfers";
+import { trustCommand, trustedIdentities } from "./mock-trust";
 
 type Recorded = { calls: Array<{ cmd: string; args: unknown }>; exports: Array<{ format: string; name: string; length: number }>; summaryCalls: number };
 /** An answer or, when it has a code, the rejection the shell would send. */
@@ -239,7 +240,7 @@ mockIPC(async (cmd, payload) => {
       await sleep(20);
       const data = graphs.get(String(args.repository));
       if (!data) return reject("not_found", "no graph");
-      return signaturesOf(String(args.subject), data);
+      return signaturesOf(String(args.subject), data, trustedIdentities());
     }
     case "sbom_documents":
       await sleep(20);
@@ -266,6 +267,6 @@ mockIPC(async (cmd, payload) => {
     case "pick_ca_file":
       return "/etc/ssl/certs/registry-ca.pem";
     default:
-      return reject("unknown_command", `no mock for ${cmd}`);
+      return trustCommand(cmd, args) ?? reject("unknown_command", `no mock for ${cmd}`);
   }
 }, { shouldMockEvents: true });

@@ -310,8 +310,37 @@ describe("screens", () => {
     assert.match(said, /Signed by https:\/\/github\.com\/demo\/app\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.4\.2/);
     assert.match(said, /as the certificate claims/);
     assert.match(said, /Source repository URI\s+https:\/\/github\.com\/demo\/app/);
-    assert.match(await page.getByTestId("signature-reason").innerText(), /keyless/);
+    assert.match(await page.getByTestId("signature-reason").innerText(), /checks out against Sigstore public good .* but no identity is trusted/);
     await shot(page, "06b-graph-details-signature");
+
+    // Trusting its signer is one click; the card checks again and says what verified it.
+    await page.getByTestId("trust-signer").click();
+    await page.getByTestId("signature-status").getByText("verified", { exact: true }).waitFor();
+    assert.match(await page.getByTestId("signature-by").innerText(), /^Verified by https:\/\/github\.com\/demo\/app\/.*\(issuer https:\/\/token\.actions\.githubusercontent\.com\), through Sigstore public good\.$/);
+    assert.equal(await page.getByTestId("trust-signer").count(), 0);
+    assert.doesNotMatch(await card.innerText(), /as the certificate claims/);
+    await shot(page, "06c-graph-details-signature-verified");
+
+    // The Trust dialog lists that signer; a pasted key and a picked root join it; a bad key is
+    // refused with the reason, and removing the signer puts the card back to "not checked".
+    await page.getByTestId("trust-button").click();
+    const trust = page.getByTestId("trust-dialog");
+    await trust.getByTestId("trusted-identities").getByText("GitHub Actions").waitFor();
+    await trust.getByTestId("trust-key").fill("not a key");
+    await trust.getByTestId("trust-add-key").click();
+    assert.match(await trust.getByTestId("trust-error").innerText(), /no PUBLIC KEY PEM block/);
+    await trust.getByTestId("trust-key").fill("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----");
+    await trust.getByTestId("trust-add-key").click();
+    await trust.getByTestId("trusted-keys").getByText("ECDSA P-256").waitFor();
+    await trust.getByTestId("trust-add-root").click();
+    await trust.getByTestId("trusted-roots").getByText("private_trusted_root.json").waitFor();
+    assert.equal(await trust.getByTestId("trust-error").count(), 0);
+    await trust.getByTestId("trust-identity").fill("https://github.com/demo/.*");
+    await shot(page, "06d-trust-dialog");
+    await trust.getByRole("button", { name: /^Stop trusting https:\/\/github\.com\/demo\/app/ }).click();
+    await trust.getByText("None yet: keyless signatures read").waitFor();
+    await trust.getByRole("button", { name: "Done" }).click();
+    await page.getByTestId("signature-status").getByText("not checked", { exact: true }).waitFor();
 
     // The measurement hooks.
     const perf = await page.evaluate(async () => {
