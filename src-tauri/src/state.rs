@@ -12,7 +12,7 @@ use stowage::config::{Dirs, Settings};
 use stowage::local::LocalStore;
 use stowage::reference::Reference;
 use stowage::registry::{Cancel, Client};
-use stowage::signature::Trust;
+use stowage::signature::{Trust, Verdicts};
 use stowage::store::Store;
 use stowage::{Error, Result};
 use tokio::task::AbortHandle;
@@ -62,7 +62,8 @@ pub struct AppState {
 /// The trust settings as built: a hand-edited entry that does not read leaves only the shipped
 /// roots trusted, and says why, rather than refusing to start.
 pub struct CurrentTrust {
-    pub trust: Trust,
+    /// The trust, and the verdicts reached under it.
+    pub verdicts: Verdicts,
     pub problem: Option<String>,
 }
 
@@ -70,11 +71,11 @@ impl CurrentTrust {
     fn new(settings: &Settings) -> CurrentTrust {
         match settings.trust.trust() {
             Ok(trust) => CurrentTrust {
-                trust,
+                verdicts: Verdicts::new(trust),
                 problem: None,
             },
             Err(e) => CurrentTrust {
-                trust: Trust::with_shipped_roots(),
+                verdicts: Verdicts::new(Trust::with_shipped_roots()),
                 problem: Some(format!("the trust settings are not used: {e}")),
             },
         }

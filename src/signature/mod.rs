@@ -23,6 +23,7 @@ mod rekor;
 mod time;
 mod trust;
 mod trust_settings;
+mod verdicts;
 mod verify;
 
 use std::collections::BTreeMap;
@@ -46,6 +47,7 @@ pub use rekor::{InclusionProof, KindVersion, TlogEntry};
 pub use time::DateTime;
 pub use trust::{Identity, Pattern, Trust, TrustedRoot};
 pub use trust_settings::{IdentitySetting, RootSetting, TrustError, TrustSettings};
+pub use verdicts::Verdicts;
 pub use verify::{verify, verify_with_keys, Verdict};
 
 /// The layer media types [`decode`] reads.

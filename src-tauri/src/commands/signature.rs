@@ -29,7 +29,7 @@ pub async fn signature_details(
         found
             .signatures
             .iter()
-            .map(|s| SignatureDetails::new(s, s.verdict(&trust.trust)))
+            .map(|s| SignatureDetails::new(s, trust.verdicts.of(s)))
             .collect()
     })
     .await

@@ -29,6 +29,8 @@ pub struct SignatureDetails {
     pub reason: Option<String>,
     /// What verified it: "key sha256:…", or the identity and trusted root of a keyless one.
     pub verified_by: Option<String>,
+    /// The manifest it is attached to (the one asked for, or one of its platform manifests).
+    pub subject: String,
     /// The subject's platform, for a platform manifest's signature.
     pub platform: Option<String>,
     /// An attestation's in-toto predicate type.
@@ -65,6 +67,7 @@ impl SignatureDetails {
             status,
             reason,
             verified_by,
+            subject: found.subject.to_string(),
             platform: found.platform.as_ref().map(ToString::to_string),
             predicate_type: found.predicate_type().map(str::to_string),
             signer: signer.and_then(Result::ok).map(Signer::from),

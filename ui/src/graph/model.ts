@@ -1,6 +1,6 @@
 // The artifact graph as the UI sees it: what the core sent (nodes, edges, warnings), plus what the
 // user folded away. `view()` turns both into the elements to draw; it knows nothing of Cytoscape.
-import type { GraphData, GraphEdge, GraphEvent, GraphNode, NodeKind } from "../ipc";
+import type { GraphData, GraphEdge, GraphEvent, GraphNode, NodeKind, SignatureDetails, SignatureStatus } from "../ipc";
 import { humanSize, shortDigest } from "../lib/format";
 
 /** Kinds drawn on screen: the core's node kinds plus the tag that was opened and "+N layers". */
@@ -14,6 +14,8 @@ export type ViewNode = {
   /** The core's node, absent for the synthetic tag and layers nodes. */
   node: GraphNode | null;
   error: string | null;
+  /** A signature or attestation's verdict, once checked in the background. */
+  status: SignatureStatus | null;
   /** How many nodes this one hides (a folded subtree, or the layers behind "+N layers"). */
   hidden: number;
   /** The node whose layers this summary stands for. */
@@ -120,11 +122,36 @@ export class GraphModel {
   /** Images whose layers the user chose to see (or hide) against the default. */
   readonly layersShown = new Set<string>();
   readonly layersHidden = new Set<string>();
+  /** Signature and attestation manifests' verdicts (see GraphSession.checkSignatures). */
+  readonly signatureStatus = new Map<string, SignatureStatus>();
 
   constructor(init?: { tag?: string | null; reference?: string; base?: string }) {
     this.tag = init?.tag ?? null;
     this.reference = init?.reference ?? "";
     this.base = init?.base ?? "";
+  }
+
+  /** The manifests signatures or attestations are attached to, indexes first (an index's
+   * signatures come with its platform manifests'). */
+  signedSubjects(): string[] {
+    const signed = new Set<string>();
+    for (const e of this.edges.values()) {
+      const to = this.nodes.get(e.to);
+      if (e.kind === "referrer" && (to?.kind === "signature" || to?.kind === "attestation")) signed.add(e.from);
+    }
+    const isIndex = (id: string) => Number(this.nodes.get(id)?.kind === "index");
+    return [...signed].sort((a, b) => isIndex(b) - isIndex(a));
+  }
+
+  /** Each signature manifest's status from its layers' verdicts: one that verifies is enough
+   * (as for `stowage verify`), else a failure shows, else not checked. */
+  setSignatureStatuses(found: SignatureDetails[]) {
+    const rank: Record<SignatureStatus, number> = { notChecked: 0, failed: 1, verified: 2 };
+    this.signatureStatus.clear();
+    for (const s of found) {
+      const was = this.signatureStatus.get(s.manifest);
+      if (!was || rank[s.status] > rank[was]) this.signatureStatus.set(s.manifest, s.status);
+    }
   }
 
   /** A node may arrive again with more fields filled: the later copy replaces the earlier. */
@@ -329,6 +356,7 @@ export class GraphModel {
           subtitle: humanSize(size),
           node: null,
           error: hasError ? "Some layers could not be read" : null,
+          status: null,
           hidden: count,
           owner,
           width,
@@ -351,6 +379,7 @@ export class GraphModel {
         subtitle: "",
         node: null,
         error: null,
+        status: null,
         hidden: 0,
         owner: null,
         width,
@@ -370,6 +399,7 @@ export class GraphModel {
       subtitle: shortDigest(n.id),
       node: n,
       error: n.error,
+      status: this.signatureStatus.get(n.id) ?? null,
       hidden: 0,
       owner: null,
       width,
@@ -380,7 +410,7 @@ export class GraphModel {
   /** The root before the walk has reported it. */
   private placeholder(id: string): ViewNode {
     const [width, height] = SIZES.artifact;
-    return { id, kind: "artifact", title: "Loading…", subtitle: shortDigest(id), node: null, error: null, hidden: 0, owner: null, width, height };
+    return { id, kind: "artifact", title: "Loading…", subtitle: shortDigest(id), node: null, error: null, status: null, hidden: 0, owner: null, width, height };
   }
 }
 

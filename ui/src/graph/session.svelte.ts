@@ -93,7 +93,33 @@ export class GraphSession {
     this.model.addPushed(result.node, result.edge);
     this.focus = result.node.id;
     this.touch();
+    if (this.status === "done" && (result.node.kind === "signature" || result.node.kind === "attestation")) void this.checkSignatures();
     return true;
+  }
+
+  /**
+   * Checks every signature and attestation of the graph in the background, once it is drawn,
+   * and marks their nodes verified or failed. Each subject with signatures is asked once; an
+   * index's answer covers its platform manifests. Called again when the trust changes.
+   */
+  async checkSignatures() {
+    const op = this.op;
+    const covered: string[] = [];
+    const found: ipc.SignatureDetails[] = [];
+    for (const subject of this.model.signedSubjects()) {
+      if (covered.includes(subject)) continue;
+      try {
+        const all = await ipc.signatureDetails(this.source, this.repository, subject);
+        if (op !== this.op) return;
+        covered.push(...all.map((s) => s.subject));
+        found.push(...all);
+      } catch {
+        // The node's card says why when opened; the node stays unmarked.
+      }
+    }
+    if (op !== this.op) return;
+    this.model.setSignatureStatuses(found);
+    this.touch();
   }
 
   /** Stops a load in progress; the nodes found so far stay on screen. */

@@ -123,6 +123,15 @@ export function graphStyle(theme: Theme, lite = false): StylesheetJson {
       style: { "border-style": "double", "border-width": 4 },
     },
     {
+      // A signature or attestation checked in the background: verified, or failed.
+      selector: "node.verified",
+      style: { "border-color": p.ok, "border-width": 3.5 },
+    },
+    {
+      selector: "node.unverified",
+      style: { "border-color": p.error, "border-width": 2.5, "border-style": "dashed" },
+    },
+    {
       selector: "node.error",
       style: { "border-color": p.error, "border-width": 2.5, color: p.error },
     },

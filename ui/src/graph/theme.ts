@@ -12,6 +12,8 @@ export type Palette = {
   edge: string;
   referrerEdge: string;
   error: string;
+  /** A verified signature's border. */
+  ok: string;
   match: string;
   selected: string;
   kinds: Record<ViewKind, string>;
@@ -26,6 +28,7 @@ export const PALETTES: Record<Theme, Palette> = {
     edge: "#9aa3ae",
     referrerEdge: "#7c8794",
     error: "#d1242f",
+    ok: "#1a7f37",
     match: "#f5c400",
     selected: "#0a66d8",
     kinds: {
@@ -51,6 +54,7 @@ export const PALETTES: Record<Theme, Palette> = {
     edge: "#586271",
     referrerEdge: "#6f7b8b",
     error: "#ff6b6b",
+    ok: "#3fb950",
     match: "#e3b341",
     selected: "#58a6ff",
     kinds: {

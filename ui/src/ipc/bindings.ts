@@ -310,6 +310,10 @@ reason: string | null,
  */
 verifiedBy: string | null, 
 /**
+ * The manifest it is attached to (the one asked for, or one of its platform manifests).
+ */
+subject: string, 
+/**
  * The subject's platform, for a platform manifest's signature.
  */
 platform: string | null, 

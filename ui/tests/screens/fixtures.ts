@@ -170,6 +170,7 @@ export function signaturesOf(subject: string, data: GraphData, trusted: TrustedI
             status: "notChecked",
             reason: "notation signatures are checked against a trust store, which Stowage does not hold yet",
             verifiedBy: null,
+            subject,
             platform: null,
             predicateType: null,
             signer: {
@@ -188,6 +189,7 @@ export function signaturesOf(subject: string, data: GraphData, trusted: TrustedI
               ? null
               : `the certificate checks out against Sigstore public good (chain, SCT, log entry, signing time) and names ${workflow} (issuer ${issuer}), but no identity is trusted`,
             verifiedBy: signerTrusted ? `${workflow} (issuer ${issuer}), through Sigstore public good` : null,
+            subject,
             platform: null,
             predicateType: null,
             signer: {

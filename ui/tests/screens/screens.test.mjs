@@ -319,6 +319,11 @@ describe("screens", () => {
     assert.match(await page.getByTestId("signature-by").innerText(), /^Verified by https:\/\/github\.com\/demo\/app\/.*\(issuer https:\/\/token\.actions\.githubusercontent\.com\), through Sigstore public good\.$/);
     assert.equal(await page.getByTestId("trust-signer").count(), 0);
     assert.doesNotMatch(await card.innerText(), /as the certificate claims/);
+    // The graph marks the node too, checked again in the background when the trust changed.
+    const cosignNode = async () =>
+      page.evaluate(() => /** @type {any} */ (window).__stowageGraph.nodes().find((/** @type {any} */ n) => n.label.includes("Signature · cosign")));
+    await page.waitForFunction(() => /** @type {any} */ (window).__stowageGraph.nodes().some((/** @type {any} */ n) => n.label.startsWith("✓ Signature · cosign")));
+    assert.match((await cosignNode()).classes.join(" "), /\bverified\b/);
     await shot(page, "06c-graph-details-signature-verified");
 
     // The Trust dialog lists that signer; a pasted key and a picked root join it; a bad key is
@@ -341,6 +346,8 @@ describe("screens", () => {
     await trust.getByText("None yet: keyless signatures read").waitFor();
     await trust.getByRole("button", { name: "Done" }).click();
     await page.getByTestId("signature-status").getByText("not checked", { exact: true }).waitFor();
+    await page.waitForFunction(() => /** @type {any} */ (window).__stowageGraph.nodes().some((/** @type {any} */ n) => n.label.startsWith("Signature · cosign")));
+    assert.doesNotMatch((await cosignNode()).classes.join(" "), /\bverified\b/);
 
     // The measurement hooks.
     const perf = await page.evaluate(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { GraphEdge, GraphNode } from "../../src/ipc/bindings";
+import type { GraphEdge, GraphNode, SignatureDetails } from "../../src/ipc/bindings";
 import { GraphModel, LAYERS_SUFFIX, nodeMatches, searchView, TAG_PREFIX } from "../../src/graph/model";
 
 const hex = (c: string) => c.repeat(64).slice(0, 64);
@@ -211,5 +211,36 @@ describe("an attach pushed from this window", () => {
     m.addTag(D.index, "stable");
     m.addTag(D.index, "stable");
     expect(m.nodes.get(D.index)?.tags).toEqual(["v1", "stable"]);
+  });
+});
+
+describe("signature verdicts on the graph", () => {
+  const details = (manifest: string, status: SignatureDetails["status"], subject = D.index): SignatureDetails => ({
+    manifest,
+    kind: "cosign",
+    status,
+    reason: null,
+    verifiedBy: null,
+    subject,
+    platform: null,
+    predicateType: null,
+    signer: null,
+  });
+
+  test("subjects with signatures are asked for, indexes first", () => {
+    expect(demo().signedSubjects()).toEqual([D.index, D.sbom]);
+  });
+
+  test("one verified layer marks its manifest verified; failed outranks not checked", () => {
+    const m = demo();
+    m.setSignatureStatuses([details(D.sig, "failed"), details(D.sig, "verified"), details(D.sig, "notChecked"), details(D.sbomSig, "notChecked", D.sbom), details(D.sbomSig, "failed", D.sbom)]);
+    const status = (id: string) => m.view().nodes.find((n) => n.id === id)?.status;
+    expect(status(D.sig)).toBe("verified");
+    expect(status(D.sbomSig)).toBe("failed");
+    expect(status(D.index)).toBeNull();
+    // A new answer (the trust changed) replaces the old one entirely.
+    m.setSignatureStatuses([details(D.sig, "notChecked")]);
+    expect(status(D.sig)).toBe("notChecked");
+    expect(status(D.sbomSig)).toBeNull();
   });
 });
