@@ -55,6 +55,7 @@ pub fn typescript() -> String {
         SignatureStatus::decl(),
         SignatureDetails::decl(),
         Signer::decl(),
+        ProvenanceCard::decl(),
         TrustView::decl(),
         TrustedKey::decl(),
         TrustedIdentity::decl(),

@@ -4,7 +4,7 @@ use std::io::Read;
 
 use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
-use crate::manifest::media_type;
+use crate::manifest::{media_type, Descriptor};
 use crate::store::Store;
 
 /// The first bytes of a manifest or blob, exactly as served.
@@ -20,6 +20,24 @@ pub struct Content {
 /// and indexes), anything else as a blob, stopping after `cap` bytes. Whatever is read whole is
 /// verified against the digest; a truncated prefix cannot be, and says so.
 pub async fn content(store: &Store, digest: &Digest, media: &str, cap: usize) -> Result<Content> {
+    read(store, digest, media, None, cap).await
+}
+
+/// As [`content`], for what a descriptor names: its size is taken as stated (and checked when
+/// the read ends) rather than asked of the registry first, which saves a round trip per blob
+/// where many small ones are read (signature layers, SBOMs).
+pub async fn described(store: &Store, descriptor: &Descriptor, cap: usize) -> Result<Content> {
+    let size = Some(descriptor.size);
+    read(store, &descriptor.digest, &descriptor.media_type, size, cap).await
+}
+
+async fn read(
+    store: &Store,
+    digest: &Digest,
+    media: &str,
+    known_size: Option<u64>,
+    cap: usize,
+) -> Result<Content> {
     if media_type::is_manifest(media) {
         let fetched = store.fetch_manifest(&digest.to_string()).await?;
         let size = fetched.bytes.len() as u64;
@@ -39,13 +57,16 @@ pub async fn content(store: &Store, digest: &Digest, media: &str, cap: usize) ->
             repository,
         } => {
             // The size bounds the read; the details panel names blobs by digest alone.
-            let size = registry
-                .blob_exists(repository, digest)
-                .await?
-                .ok_or_else(|| Error::NotFound {
-                    what: format!("blob {digest}"),
-                    url: store.name(),
-                })?;
+            let size = match known_size {
+                Some(size) => size,
+                None => registry
+                    .blob_exists(repository, digest)
+                    .await?
+                    .ok_or_else(|| Error::NotFound {
+                        what: format!("blob {digest}"),
+                        url: store.name(),
+                    })?,
+            };
             let mut stream = registry.fetch_blob(repository, digest, size).await?;
             let mut whole = false;
             loop {

@@ -202,13 +202,7 @@ async fn read_layer(store: &Store, layer: &Descriptor) -> Result<Sbom> {
     if let Store::Layout(layout) = store {
         return read_layout_blob(layout, layer, origin).await;
     }
-    let content = inspect::content(
-        store,
-        &layer.digest,
-        &layer.media_type,
-        MAX_SBOM_BYTES as usize,
-    )
-    .await?;
+    let content = inspect::described(store, layer, MAX_SBOM_BYTES as usize).await?;
     if content.truncated {
         return Err(too_large(&origin));
     }

@@ -13,7 +13,7 @@ use crate::manifest::{Descriptor, Manifest, Platform};
 use crate::ops::inspect;
 use crate::store::Store;
 
-use super::{decode, media_type, verify, BundleContent, Signed, Trust, Verdict};
+use super::{decode, media_type, verify, BundleContent, Signed, Statement, Trust, Verdict};
 use super::{SignatureError, MAX_SIGNATURE_BYTES};
 
 /// Layers read at once: signatures are kilobytes, so this only overlaps round trips.
@@ -70,6 +70,11 @@ impl FoundSignature {
 
     /// The in-toto predicate type of an attestation (its envelope's statement), as signed.
     pub fn predicate_type(&self) -> Option<&str> {
+        self.statement().map(|s| s.predicate_type.as_str())
+    }
+
+    /// An attestation's in-toto statement, as signed.
+    pub fn statement(&self) -> Option<&Statement> {
         let envelope = match self.read.as_ref().ok()? {
             Signed::Dsse(layer) => &layer.envelope,
             Signed::Bundle(bundle) => match &bundle.content {
@@ -78,10 +83,7 @@ impl FoundSignature {
             },
             Signed::Cosign(_) | Signed::Notation(_) => return None,
         };
-        envelope
-            .statement
-            .as_ref()
-            .map(|s| s.predicate_type.as_str())
+        envelope.statement.as_ref()
     }
 }
 
@@ -248,8 +250,7 @@ async fn read_layer(store: &Store, layer: &Descriptor) -> Result<Signed> {
     if layer.size > MAX_SIGNATURE_BYTES as u64 {
         return Err(too_large(layer.size));
     }
-    let content =
-        inspect::content(store, &layer.digest, &layer.media_type, MAX_SIGNATURE_BYTES).await?;
+    let content = inspect::described(store, layer, MAX_SIGNATURE_BYTES).await?;
     if content.truncated {
         return Err(too_large(content.size));
     }

@@ -14,6 +14,7 @@ mod expect;
 mod peers;
 mod pick;
 mod sbom;
+mod signature;
 mod webdriver;
 
 use std::collections::BTreeSet;

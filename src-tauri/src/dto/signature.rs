@@ -2,7 +2,7 @@
 //! subject, its status, and what its signing certificate claims about the signer.
 
 use serde::{Deserialize, Serialize};
-use stowage::signature::{Certificate, FoundSignature, Verdict};
+use stowage::signature::{self, Certificate, FoundSignature, Provenance, Verdict};
 use ts_rs::TS;
 
 /// Whether a signature was checked, and how that went. "Verified" is only ever said of a
@@ -37,6 +37,50 @@ pub struct SignatureDetails {
     pub predicate_type: Option<String>,
     /// What the signing certificate claims, when one came with the signature.
     pub signer: Option<Signer>,
+    /// A SLSA provenance attestation's build, in words.
+    pub provenance: Option<ProvenanceCard>,
+}
+
+/// What a SLSA provenance (v0.2 or v1) says of the build (claims: see `status`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProvenanceCard {
+    pub slsa_version: String,
+    pub builder: Option<String>,
+    pub build_type: Option<String>,
+    pub repository: Option<String>,
+    pub git_ref: Option<String>,
+    pub commit: Option<String>,
+    pub workflow: Option<String>,
+    pub trigger: Option<String>,
+    pub invocation: Option<String>,
+    pub started: Option<String>,
+    pub finished: Option<String>,
+    /// What the build fetched: (URI, `algorithm:hex` digest).
+    pub dependencies: Vec<(String, Option<String>)>,
+}
+
+impl From<Provenance> for ProvenanceCard {
+    fn from(p: Provenance) -> Self {
+        ProvenanceCard {
+            slsa_version: p.slsa_version.to_string(),
+            builder: p.builder,
+            build_type: p.build_type,
+            repository: p.repository,
+            git_ref: p.git_ref,
+            commit: p.commit,
+            workflow: p.workflow,
+            trigger: p.trigger,
+            invocation: p.invocation,
+            started: p.started,
+            finished: p.finished,
+            dependencies: p
+                .dependencies
+                .into_iter()
+                .map(|d| (d.uri, d.digest))
+                .collect(),
+        }
+    }
 }
 
 /// A signing certificate's claims (not checked: see `SignatureStatus`).
@@ -71,6 +115,10 @@ impl SignatureDetails {
             platform: found.platform.as_ref().map(ToString::to_string),
             predicate_type: found.predicate_type().map(str::to_string),
             signer: signer.and_then(Result::ok).map(Signer::from),
+            provenance: found
+                .statement()
+                .and_then(signature::provenance)
+                .map(ProvenanceCard::from),
         }
     }
 }

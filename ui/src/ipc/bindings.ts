@@ -324,7 +324,11 @@ predicateType: string | null,
 /**
  * What the signing certificate claims, when one came with the signature.
  */
-signer: Signer | null, };
+signer: Signer | null, 
+/**
+ * A SLSA provenance attestation's build, in words.
+ */
+provenance: ProvenanceCard | null, };
 
 export type Signer = { 
 /**
@@ -339,6 +343,12 @@ claims: Array<[string, string]>,
  * RFC 3339, as the certificate states them.
  */
 notBefore: string, notAfter: string, };
+
+export type ProvenanceCard = { slsaVersion: string, builder: string | null, buildType: string | null, repository: string | null, gitRef: string | null, commit: string | null, workflow: string | null, trigger: string | null, invocation: string | null, started: string | null, finished: string | null, 
+/**
+ * What the build fetched: (URI, `algorithm:hex` digest).
+ */
+dependencies: Array<[string, string | null]>, };
 
 export type TrustView = { keys: Array<TrustedKey>, identities: Array<TrustedIdentity>, 
 /**

@@ -173,6 +173,7 @@ export function signaturesOf(subject: string, data: GraphData, trusted: TrustedI
             subject,
             platform: null,
             predicateType: null,
+            provenance: null,
             signer: {
               identities: [],
               oidcIssuer: null,
@@ -192,6 +193,7 @@ export function signaturesOf(subject: string, data: GraphData, trusted: TrustedI
             subject,
             platform: null,
             predicateType: null,
+            provenance: null,
             signer: {
               identities: [workflow],
               oidcIssuer: issuer,

@@ -225,6 +225,7 @@ describe("signature verdicts on the graph", () => {
     platform: null,
     predicateType: null,
     signer: null,
+    provenance: null,
   });
 
   test("subjects with signatures are asked for, indexes first", () => {
