@@ -1,7 +1,7 @@
 //! Signatures in the real app: a keyless cosign signature (made by the private Sigstore of
 //! tests/it/private_sigstore.py) attached to an image in the Local store, with that Sigstore's
 //! trusted root in the app's settings. The card says the certificate checks out and names its
-//! signer; "Trust this signer" turns it verified, and the graph node is marked.
+//! signer; "Trust this signer" turns it verified, and the graph node and the tag's badge say so.
 
 use std::path::Path;
 
@@ -126,6 +126,9 @@ async fn trusting_a_keyless_signer_marks_its_signature_verified_in_card_and_grap
         })
     })
     .await?;
+    // Nothing is trusted yet: the tag's badge only says a signature is there.
+    let badges = app.wait_badges("v1").await?.badges;
+    assert!(badges.contains(&"signature".to_string()), "{badges:?}");
     app.select_node(&signature).await?;
     app.wait_element("[data-testid=trust-signer]").await?;
     let status = app.text_of("[data-testid=signature-status]").await?;
@@ -163,6 +166,16 @@ async fn trusting_a_keyless_signer_marks_its_signature_verified_in_card_and_grap
             Seen::Ready(())
         } else {
             Seen::NotYet(shown)
+        })
+    })
+    .await?;
+    // The tag's badge says so too, now that its graph was checked.
+    wait_for("the tag's badge to say verified", || async {
+        let badges = app.wait_badges("v1").await?.badges;
+        Ok(if badges.iter().any(|b| b == "✓ verified") {
+            Seen::Ready(())
+        } else {
+            Seen::NotYet(format!("{badges:?}"))
         })
     })
     .await?;

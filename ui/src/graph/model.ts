@@ -2,6 +2,7 @@
 // user folded away. `view()` turns both into the elements to draw; it knows nothing of Cytoscape.
 import type { GraphData, GraphEdge, GraphEvent, GraphNode, NodeKind, SignatureDetails, SignatureStatus } from "../ipc";
 import { humanSize, shortDigest } from "../lib/format";
+import { bestStatus } from "../signature/trust.svelte";
 
 /** Kinds drawn on screen: the core's node kinds plus the tag that was opened and "+N layers". */
 export type ViewKind = NodeKind | "tag" | "layers";
@@ -146,12 +147,20 @@ export class GraphModel {
   /** Each signature manifest's status from its layers' verdicts: one that verifies is enough
    * (as for `stowage verify`), else a failure shows, else not checked. */
   setSignatureStatuses(found: SignatureDetails[]) {
-    const rank: Record<SignatureStatus, number> = { notChecked: 0, failed: 1, verified: 2 };
     this.signatureStatus.clear();
     for (const s of found) {
-      const was = this.signatureStatus.get(s.manifest);
-      if (!was || rank[s.status] > rank[was]) this.signatureStatus.set(s.manifest, s.status);
+      const best = bestStatus([s.status, ...(this.signatureStatus.has(s.manifest) ? [this.signatureStatus.get(s.manifest) as SignatureStatus] : [])]);
+      if (best) this.signatureStatus.set(s.manifest, best);
     }
+  }
+
+  /** What the opened artifact's own signatures (on it or its platform manifests) come to; null
+   * when it has none. Signatures of SBOMs beside it are theirs, not its. */
+  rootStatus(found: SignatureDetails[]): SignatureStatus | null {
+    const root = this.root;
+    if (!root) return null;
+    const own = new Set([root, ...[...this.edges.values()].filter((e) => e.from === root && e.kind === "child").map((e) => e.to)]);
+    return bestStatus(found.filter((s) => own.has(s.subject)).map((s) => s.status));
   }
 
   /** A node may arrive again with more fields filled: the later copy replaces the earlier. */

@@ -3,6 +3,7 @@
 // have thousands of nodes, and one counter is cheaper than deep proxies.
 import * as ipc from "../ipc";
 import { isDigest } from "../lib/tags";
+import { artifactVerdicts, verdictKey } from "../signature/trust.svelte";
 import { GraphModel } from "./model";
 
 export type GraphStatus = "loading" | "done" | "error" | "cancelled";
@@ -119,6 +120,8 @@ export class GraphSession {
     }
     if (op !== this.op) return;
     this.model.setSignatureStatuses(found);
+    const verdict = this.model.rootStatus(found);
+    if (verdict && this.model.root) artifactVerdicts.set(verdictKey(this.source, this.repository, this.model.root), verdict);
     this.touch();
   }
 

@@ -1,7 +1,11 @@
 // What the user trusts changed: every signature card checks its signatures again.
+import { SvelteMap } from "svelte/reactivity";
+import type { SignatureStatus } from "../ipc";
+
 export const trustChanges = $state({ version: 0 });
 
 export function trustChanged() {
+  artifactVerdicts.clear();
   trustChanges.version += 1;
 }
 
@@ -20,4 +24,22 @@ export const KNOWN_ISSUERS: [string, string][] = [
 /** A friendly name for an issuer, when it is one of the common ones. */
 export function issuerName(issuer: string): string | null {
   return KNOWN_ISSUERS.find(([url]) => url === issuer)?.[1] ?? null;
+}
+
+/**
+ * What checking an artifact's signatures found, by `source|repository|digest`: filled when its
+ * graph is checked (GraphSession.checkSignatures), emptied when the trust changes. The tag list
+ * shows it on the badge of a tag pointing at that digest; a tag never checked says only
+ * "signature".
+ */
+export const artifactVerdicts = new SvelteMap<string, SignatureStatus>();
+
+export const verdictKey = (source: string, repository: string, digest: string) => `${source}|${repository}|${digest}`;
+
+/** The best of some verdicts: one verified signature is enough; a failure shows over none checked. */
+export function bestStatus(statuses: Iterable<SignatureStatus>): SignatureStatus | null {
+  const rank: Record<SignatureStatus, number> = { notChecked: 0, failed: 1, verified: 2 };
+  let best: SignatureStatus | null = null;
+  for (const s of statuses) if (best === null || rank[s] > rank[best]) best = s;
+  return best;
 }

@@ -245,3 +245,24 @@ describe("signature verdicts on the graph", () => {
     expect(status(D.sbomSig)).toBeNull();
   });
 });
+
+describe("the opened artifact's verdict", () => {
+  test("comes from its own and its platform manifests' signatures, not an SBOM's", () => {
+    const m = demo();
+    const one = (manifest: string, subject: string, status: SignatureDetails["status"]): SignatureDetails => ({
+      manifest,
+      kind: "cosign",
+      status,
+      reason: null,
+      verifiedBy: null,
+      subject,
+      platform: null,
+      predicateType: null,
+      signer: null,
+      provenance: null,
+    });
+    expect(m.rootStatus([one(D.sbomSig, D.sbom, "verified")])).toBeNull();
+    expect(m.rootStatus([one(D.sig, D.index, "failed"), one(D.sbomSig, D.sbom, "verified")])).toBe("failed");
+    expect(m.rootStatus([one(D.sig, D.index, "failed"), one(D.sig, D.amd, "verified")])).toBe("verified");
+  });
+});

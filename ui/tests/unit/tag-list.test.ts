@@ -51,3 +51,18 @@ test("a typed digest opens as a graph", async () => {
   await fireEvent.submit(input.closest("form") as HTMLFormElement);
   expect(onopen).toHaveBeenCalledWith(`sha256:${HEX}`);
 });
+
+test("a tag whose graph was checked shows its verdict; a trust change forgets it", async () => {
+  const { artifactVerdicts, trustChanged, verdictKey } = await import("../../src/signature/trust.svelte");
+  const { container } = setup();
+  await waitFor(() => expect(container.querySelector(".badge.sig")).not.toBeNull());
+  const badge = () => container.querySelector(".badge.sig");
+  artifactVerdicts.set(verdictKey("reg", "app", "sha256:" + "b".repeat(64)), "verified");
+  await waitFor(() => expect(badge()?.textContent?.trim()).toBe("✓ verified"));
+  artifactVerdicts.set(verdictKey("reg", "app", "sha256:" + "b".repeat(64)), "failed");
+  await waitFor(() => expect(badge()?.textContent?.trim()).toBe("✗ failed"));
+  // Another repository's verdict for the same digest is not this one's.
+  trustChanged();
+  artifactVerdicts.set(verdictKey("reg", "other", "sha256:" + "b".repeat(64)), "verified");
+  await waitFor(() => expect(badge()?.textContent?.trim()).toBe("signature"));
+});
