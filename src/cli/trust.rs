@@ -1,11 +1,11 @@
 //! The trust flags `verify` and `verify-blob` share, named as cosign names them so habits carry
 //! over: public keys, the keyless identity and OIDC issuer (exact or by regular expression),
-//! and the Sigstore trusted root.
+//! the Sigstore trusted root; and notation's, its trust store and trust policy.
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use stowage::signature::{Identity, Pattern, PublicKey, Trust, TrustedRoot};
+use stowage::signature::{Identity, NotationTrust, Pattern, PublicKey, Trust, TrustedRoot};
 use stowage::{Error, Result};
 
 #[derive(Args)]
@@ -38,6 +38,12 @@ pub struct TrustArgs {
     /// roots Stowage ships (Sigstore's public good and GitHub's); repeatable.
     #[arg(long = "trusted-root", value_name = "JSON")]
     trusted_roots: Vec<PathBuf>,
+    /// Notation's trust store: a folder laid out as notation's (`x509/ca/NAME/*.pem`).
+    #[arg(long, value_name = "DIR", requires = "trust_policy")]
+    trust_store: Option<PathBuf>,
+    /// Notation's trust policy (`trustpolicy.json`, version 1.0).
+    #[arg(long, value_name = "JSON", requires = "trust_store")]
+    trust_policy: Option<PathBuf>,
 }
 
 impl TrustArgs {
@@ -84,10 +90,24 @@ impl TrustArgs {
                 ))
             }
         };
+        let notation = match (&self.trust_store, &self.trust_policy) {
+            (Some(store), Some(policy)) => {
+                let text = std::fs::read_to_string(policy).map_err(|e| Error::io(policy, e))?;
+                Some(NotationTrust::read(store, &text).map_err(|e| {
+                    Error::Invalid(format!(
+                        "{} with {}: {e}",
+                        policy.display(),
+                        store.display()
+                    ))
+                })?)
+            }
+            _ => None,
+        };
         Ok(Trust {
             keys,
             identities,
             roots,
+            notation,
         })
     }
 }

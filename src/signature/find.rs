@@ -50,6 +50,9 @@ pub struct FoundSignature {
     pub subject: Digest,
     /// The subject's platform, where it has one (a platform manifest of an index).
     pub platform: Option<Platform>,
+    /// `registry/repository` where it was found (what notation trust policies scope by);
+    /// `None` in a layout.
+    pub scope: Option<String>,
     pub via: Via,
     /// The decoded layer; [`Error::Signature`] when its bytes do not decode, another error
     /// when they could not be read.
@@ -61,7 +64,7 @@ impl FoundSignature {
     /// with why as the reason: it is there, and it does not verify.
     pub fn verdict(&self, trust: &Trust) -> Verdict {
         match &self.read {
-            Ok(signed) => verify(signed, &self.subject, trust),
+            Ok(signed) => verify(signed, &self.subject, self.scope.as_deref(), trust),
             Err(e) => Verdict::Failed {
                 reason: e.to_string(),
             },
@@ -130,6 +133,10 @@ pub async fn find(store: &Store, selector: &str, options: &FindOptions) -> Resul
     while let Some(found) = reads.next().await {
         signatures.push(found);
     }
+    let scope = matches!(store, Store::Remote { .. }).then(|| store.name());
+    for signature in &mut signatures {
+        signature.scope.clone_from(&scope);
+    }
     let mut warnings = graph.warnings;
     if graph.truncated {
         warnings.push("the graph walk stopped at its limits: signatures may be missing".into());
@@ -168,6 +175,7 @@ impl Holder {
             format,
             subject: self.subject,
             platform: self.platform,
+            scope: None,
             via: self.via,
             read,
         }

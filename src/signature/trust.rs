@@ -10,7 +10,7 @@ use sigstore_verify::trust_root::{
 };
 use sigstore_verify::Verifier;
 
-use super::PublicKey;
+use super::{NotationTrust, PublicKey};
 
 /// Everything a signature may be verified by. Empty trusts nothing: every signature then
 /// reads "not checked", never "verified".
@@ -19,6 +19,8 @@ pub struct Trust {
     pub keys: Vec<PublicKey>,
     pub identities: Vec<Identity>,
     pub roots: Vec<TrustedRoot>,
+    /// Notation's trust store and policy, for notation signatures.
+    pub notation: Option<NotationTrust>,
 }
 
 impl Trust {

@@ -71,6 +71,7 @@ impl TrustSettings {
             keys,
             identities,
             roots,
+            notation: None,
         })
     }
 

@@ -85,6 +85,7 @@ mod tests {
             format: "cosign".to_string(),
             subject: subject.parse().unwrap(),
             platform: None,
+            scope: None,
             via: Via::Api,
             read,
         }

@@ -1,7 +1,7 @@
 //! Offline verification of decoded signatures against public keys the user gives: does a key
 //! verify the exact signed bytes, and does what was signed name the artifact at hand; then, for
-//! certificates, keyless verification ([`super::keyless`]). Notation (a trust store) is left
-//! [`Verdict::NotChecked`].
+//! certificates, keyless verification ([`super::keyless`]); notation against its trust store
+//! and policy ([`super::notary`]).
 
 use super::trust::Trust;
 use super::{keyless, Bundle, BundleContent, CosignSignature, Envelope, PublicKey, Signed};
@@ -27,10 +27,21 @@ impl Verdict {
     }
 }
 
-/// Checks `signed`, a signature or attestation attached to the artifact `subject`, against
-/// all that `trust` holds: its keys first, then, for a certificate, its trusted roots and
-/// identities.
-pub fn verify(signed: &Signed, subject: &Digest, trust: &Trust) -> Verdict {
+/// Checks `signed`, a signature or attestation attached to the artifact `subject` in the
+/// repository `scope` (`registry/repository`; `None` in a layout), against all that `trust`
+/// holds: its keys first, then, for a certificate, its trusted roots and identities; a
+/// notation signature against the notation trust store and policy.
+pub fn verify(signed: &Signed, subject: &Digest, scope: Option<&str>, trust: &Trust) -> Verdict {
+    if let Signed::Notation(signature) = signed {
+        return match &trust.notation {
+            Some(notation) => super::notary::verify(signature, subject, scope, notation),
+            None => Verdict::NotChecked {
+                reason: "notation signatures are checked against a trust store and a trust \
+                         policy, and none is given"
+                    .to_string(),
+            },
+        };
+    }
     let by_key = verify_with_keys(signed, subject, &trust.keys);
     if by_key.is_verified() {
         return by_key;
@@ -52,8 +63,8 @@ pub fn verify_with_keys(signed: &Signed, subject: &Digest, keys: &[PublicKey]) -
         Signed::Bundle(signed) => bundle(signed, subject, keys),
         // notation trusts certificates by its trust store and trust policy, not bare keys.
         Signed::Notation(_) => Verdict::NotChecked {
-            reason: "notation signatures are checked against a trust store, which Stowage does \
-                     not hold yet"
+            reason: "notation signatures are checked against a trust store and a trust policy, \
+                     not bare keys"
                 .to_string(),
         },
     }

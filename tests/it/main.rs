@@ -19,3 +19,4 @@ mod support;
 mod upload;
 mod verify;
 mod verify_keyless;
+mod verify_notation;

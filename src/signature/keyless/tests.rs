@@ -22,6 +22,11 @@ fn conda_attestation() -> Signed {
     decode(media_type::SIGSTORE_BUNDLE_V03, &BTreeMap::new(), &bytes).unwrap()
 }
 
+/// A keyless signature's verdict: no registry scope matters to keyless checks.
+fn check(signed: &Signed, subject: &Digest, trust: &Trust) -> Verdict {
+    super::super::verify(signed, subject, None, trust)
+}
+
 fn trusting(identity: Pattern, issuer: Pattern) -> Trust {
     Trust {
         identities: vec![Identity { identity, issuer }],
@@ -46,7 +51,7 @@ fn reason(verdict: Verdict) -> String {
 
 #[test]
 fn a_public_good_attestation_verifies_under_its_identity() {
-    let verdict = super::super::verify(
+    let verdict = check(
         &conda_attestation(),
         &conda(),
         &trusting(exact(WORKFLOW), exact(ACTIONS)),
@@ -67,11 +72,11 @@ fn an_identity_matches_by_regular_expression() {
         Pattern::regex(r"https://github\.com/prefix-dev/.*").unwrap(),
         Pattern::regex(r"https://token\.actions\.githubusercontent\.com").unwrap(),
     );
-    let verdict = super::super::verify(&conda_attestation(), &conda(), &trust);
+    let verdict = check(&conda_attestation(), &conda(), &trust);
     assert!(verdict.is_verified(), "{verdict:?}");
     // Anchored: a pattern for the repository's owner alone does not match the workflow URI.
     let trust = trusting(Pattern::regex("prefix-dev").unwrap(), exact(ACTIONS));
-    let reason = reason(super::super::verify(&conda_attestation(), &conda(), &trust));
+    let reason = reason(check(&conda_attestation(), &conda(), &trust));
     assert!(
         reason.contains("which no trusted identity matches"),
         "{reason}"
@@ -87,7 +92,7 @@ fn another_identity_or_issuer_fails_and_says_who_signed() {
         ),
         trusting(exact(WORKFLOW), exact("https://accounts.google.com")),
     ] {
-        let verdict = super::super::verify(&conda_attestation(), &conda(), &trust);
+        let verdict = check(&conda_attestation(), &conda(), &trust);
         assert!(matches!(verdict, Verdict::Failed { .. }), "{verdict:?}");
         let reason = reason(verdict);
         assert!(
@@ -101,8 +106,7 @@ fn another_identity_or_issuer_fails_and_says_who_signed() {
 
 #[test]
 fn without_a_trusted_identity_a_good_certificate_is_not_checked() {
-    let verdict =
-        super::super::verify(&conda_attestation(), &conda(), &Trust::with_shipped_roots());
+    let verdict = check(&conda_attestation(), &conda(), &Trust::with_shipped_roots());
     assert!(matches!(verdict, Verdict::NotChecked { .. }), "{verdict:?}");
     let reason = reason(verdict);
     assert!(
@@ -115,7 +119,7 @@ fn without_a_trusted_identity_a_good_certificate_is_not_checked() {
 #[test]
 fn a_good_signature_over_another_artifact_fails_naming_what_it_signs() {
     let other: Digest = format!("sha256:{}", "ab".repeat(32)).parse().unwrap();
-    let reason = reason(super::super::verify(
+    let reason = reason(check(
         &conda_attestation(),
         &other,
         &trusting(exact(WORKFLOW), exact(ACTIONS)),
@@ -133,7 +137,7 @@ fn an_untrusted_root_fails() {
         roots: vec![TrustedRoot::from_json("scaffolding.json", &scaffolding).unwrap()],
         ..trusting(exact(WORKFLOW), exact(ACTIONS))
     };
-    let verdict = super::super::verify(&conda_attestation(), &conda(), &trust);
+    let verdict = check(&conda_attestation(), &conda(), &trust);
     assert!(matches!(verdict, Verdict::Failed { .. }), "{verdict:?}");
     let reason = reason(verdict);
     assert!(
@@ -157,7 +161,7 @@ fn a_changed_statement_fails() {
     bundle["dsseEnvelope"]["payload"] = base64_encode(changed.as_bytes()).into();
     let bytes = serde_json::to_vec(&bundle).unwrap();
     let signed = decode(media_type::SIGSTORE_BUNDLE_V03, &BTreeMap::new(), &bytes).unwrap();
-    let verdict = super::super::verify(
+    let verdict = check(
         &signed,
         &conda(),
         &trusting(exact(WORKFLOW), exact(ACTIONS)),
@@ -171,7 +175,7 @@ fn with_no_trusted_root_nothing_keyless_is_checked() {
         roots: Vec::new(),
         ..trusting(exact(WORKFLOW), exact(ACTIONS))
     };
-    let verdict = super::super::verify(&conda_attestation(), &conda(), &trust);
+    let verdict = check(&conda_attestation(), &conda(), &trust);
     assert!(matches!(verdict, Verdict::NotChecked { .. }), "{verdict:?}");
 }
 

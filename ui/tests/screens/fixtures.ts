@@ -168,7 +168,7 @@ export function signaturesOf(subject: string, data: GraphData, trusted: TrustedI
             manifest: n.id,
             kind: "notation",
             status: "notChecked",
-            reason: "notation signatures are checked against a trust store, which Stowage does not hold yet",
+            reason: "notation signatures are checked against a trust store and a trust policy, and none is given",
             verifiedBy: null,
             subject,
             platform: null,

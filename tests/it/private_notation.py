@@ -1,0 +1,161 @@
+"""Notation (Notary Project) JWS signatures made here with Python's `cryptography`, exactly as
+notation lays them out, for tests/it/verify_notation.rs: a CA in a trust store folder as
+notation keeps it (`truststore/x509/ca/acme/`), a trust policy for SCOPE, and one signature
+layer per request over its target descriptor.
+
+    python3 private_notation.py OUT_DIR SCOPE '[{"target": {...descriptor...}, "variant": "good"}, ...]'
+
+Variants: good; other-ca (a leaf from a CA not in the store); not-code-signing (a leaf whose
+extended key usage is serverAuth only); expired-cert; expired-signature (io.cncf.notary.expiry
+in the past); tampered (the payload changed after signing); other-identity (a leaf of the
+trusted CA with another subject); untrusted-crit (a critical header nobody implements).
+Prints {"trustStore", "trustPolicy", "identity", "layers": [JWS text, ...]} as JSON.
+"""
+import base64
+import datetime
+import json
+import os
+import sys
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+DAY = datetime.timedelta(days=1)
+TRUSTED = [("C", "US"), ("ST", "WA"), ("O", "Stowage Test"), ("CN", "Release Builder")]
+OIDS = {"C": NameOID.COUNTRY_NAME, "ST": NameOID.STATE_OR_PROVINCE_NAME, "O": NameOID.ORGANIZATION_NAME, "CN": NameOID.COMMON_NAME}
+
+
+def name(pairs):
+    return x509.Name([x509.NameAttribute(OIDS[k], v) for k, v in pairs])
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def ca(common_name):
+    key = ec.generate_private_key(ec.SECP384R1())
+    subject = name([("C", "US"), ("O", "Stowage Test"), ("CN", common_name)])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW - 30 * DAY)
+        .not_valid_after(NOW + 3650 * DAY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+        )
+        .sign(key, hashes.SHA384())
+    )
+    return key, cert
+
+
+def leaf(issuer, subject=TRUSTED, usage=ExtendedKeyUsageOID.CODE_SIGNING, expired=False):
+    issuer_key, issuer_cert = issuer
+    key = ec.generate_private_key(ec.SECP256R1())
+    before, after = (NOW - 20 * DAY, NOW - 10 * DAY) if expired else (NOW - DAY, NOW + 365 * DAY)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name(subject))
+        .issuer_name(issuer_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(before)
+        .not_valid_after(after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True
+        )
+        .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+        .sign(issuer_key, hashes.SHA384())
+    )
+    return key, cert
+
+
+def jws(signer, target, expiry=None, tamper=False, crit_extra=None):
+    key, cert = signer
+    protected = {
+        "alg": "ES256",
+        "crit": ["io.cncf.notary.signingScheme"] + ([crit_extra] if crit_extra else []),
+        "cty": "application/vnd.cncf.notary.payload.v1+json",
+        "io.cncf.notary.signingScheme": "notary.x509",
+        "io.cncf.notary.signingTime": NOW.isoformat().replace("+00:00", "Z"),
+    }
+    if expiry:
+        protected["io.cncf.notary.expiry"] = expiry.isoformat().replace("+00:00", "Z")
+        protected["crit"].append("io.cncf.notary.expiry")
+    if crit_extra:
+        protected[crit_extra] = "yes"
+    protected_b64 = b64url(json.dumps(protected).encode())
+    payload_b64 = b64url(json.dumps({"targetArtifact": target}).encode())
+    der = key.sign(f"{protected_b64}.{payload_b64}".encode(), ec.ECDSA(hashes.SHA256()))
+    r, s = decode_dss_signature(der)
+    signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    if tamper:
+        changed = dict(target, annotations={"tampered": "yes"})
+        payload_b64 = b64url(json.dumps({"targetArtifact": changed}).encode())
+    return json.dumps(
+        {
+            "payload": payload_b64,
+            "protected": protected_b64,
+            "header": {
+                "x5c": [base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()],
+                "io.cncf.notary.signingAgent": "notation-go/1.2.0",
+            },
+            "signature": b64url(signature),
+        }
+    )
+
+
+out_dir, scope, requests = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+acme = ca("Stowage Test Root")
+other = ca("Someone Else's Root")
+store = os.path.join(out_dir, "truststore", "x509", "ca", "acme")
+os.makedirs(store, exist_ok=True)
+with open(os.path.join(store, "root.pem"), "wb") as f:
+    f.write(acme[1].public_bytes(serialization.Encoding.PEM))
+policy = {
+    "version": "1.0",
+    "trustPolicies": [
+        {
+            "name": "stowage-test",
+            "registryScopes": [scope],
+            "signatureVerification": {"level": "strict"},
+            "trustStores": ["ca:acme"],
+            "trustedIdentities": ["x509.subject: " + ", ".join(f"{k}={v}" for k, v in TRUSTED)],
+        },
+        {"name": "everything-else", "registryScopes": ["*"], "signatureVerification": {"level": "skip"}},
+    ],
+}
+policy_path = os.path.join(out_dir, "trustpolicy.json")
+with open(policy_path, "w") as f:
+    json.dump(policy, f, indent=2)
+
+good = leaf(acme)
+signers = {
+    "good": lambda t: jws(good, t),
+    "other-ca": lambda t: jws(leaf(other), t),
+    "not-code-signing": lambda t: jws(leaf(acme, usage=ExtendedKeyUsageOID.SERVER_AUTH), t),
+    "expired-cert": lambda t: jws(leaf(acme, expired=True), t),
+    "expired-signature": lambda t: jws(good, t, expiry=NOW - DAY),
+    "tampered": lambda t: jws(good, t, tamper=True),
+    "other-identity": lambda t: jws(leaf(acme, subject=[("C", "US"), ("O", "Stowage Test"), ("CN", "Intern")]), t),
+    "untrusted-crit": lambda t: jws(good, t, crit_extra="io.cncf.notary.verificationPlugin"),
+}
+print(
+    json.dumps(
+        {
+            "trustStore": os.path.join(out_dir, "truststore"),
+            "trustPolicy": policy_path,
+            "identity": ", ".join(f"{k}={v}" for k, v in TRUSTED),
+            "layers": [signers[r["variant"]](r["target"]) for r in requests],
+        }
+    )
+)

@@ -1,0 +1,181 @@
+//! Notation signatures under `stowage verify --trust-store DIR --trust-policy JSON`: JWS
+//! signatures made as notation lays them out (tests/it/private_notation.py, Python's
+//! `cryptography`), attached with `stowage attach` as referrers to artifacts in the real
+//! registry, each checked against a trust store and a strict trust policy for that repository;
+//! every tampered variant fails with its reason.
+
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+use crate::cli::{run, stderr};
+use crate::harness::{Pusher, TestRegistry};
+use crate::verify::{only_signature, push_artifact, verify, SYSTEM_PYTHON};
+
+const PRIVATE_NOTATION: &str = include_str!("private_notation.py");
+const JWS: &str = "application/jose+json";
+const NOTATION: &str = "application/vnd.cncf.notary.signature";
+
+#[tokio::test]
+async fn notation_signatures_verify_against_the_trust_store_and_policy_only() {
+    let reg = TestRegistry::anonymous().await;
+    let pusher = Pusher::new(&reg.base_url());
+    let host = reg.host();
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let scope = format!("{host}/app");
+    let variants = [
+        "good",
+        "other-ca",
+        "not-code-signing",
+        "expired-cert",
+        "expired-signature",
+        "tampered",
+        "other-identity",
+        "untrusted-crit",
+        "moved",
+    ];
+    let mut subjects = Vec::new();
+    for tag in variants {
+        subjects.push(push_artifact(home, &pusher, &host, "app", tag).await);
+    }
+    // "moved": a good signature of the `good` artifact, attached to `moved`.
+    let requests: Vec<Value> = variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let (variant, target) = if *v == "moved" { ("good", &subjects[0]) } else { (*v, &subjects[i]) };
+            json!({"variant": variant,
+                   "target": {"mediaType": target.media_type, "digest": target.digest, "size": target.size}})
+        })
+        .collect();
+    let out = Command::new(SYSTEM_PYTHON)
+        .arg("-c")
+        .arg(PRIVATE_NOTATION)
+        .arg(home)
+        .arg(&scope)
+        .arg(Value::Array(requests).to_string())
+        .output()
+        .expect("run python3 (scripts/setup installs it with python3-cryptography)");
+    assert!(
+        out.status.success(),
+        "private_notation.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let made: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = |k: &str| made[k].as_str().unwrap().to_string();
+    let (store, policy, identity) = (text("trustStore"), text("trustPolicy"), text("identity"));
+    for (i, layer) in made["layers"].as_array().unwrap().iter().enumerate() {
+        let file = home.join(format!("{}.jws", variants[i]));
+        std::fs::write(&file, layer.as_str().unwrap()).unwrap();
+        let subject = format!("{scope}@{}", subjects[i].digest);
+        let attached = run(
+            home,
+            &[
+                "attach",
+                &subject,
+                &format!("{}:{JWS}", file.display()),
+                "--artifact-type",
+                NOTATION,
+            ],
+            "",
+            &[],
+        )
+        .await;
+        assert!(attached.status.success(), "{}", stderr(&attached));
+    }
+
+    let check = |tag: &str, trusted: bool| {
+        let reference = format!("{scope}:{tag}");
+        let (store, policy) = (store.clone(), policy.clone());
+        async move {
+            let mut args = vec![reference.clone(), "--output".into(), "json".into()];
+            if trusted {
+                args.extend([
+                    "--trust-store".into(),
+                    store,
+                    "--trust-policy".into(),
+                    policy,
+                ]);
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            verify(home, &args).await
+        }
+    };
+
+    // Verified, and by whom, through which store and policy.
+    let good = check("good", true).await;
+    assert_eq!(
+        good.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&good.stdout),
+        stderr(&good)
+    );
+    let s = only_signature(&good, &subjects[0]);
+    assert_eq!(s["kind"], "notation");
+    assert_eq!(s["verified"], true, "{s:#}");
+    let by = s["by"].as_str().unwrap();
+    assert!(
+        by.contains("CN=Release Builder")
+            && by.ends_with("through trust store ca:acme (trust policy stowage-test)"),
+        "{by}"
+    );
+
+    // Without the store and policy nothing is checked.
+    let untrusted = check("good", false).await;
+    assert_eq!(untrusted.status.code(), Some(1));
+    let s = only_signature(&untrusted, &subjects[0]);
+    assert!(
+        s["reason"]
+            .as_str()
+            .unwrap()
+            .contains("trust store and a trust policy"),
+        "{s:#}"
+    );
+
+    let reason = |i: usize| {
+        let tag = variants[i];
+        let check = &check;
+        let subject = &subjects[i];
+        async move {
+            let out = check(tag, true).await;
+            assert_eq!(out.status.code(), Some(1), "{tag}: {}", stderr(&out));
+            let s = only_signature(&out, subject);
+            assert_eq!(s["verified"], false, "{tag}: {s:#}");
+            s["reason"].as_str().unwrap_or_default().to_string()
+        }
+    };
+    let expect = [
+        ("other-ca", "its certificate chain leads to no trusted store (ca:acme: no certificate of the store issued its chain)"),
+        ("not-code-signing", "ca:acme: its certificate is not for code signing (extended key usage)"),
+        ("expired-cert", "its certificate chain to ca:acme is not valid now"),
+        ("expired-signature", "the signature expired at"),
+        ("tampered", "its ES256 signature does not verify with its signing certificate's key"),
+        ("other-identity", "signed by CN=Intern,O=Stowage Test,C=US, which trust policy stowage-test does not trust"),
+        ("untrusted-crit", "requires io.cncf.notary.verificationPlugin"),
+    ];
+    for (tag, wanted) in expect {
+        let i = variants.iter().position(|v| *v == tag).unwrap();
+        let got = reason(i).await;
+        assert!(got.contains(wanted), "{tag}: {got}");
+    }
+    let moved = reason(variants.len() - 1).await;
+    assert_eq!(
+        moved,
+        format!(
+            "signs {}, not this artifact ({})",
+            subjects[0].digest, subjects[8].digest
+        )
+    );
+    assert!(identity.contains("CN=Release Builder"));
+
+    // Half the notation trust is refused before anything is read.
+    let half = verify(home, &[&format!("{scope}:good"), "--trust-store", &store]).await;
+    assert_eq!(half.status.code(), Some(2), "{}", stderr(&half));
+    assert!(
+        stderr(&half).contains("--trust-policy"),
+        "{}",
+        stderr(&half)
+    );
+}
