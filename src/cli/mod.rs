@@ -2,6 +2,7 @@
 
 mod browse;
 mod graph;
+mod inspect;
 mod login;
 mod progress;
 mod sbom;
@@ -81,6 +82,8 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Check a Sigstore bundle over a local file.
     VerifyBlob(verify_blob::VerifyBlobArgs),
+    /// Every signature and attestation of an image or index, decoded and said in words.
+    Inspect(inspect::InspectArgs),
 }
 
 /// What a command gets: the user's folders and settings, and a registry client.
@@ -142,6 +145,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         // A bad reference is verify's to report, with its own exit status (2).
         Command::Verify(a) => registries_in(&[&a.reference]).unwrap_or_default(),
         Command::VerifyBlob(_) => Vec::new(),
+        Command::Inspect(a) => registries_in(&[&a.reference])?,
     };
     let ctx = match Context::new(&cli, &registries) {
         Err(e) if matches!(cli.command, Command::Verify(_)) => return Ok(verify::error_exit(&e)),
@@ -163,6 +167,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sbom(args) => sbom::sbom(&ctx, args).await,
         Command::Verify(args) => return Ok(verify::verify(&ctx, args).await),
         Command::VerifyBlob(args) => return Ok(verify_blob::verify_blob(args)),
+        Command::Inspect(args) => inspect::inspect(&ctx, args).await,
     }
     .map(|()| ExitCode::SUCCESS)
 }

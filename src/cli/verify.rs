@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 use stowage::cache::ManifestCache;
 use stowage::location::Location;
-use stowage::signature::{self, Certificate, FindOptions, FoundSignature, Verdict};
+use stowage::signature::{self, Certificate, FindOptions, Found, FoundSignature, Verdict};
 use stowage::store::Store;
 use stowage::{Error, Result};
 
@@ -74,16 +74,10 @@ pub async fn verify(ctx: &Context, args: VerifyArgs) -> ExitCode {
     }
 }
 
-/// Says what failed; exits with [`ERROR_EXIT`], since 1 means "checked, and nothing verifies".
-pub fn error_exit(e: &Error) -> ExitCode {
-    eprintln!("stowage: {e}");
-    ExitCode::from(ERROR_EXIT)
-}
-
-/// `None` when a signature verifies; else why none does, for main to print and exit 1 with.
-async fn check(ctx: &Context, args: &VerifyArgs) -> Result<Option<Error>> {
-    let trust = args.trust.trust()?;
-    let location: Location = args.reference.parse()?;
+/// The signatures and attestations of `reference` (a registry reference or `oci:` layout),
+/// its warnings printed.
+pub async fn find(ctx: &Context, reference: &str) -> Result<Found> {
+    let location: Location = reference.parse()?;
     let selector = location.selector().unwrap_or_else(|| "latest".into());
     let store = Store::open(&ctx.client, &location, false, &ctx.dirs.cache).await?;
     let options = FindOptions {
@@ -93,6 +87,19 @@ async fn check(ctx: &Context, args: &VerifyArgs) -> Result<Option<Error>> {
     for w in &found.warnings {
         eprintln!("stowage: warning: {w}");
     }
+    Ok(found)
+}
+
+/// Says what failed; exits with [`ERROR_EXIT`], since 1 means "checked, and nothing verifies".
+pub fn error_exit(e: &Error) -> ExitCode {
+    eprintln!("stowage: {e}");
+    ExitCode::from(ERROR_EXIT)
+}
+
+/// `None` when a signature verifies; else why none does, for main to print and exit 1 with.
+async fn check(ctx: &Context, args: &VerifyArgs) -> Result<Option<Error>> {
+    let trust = args.trust.trust()?;
+    let found = find(ctx, &args.reference).await?;
     let verdicts: Vec<(&FoundSignature, Verdict)> = found
         .signatures
         .iter()

@@ -108,6 +108,17 @@ impl Signed {
         }
     }
 
+    /// The transparency-log entries that came with it (cosign's Rekor bundle annotation, a
+    /// sigstore bundle's entries); as served, checked only by keyless verification.
+    pub fn log_entries(&self) -> Vec<&TlogEntry> {
+        match self {
+            Signed::Cosign(c) => c.material.rekor.iter().collect(),
+            Signed::Dsse(d) => d.cosign.rekor.iter().collect(),
+            Signed::Bundle(b) => b.tlog_entries.iter().collect(),
+            Signed::Notation(_) => Vec::new(),
+        }
+    }
+
     /// What the signing certificate claims about the signer (see [`Certificate`]): `None`
     /// without a certificate, an error when the one there does not decode.
     pub fn signer(&self) -> Option<Result<Certificate, SignatureError>> {

@@ -19,6 +19,24 @@ impl fmt::Display for DateTime {
 }
 
 impl DateTime {
+    /// The instant `unix_seconds` as RFC 3339 in UTC, to the second.
+    pub fn from_unix(unix_seconds: i64) -> DateTime {
+        let (days, rem) = (
+            unix_seconds.div_euclid(86_400),
+            unix_seconds.rem_euclid(86_400),
+        );
+        let (y, m, d) = civil_from_days(days);
+        DateTime {
+            text: format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+                rem / 3600,
+                rem % 3600 / 60,
+                rem % 60
+            ),
+            unix_seconds,
+        }
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `None` for anything else,
     /// including dates that do not exist (February 30th).
     pub fn parse_rfc3339(text: &str) -> Option<DateTime> {
@@ -110,6 +128,20 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
         (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
+}
+
+/// Howard Hinnant's days-to-civil algorithm: days since 1970-01-01 to (year, month, day).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod graph;
 mod harness;
 mod harness_selftest;
 mod hostile;
+mod inspect;
 mod keyring;
 mod layout;
 mod local;

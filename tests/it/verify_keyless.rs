@@ -145,6 +145,36 @@ async fn keyless_cosign_signatures_verify_under_the_trusted_identity_and_root_on
         "{line}"
     );
 
+    // `inspect` says the same at length: who, through which issuer, the log entry, the claims.
+    let inspected = run(
+        home,
+        &[
+            "inspect",
+            &good,
+            "--trusted-root",
+            root,
+            "--certificate-identity",
+            id,
+            "--certificate-oidc-issuer",
+            iss,
+        ],
+        "",
+        &[],
+    )
+    .await;
+    assert!(inspected.status.success(), "{}", stderr(&inspected));
+    let text = String::from_utf8_lossy(&inspected.stdout).into_owned();
+    for wanted in [
+        "cosign signature  sha256:".to_string(),
+        format!("status       verified by {id} (issuer {iss}), through {root}"),
+        format!("signed by    {id}\n"),
+        format!("issuer       {iss}"),
+        "transparency-log entry ".to_string(),
+        format!("signs        {}", subjects[0].digest),
+    ] {
+        assert!(text.contains(&wanted), "{wanted:?} in\n{text}");
+    }
+
     // Regular expressions match the whole value.
     let by_regexp = check(vec![
         good.clone(),

@@ -122,6 +122,45 @@ async fn notation_signatures_verify_against_the_trust_store_and_policy_only() {
         "{by}"
     );
 
+    // `inspect` says it at length.
+    let inspected = run(
+        home,
+        &[
+            "inspect",
+            &format!("{scope}:good"),
+            "--trust-store",
+            &store,
+            "--trust-policy",
+            &policy,
+        ],
+        "",
+        &[],
+    )
+    .await;
+    assert!(inspected.status.success(), "{}", stderr(&inspected));
+    let text = String::from_utf8_lossy(&inspected.stdout).into_owned();
+    let rows: Vec<(String, String)> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let (name, value) = l.trim().split_once("  ")?;
+            Some((name.to_string(), value.trim().to_string()))
+        })
+        .collect();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert!(text.starts_with("notation signature  sha256:"), "{text}");
+    assert!(
+        row("status").is_some_and(|v| v.starts_with("verified by CN=Release Builder")),
+        "{text}"
+    );
+    assert_eq!(row("scheme"), Some("notary.x509"), "{text}");
+    assert_eq!(row("signing agent"), Some("notation-go/1.2.0"), "{text}");
+    assert_eq!(row("signs"), Some(subjects[0].digest.as_str()), "{text}");
+
     // Without the store and policy nothing is checked.
     let untrusted = check("good", false).await;
     assert_eq!(untrusted.status.code(), Some(1));

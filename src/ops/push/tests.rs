@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use super::manifest::{artifact_manifest, civil_from_days};
+use super::manifest::artifact_manifest;
 use super::*;
 use crate::pack::{ORAS_UNPACK, TAR_GZIP};
+use crate::signature::DateTime;
 use crate::transfer::BlobState;
 
 fn spec(path: PathBuf) -> FileSpec {
@@ -16,9 +17,15 @@ fn spec(path: PathBuf) -> FileSpec {
 
 #[test]
 fn civil_dates() {
-    assert_eq!(civil_from_days(0), (1970, 1, 1));
-    assert_eq!(civil_from_days(19_723), (2024, 1, 1));
-    assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    assert_eq!(DateTime::from_unix(0).text, "1970-01-01T00:00:00Z");
+    assert_eq!(
+        DateTime::from_unix(19_723 * 86_400 + 3_661).text,
+        "2024-01-01T01:01:01Z"
+    );
+    assert_eq!(
+        DateTime::from_unix(11_016 * 86_400).text,
+        "2000-02-29T00:00:00Z"
+    );
 }
 
 #[test]

@@ -420,18 +420,7 @@ fn unix_now() -> u64 {
         .as_secs()
 }
 
-/// "YYYY-MM-DDTHH:MM:SSZ" for a Unix time (civil-from-days, proleptic Gregorian).
+/// "YYYY-MM-DDTHH:MM:SSZ" for a Unix time.
 fn rfc3339(unix: u64) -> String {
-    let (days, secs) = ((unix / 86_400) as i64, unix % 86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}Z")
+    stowage::signature::DateTime::from_unix(unix as i64).text
 }
