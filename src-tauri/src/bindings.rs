@@ -56,6 +56,7 @@ pub fn typescript() -> String {
         SignatureDetails::decl(),
         Signer::decl(),
         ProvenanceCard::decl(),
+        VulnCard::decl(),
         TrustView::decl(),
         TrustedKey::decl(),
         TrustedIdentity::decl(),

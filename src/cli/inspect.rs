@@ -1,12 +1,14 @@
 //! `inspect`: every signature and attestation of an image or index, decoded and said in words
 //! in the terminal: its status under the trust flags, who its certificate names and what it
 //! claims of the build, its log entries, and an attestation's predicate (SLSA provenance read
-//! as a build). What `verify` prints as one line each, at length.
+//! as a build, vulnerability scans and VEX documents as counts). What `verify` prints as one line each, at length.
 
 use std::fmt::Write as _;
 
 use clap::Args;
-use stowage::signature::{self, Certificate, FoundSignature, Provenance, Signed, Verdict};
+use stowage::signature::{
+    self, Certificate, FoundSignature, Provenance, Signed, Verdict, VulnReport,
+};
 use stowage::{Error, Result};
 
 use super::trust::TrustArgs;
@@ -125,6 +127,9 @@ fn decoded(rows: &mut Vec<(String, String)>, signed: &Signed, s: &FoundSignature
         if let Some(p) = signature::provenance(statement) {
             provenance_rows(rows, &p);
         }
+        if let Some(report) = signature::vuln_report(statement) {
+            vuln_rows(rows, &report);
+        }
     }
 }
 
@@ -180,5 +185,55 @@ fn provenance_rows(rows: &mut Vec<(String, String)>, p: &Provenance) {
             .map(|d| format!(" {d}"))
             .unwrap_or_default();
         rows.push(("fetched".into(), format!("{}{digest}", d.uri)));
+    }
+}
+
+fn vuln_rows(rows: &mut Vec<(String, String)>, report: &VulnReport) {
+    let (by, counts, items) = match report {
+        VulnReport::Scan {
+            scanner,
+            finished,
+            counts,
+            top,
+        } => {
+            if let Some(finished) = finished {
+                rows.push(("scanned".into(), finished.clone()));
+            }
+            let items = top
+                .iter()
+                .map(|(id, severity)| format!("{id} {severity}"))
+                .collect();
+            (("scanner", scanner), counts, items)
+        }
+        VulnReport::Vex {
+            author,
+            counts,
+            statements,
+        } => {
+            let items = statements
+                .iter()
+                .map(|(id, status, why)| match why {
+                    Some(why) => format!("{id} {status}: {why}"),
+                    None => format!("{id} {status}"),
+                })
+                .collect::<Vec<_>>();
+            (("VEX author", author), counts, items)
+        }
+    };
+    if let Some(name) = by.1 {
+        rows.push((by.0.into(), name.clone()));
+    }
+    let counted: Vec<String> = counts
+        .iter()
+        .map(|(name, n)| format!("{n} {name}"))
+        .collect();
+    let summary = if counted.is_empty() {
+        "none".to_string()
+    } else {
+        counted.join(", ")
+    };
+    rows.push(("vulnerabilities".into(), summary));
+    for item in items {
+        rows.push(("".into(), item));
     }
 }

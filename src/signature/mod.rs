@@ -27,6 +27,7 @@ mod trust;
 mod trust_settings;
 mod verdicts;
 mod verify;
+mod vulns;
 
 use std::collections::BTreeMap;
 
@@ -53,6 +54,7 @@ pub use trust::{Identity, Pattern, Trust, TrustedRoot};
 pub use trust_settings::{IdentitySetting, RootSetting, TrustError, TrustSettings};
 pub use verdicts::Verdicts;
 pub use verify::{verify, verify_with_keys, Verdict};
+pub use vulns::{vuln_report, VulnReport, COSIGN_VULN_V1};
 
 /// The layer media types [`decode`] reads.
 pub mod media_type {

@@ -49,3 +49,64 @@ async fn inspect_reads_a_provenance_attestation_as_a_build() {
         assert!(text.contains(wanted), "{wanted:?} in\n{text}");
     }
 }
+
+/// A Trivy scan attested with cosign's vulnerability predicate reads as counts by severity.
+#[tokio::test]
+async fn inspect_counts_a_vulnerability_scan_by_severity() {
+    use base64::Engine as _;
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let layout = home.join("layout");
+    let file = home.join("app.txt");
+    std::fs::write(&file, "an app").unwrap();
+    let target = format!("oci:{}:v1", layout.display());
+    let pushed = run(home, &["push", &target, file.to_str().unwrap()], "", &[]).await;
+    assert!(pushed.status.success(), "{}", stderr(&pushed));
+    let statement = serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "app", "digest": {"sha256": "00".repeat(32)}}],
+        "predicateType": "https://cosign.sigstore.dev/attestation/vuln/v1",
+        "predicate": {"scanner": {"uri": "pkg:github/aquasecurity/trivy@0.45.0", "version": "0.45.0",
+            "result": {"Results": [{"Target": "app", "Vulnerabilities": [
+                {"VulnerabilityID": "CVE-2023-0001", "Severity": "CRITICAL"},
+                {"VulnerabilityID": "CVE-2023-0002", "Severity": "HIGH"},
+                {"VulnerabilityID": "CVE-2023-0003", "Severity": "HIGH"}]}]}},
+            "metadata": {"scanFinishedOn": "2026-11-01T10:07:00Z"}}
+    });
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let envelope = serde_json::json!({
+        "payloadType": "application/vnd.in-toto+json",
+        "payload": b64.encode(statement.to_string()),
+        "signatures": [{"keyid": "", "sig": b64.encode([7u8; 64])}]
+    });
+    let path = home.join("vuln.dsse.json");
+    std::fs::write(&path, envelope.to_string()).unwrap();
+    let layer = format!("{}:application/vnd.dsse.envelope.v1+json", path.display());
+    let attached = run(
+        home,
+        &[
+            "attach",
+            &target,
+            &layer,
+            "--artifact-type",
+            "application/vnd.dsse.envelope.v1+json",
+        ],
+        "",
+        &[],
+    )
+    .await;
+    assert!(attached.status.success(), "{}", stderr(&attached));
+
+    let out = run(home, &["inspect", &target], "", &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    for wanted in [
+        "status           not checked",
+        "scanner          pkg:github/aquasecurity/trivy@0.45.0",
+        "scanned          2026-11-01T10:07:00Z",
+        "vulnerabilities  1 critical, 2 high",
+        "CVE-2023-0001 critical",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} in\n{text}");
+    }
+}

@@ -2,7 +2,7 @@
 //! subject, its status, and what its signing certificate claims about the signer.
 
 use serde::{Deserialize, Serialize};
-use stowage::signature::{self, Certificate, FoundSignature, Provenance, Verdict};
+use stowage::signature::{self, Certificate, FoundSignature, Provenance, Verdict, VulnReport};
 use ts_rs::TS;
 
 /// Whether a signature was checked, and how that went. "Verified" is only ever said of a
@@ -39,6 +39,58 @@ pub struct SignatureDetails {
     pub signer: Option<Signer>,
     /// A SLSA provenance attestation's build, in words.
     pub provenance: Option<ProvenanceCard>,
+    /// A vulnerability scan's or VEX document's counts.
+    pub vulnerabilities: Option<VulnCard>,
+}
+
+/// A vulnerability attestation in numbers: a scan by severity, or an OpenVEX document by status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VulnCard {
+    /// "scan" or "vex".
+    pub kind: String,
+    /// The scanner and its version, or the VEX document's author.
+    pub by: Option<String>,
+    pub finished: Option<String>,
+    /// (severity or status, count), most severe first.
+    pub counts: Vec<(String, u32)>,
+    /// The first findings: (vulnerability, severity or status, VEX justification).
+    pub items: Vec<(String, String, Option<String>)>,
+}
+
+impl From<VulnReport> for VulnCard {
+    fn from(report: VulnReport) -> Self {
+        let counts = |c: Vec<(String, usize)>| {
+            c.into_iter()
+                .map(|(name, n)| (name, u32::try_from(n).unwrap_or(u32::MAX)))
+                .collect()
+        };
+        match report {
+            VulnReport::Scan {
+                scanner,
+                finished,
+                counts: c,
+                top,
+            } => VulnCard {
+                kind: "scan".into(),
+                by: scanner,
+                finished,
+                counts: counts(c),
+                items: top.into_iter().map(|(id, s)| (id, s, None)).collect(),
+            },
+            VulnReport::Vex {
+                author,
+                counts: c,
+                statements,
+            } => VulnCard {
+                kind: "vex".into(),
+                by: author,
+                finished: None,
+                counts: counts(c),
+                items: statements,
+            },
+        }
+    }
 }
 
 /// What a SLSA provenance (v0.2 or v1) says of the build (claims: see `status`).
@@ -119,6 +171,10 @@ impl SignatureDetails {
                 .statement()
                 .and_then(signature::provenance)
                 .map(ProvenanceCard::from),
+            vulnerabilities: found
+                .statement()
+                .and_then(signature::vuln_report)
+                .map(VulnCard::from),
         }
     }
 }

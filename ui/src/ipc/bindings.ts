@@ -328,7 +328,11 @@ signer: Signer | null,
 /**
  * A SLSA provenance attestation's build, in words.
  */
-provenance: ProvenanceCard | null, };
+provenance: ProvenanceCard | null, 
+/**
+ * A vulnerability scan's or VEX document's counts.
+ */
+vulnerabilities: VulnCard | null, };
 
 export type Signer = { 
 /**
@@ -349,6 +353,24 @@ export type ProvenanceCard = { slsaVersion: string, builder: string | null, buil
  * What the build fetched: (URI, `algorithm:hex` digest).
  */
 dependencies: Array<[string, string | null]>, };
+
+export type VulnCard = { 
+/**
+ * "scan" or "vex".
+ */
+kind: string, 
+/**
+ * The scanner and its version, or the VEX document's author.
+ */
+by: string | null, finished: string | null, 
+/**
+ * (severity or status, count), most severe first.
+ */
+counts: Array<[string, number]>, 
+/**
+ * The first findings: (vulnerability, severity or status, VEX justification).
+ */
+items: Array<[string, string, string | null]>, };
 
 export type TrustView = { keys: Array<TrustedKey>, identities: Array<TrustedIdentity>, 
 /**

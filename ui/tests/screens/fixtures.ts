@@ -174,6 +174,7 @@ export function signaturesOf(subject: string, data: GraphData, trusted: TrustedI
             platform: null,
             predicateType: null,
             provenance: null,
+            vulnerabilities: null,
             signer: {
               identities: [],
               oidcIssuer: null,
@@ -194,6 +195,7 @@ export function signaturesOf(subject: string, data: GraphData, trusted: TrustedI
             platform: null,
             predicateType: null,
             provenance: null,
+            vulnerabilities: null,
             signer: {
               identities: [workflow],
               oidcIssuer: issuer,

@@ -226,6 +226,7 @@ describe("signature verdicts on the graph", () => {
     predicateType: null,
     signer: null,
     provenance: null,
+    vulnerabilities: null,
   });
 
   test("subjects with signatures are asked for, indexes first", () => {
@@ -260,6 +261,7 @@ describe("the opened artifact's verdict", () => {
       predicateType: null,
       signer: null,
       provenance: null,
+      vulnerabilities: null,
     });
     expect(m.rootStatus([one(D.sbomSig, D.sbom, "verified")])).toBeNull();
     expect(m.rootStatus([one(D.sig, D.index, "failed"), one(D.sbomSig, D.sbom, "verified")])).toBe("failed");

@@ -39,6 +39,7 @@ function provenance(status: SignatureDetails["status"]): SignatureDetails {
       finished: "2026-11-01T10:05:03Z",
       dependencies: [["git+https://github.com/example/app@refs/tags/v1.0.0", "gitCommit:a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"]],
     },
+    vulnerabilities: null,
   };
 }
 
@@ -64,5 +65,36 @@ describe("a provenance attestation's card", () => {
     await waitFor(() => expect(screen.getByTestId("signature-status").textContent).toBe("verified"));
     expect(screen.getByTestId("provenance-summary").textContent).not.toContain("claims");
     expect(screen.getByTestId("signature-by").textContent).toBe("Verified by key sha256:1234.");
+  });
+});
+
+describe("a vulnerability attestation's card", () => {
+  test("counts findings by severity, most severe first, with the worst listed", async () => {
+    signatureDetails.mockResolvedValue([
+      {
+        ...provenance("notChecked"),
+        predicateType: "https://cosign.sigstore.dev/attestation/vuln/v1",
+        provenance: null,
+        vulnerabilities: {
+          kind: "scan",
+          by: "pkg:github/aquasecurity/trivy@0.45.0",
+          finished: "2026-11-01T10:07:00Z",
+          counts: [
+            ["critical", 1],
+            ["high", 2],
+          ],
+          items: [
+            ["CVE-2023-0001", "critical", null],
+            ["CVE-2023-0002", "high", null],
+          ],
+        },
+      },
+    ]);
+    render(SignatureCard, { source: "local", repository: "app", subject: SUBJECT, manifest: MANIFEST });
+    const counts = await screen.findByTestId("vuln-counts");
+    expect([...counts.querySelectorAll(".count")].map((c) => c.textContent)).toEqual(["1 critical", "2 high"]);
+    const card = screen.getByTestId("vulnerabilities").textContent?.replace(/\s+/g, " ") ?? "";
+    expect(card).toContain("A vulnerability scan by pkg:github/aquasecurity/trivy@0.45.0, finished 2026-11-01T10:07:00Z, as the attestation claims:");
+    expect(card).toContain("CVE-2023-0001 critical");
   });
 });
