@@ -41,6 +41,8 @@ const COMMANDS: &[&str] = &[
     "trust_identity",
     "trust_root",
     "untrust",
+    "pick_notation_trust",
+    "trust_notation",
 ];
 
 fn main() {

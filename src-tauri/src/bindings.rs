@@ -62,6 +62,8 @@ pub fn typescript() -> String {
         TrustedIdentity::decl(),
         TrustedRootView::decl(),
         TrustEntry::decl(),
+        NotationView::decl(),
+        NotationPick::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `STOWAGE_WRITE_BINDINGS=1 cargo test -p stowage-app bindings`. Do not edit.\n\n",

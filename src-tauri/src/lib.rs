@@ -72,6 +72,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::trust::trust_identity,
             commands::trust::trust_root,
             commands::trust::untrust,
+            commands::trust::trust_notation,
+            commands::pick::pick_notation_trust,
             commands::sbom::sbom_package,
             commands::sbom::open_sbom_file,
             commands::sbom::open_sbom_path,

@@ -46,12 +46,14 @@ pub use key::{KeyAlgorithm, KeyError, PublicKey};
 pub use keyless::verify_blob;
 pub use notary::{Level, NotationTrust, PolicyStatement, TrustPolicy};
 pub use notation::{JwsAlgorithm, NotationSignature, SigningScheme, NOTATION_PAYLOAD_TYPE};
-pub use pem::pem_blocks;
+pub use pem::{pem_blocks, pem_encode};
 pub use provenance::{provenance, Dependency, Provenance, SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1};
 pub use rekor::{InclusionProof, KindVersion, TlogEntry};
 pub use time::DateTime;
 pub use trust::{Identity, Pattern, Trust, TrustedRoot};
-pub use trust_settings::{IdentitySetting, RootSetting, TrustError, TrustSettings};
+pub use trust_settings::{
+    IdentitySetting, NotationSetting, RootSetting, TrustError, TrustSettings,
+};
 pub use verdicts::Verdicts;
 pub use verify::{verify, verify_with_keys, Verdict};
 pub use vulns::{vuln_report, VulnReport, COSIGN_VULN_V1};

@@ -11,6 +11,19 @@ pub fn pem_blocks(text: &str, label: &str) -> Result<Vec<Vec<u8>>, SignatureErro
     blocks(text, label, "PEM")
 }
 
+/// `der` as one PEM block of `label`, 64 base64 characters a line.
+pub fn pem_encode(label: &str, der: &[u8]) -> String {
+    use base64::Engine as _;
+    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for line in body.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(line));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
 /// [`pem_blocks`] with errors naming the document the PEM came from.
 pub(super) fn blocks(
     text: &str,

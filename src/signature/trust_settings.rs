@@ -4,9 +4,14 @@
 //! Everything is kept as text, not as a path: a key or root moved or deleted after it was added
 //! must not silently stop verifying (or start failing) signatures. None of it is secret.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
 
-use super::{Identity, Pattern, PublicKey, Trust, TrustedRoot};
+use super::{
+    pem_blocks, pem_encode, Identity, NotationTrust, Pattern, PublicKey, Trust, TrustedRoot,
+};
 
 /// The trust part of `settings.json`. The roots Stowage ships are always trusted besides these.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,6 +24,17 @@ pub struct TrustSettings {
     pub identities: Vec<IdentitySetting>,
     #[serde(default)]
     pub roots: Vec<RootSetting>,
+    /// Notation's trust policy and stores, for notation signatures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notation: Option<NotationSetting>,
+}
+
+/// A notation trust policy (its JSON) and the certificates of each store it names (PEM), read
+/// from a trust store folder when the user chose it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotationSetting {
+    pub policy: String,
+    pub stores: BTreeMap<String, Vec<String>>,
 }
 
 /// A keyless signer: identity and issuer, each exact or an (anchored) regular expression.
@@ -67,11 +83,16 @@ impl TrustSettings {
         for root in &self.roots {
             roots.push(read_root(&root.name, &root.json)?);
         }
+        let notation = self
+            .notation
+            .as_ref()
+            .map(NotationSetting::trust)
+            .transpose()?;
         Ok(Trust {
             keys,
             identities,
             roots,
-            notation: None,
+            notation,
         })
     }
 
@@ -107,6 +128,41 @@ impl TrustSettings {
             json: json.to_string(),
         });
         Ok(())
+    }
+}
+
+impl NotationSetting {
+    /// Reads a trust store folder and a trust policy as `stowage verify --trust-store
+    /// --trust-policy` does, keeping the certificates of the stores the policy names.
+    pub fn read(store_dir: &Path, policy_json: &str) -> Result<NotationSetting, TrustError> {
+        let trust = NotationTrust::read(store_dir, policy_json)?;
+        let stores = trust
+            .stores
+            .iter()
+            .map(|(name, ders)| {
+                let pems = ders.iter().map(|d| pem_encode("CERTIFICATE", d)).collect();
+                (name.clone(), pems)
+            })
+            .collect();
+        Ok(NotationSetting {
+            policy: policy_json.to_string(),
+            stores,
+        })
+    }
+
+    pub fn trust(&self) -> Result<NotationTrust, TrustError> {
+        let mut stores = BTreeMap::new();
+        for (name, pems) in &self.stores {
+            let mut ders = Vec::new();
+            for pem in pems {
+                ders.extend(pem_blocks(pem, "CERTIFICATE").map_err(|e| TrustError {
+                    what: format!("trust store {name}"),
+                    detail: e.to_string(),
+                })?);
+            }
+            stores.insert(name.clone(), ders);
+        }
+        NotationTrust::new(&self.policy, stores)
     }
 }
 

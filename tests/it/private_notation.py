@@ -131,8 +131,9 @@ policy = {
             "trustStores": ["ca:acme"],
             "trustedIdentities": ["x509.subject: " + ", ".join(f"{k}={v}" for k, v in TRUSTED)],
         },
-        {"name": "everything-else", "registryScopes": ["*"], "signatureVerification": {"level": "skip"}},
-    ],
+    ]
+    # A layout's signatures have no registry scope: a policy for "*" alone covers them.
+    + ([] if scope == "*" else [{"name": "everything-else", "registryScopes": ["*"], "signatureVerification": {"level": "skip"}}]),
 }
 policy_path = os.path.join(out_dir, "trustpolicy.json")
 with open(policy_path, "w") as f:

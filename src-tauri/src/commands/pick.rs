@@ -7,6 +7,7 @@ use tauri::{AppHandle, Runtime, State};
 
 use super::Answer;
 use crate::dialogs;
+use crate::dto::NotationPick;
 use crate::state::AppState;
 
 /// Files to push or attach.
@@ -49,6 +50,30 @@ pub async fn pick_trusted_root<R: Runtime>(
     let roots = ("Sigstore trusted root", &["json"][..]);
     let picked = dialogs::pick_file(&app, "Choose a trusted_root.json", roots).await?;
     Ok(picked.and_then(|path| granted(&state, vec![path]).pop()))
+}
+
+/// Notation's trust store folder, then its trust policy (`trust_notation`); `None` when the
+/// user cancelled either.
+#[tauri::command]
+pub async fn pick_notation_trust<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Answer<Option<NotationPick>> {
+    let Some(store) = dialogs::pick_folder(&app, "Choose notation's trust store folder").await?
+    else {
+        return Ok(None);
+    };
+    let policies = ("Trust policy", &["json"][..]);
+    let Some(policy) =
+        dialogs::pick_file(&app, "Choose its trust policy (trustpolicy.json)", policies).await?
+    else {
+        return Ok(None);
+    };
+    let mut paths = granted(&state, vec![store, policy]).into_iter();
+    Ok(paths
+        .next()
+        .zip(paths.next())
+        .map(|(store, policy)| NotationPick { store, policy }))
 }
 
 fn granted(state: &AppState, paths: Vec<PathBuf>) -> Vec<String> {

@@ -1,10 +1,10 @@
 //! The Trust dialog: what signatures are verified against (public keys, keyless identities,
-//! Sigstore trusted roots), read and changed. Each change is checked, saved with the settings,
+//! Sigstore trusted roots, notation's trust store and policy), read and changed. Each change is checked, saved with the settings,
 //! and used by the next verification.
 
 use std::path::PathBuf;
 
-use stowage::signature::TrustSettings;
+use stowage::signature::{NotationSetting, TrustSettings};
 use stowage::Error;
 use tauri::State;
 
@@ -46,6 +46,30 @@ pub async fn trust_root(state: State<'_, AppState>, path: String) -> Answer<Trus
     change(&state, |trust| trust.add_root(&name, &json))
 }
 
+/// Trusts notation signatures by a trust store folder and trust policy the user picked
+/// (`pick_notation_trust`); the certificates of the stores the policy names are kept, not the
+/// folder. Replaces what was trusted for notation before.
+#[tauri::command]
+pub async fn trust_notation(
+    state: State<'_, AppState>,
+    store: String,
+    policy: String,
+) -> Answer<TrustView> {
+    let (store, policy) = (PathBuf::from(store), PathBuf::from(policy));
+    state.grants.check_all([&store, &policy])?;
+    let json = tokio::fs::read_to_string(&policy)
+        .await
+        .map_err(|e| Error::io(&policy, e))?;
+    let read = tokio::task::spawn_blocking(move || NotationSetting::read(&store, &json))
+        .await
+        .map_err(|e| AppError::invalid(format!("reading the trust store stopped: {e}")))?
+        .map_err(|e| AppError::invalid(e.to_string()))?;
+    change(&state, |trust| {
+        trust.notation = Some(read);
+        Ok(())
+    })
+}
+
 /// Stops trusting the `index`th key, identity, or added root (as `trust_settings` lists them;
 /// the shipped roots come first and cannot be removed).
 #[tauri::command]
@@ -58,6 +82,7 @@ pub fn untrust(state: State<'_, AppState>, entry: TrustEntry, index: usize) -> A
             TrustEntry::Root => index
                 .checked_sub(shipped)
                 .is_some_and(|i| remove(&mut trust.roots, i)),
+            TrustEntry::Notation => trust.notation.take().is_some(),
         };
         if removed {
             Ok(())

@@ -12,8 +12,28 @@ pub struct TrustView {
     pub identities: Vec<TrustedIdentity>,
     /// The shipped roots first (not removable), then the ones the user added.
     pub roots: Vec<TrustedRootView>,
+    /// Notation's trust policy statements and stores, when one was chosen.
+    pub notation: Option<NotationView>,
     /// Why the saved settings are not in use (a hand-edited entry that does not read).
     pub problem: Option<String>,
+}
+
+/// Notation's trust as the dialog lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NotationView {
+    /// Each statement: its name, level and registry scopes ("strict for localhost:5000/app").
+    pub statements: Vec<String>,
+    /// Each store and how many certificates it holds.
+    pub stores: Vec<(String, u32)>,
+}
+
+/// The folder and policy file picked for notation's trust.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NotationPick {
+    pub store: String,
+    pub policy: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -51,6 +71,7 @@ pub enum TrustEntry {
     Key,
     Identity,
     Root,
+    Notation,
 }
 
 impl TrustView {
@@ -81,6 +102,26 @@ impl TrustView {
                 .map(Into::into)
                 .collect(),
             roots: shipped.chain(added).collect(),
+            notation: settings
+                .notation
+                .as_ref()
+                .and_then(|n| n.trust().ok())
+                .map(|n| NotationView {
+                    statements: n
+                        .policy
+                        .statements
+                        .iter()
+                        .map(|s| {
+                            let scopes = s.registry_scopes.join(", ");
+                            format!("{}: {} for {scopes}", s.name, s.level.as_str())
+                        })
+                        .collect(),
+                    stores: n
+                        .stores
+                        .iter()
+                        .map(|(name, certs)| (name.clone(), certs.len() as u32))
+                        .collect(),
+                }),
             problem,
         }
     }

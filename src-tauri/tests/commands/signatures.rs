@@ -260,3 +260,93 @@ fn public_keys_are_trusted_once_and_a_broken_one_is_refused() {
         "{bad}"
     );
 }
+
+#[test]
+fn a_notation_trust_store_and_policy_picked_in_the_shell_verify_a_notation_signature() {
+    let f = fixture();
+    let (layout, subject, subject_size) = local_subject(&f);
+    let target = json!({"mediaType": "application/vnd.oci.image.manifest.v1+json",
+                        "digest": subject, "size": subject_size});
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(include_str!("../../../tests/it/private_notation.py"))
+        .arg(&f.dirs.data)
+        .arg("*")
+        .arg(json!([{"variant": "good", "target": target}]).to_string())
+        .output()
+        .expect("run python3 (scripts/setup installs it with python3-cryptography)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let made: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let jws = made["layers"][0].as_str().unwrap();
+    let (layer, layer_size) = tauri::async_runtime::block_on(put_blob(&layout, jws.as_bytes()));
+    let (config, config_size) = tauri::async_runtime::block_on(put_blob(&layout, b"{}"));
+    let manifest = json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "artifactType": "application/vnd.cncf.notary.signature",
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json", "size": config_size, "digest": config},
+        "layers": [{"mediaType": "application/jose+json", "size": layer_size, "digest": layer}],
+        "subject": target});
+    layout
+        .put_manifest(
+            &serde_json::to_vec(&manifest).unwrap(),
+            "application/vnd.oci.image.manifest.v1+json",
+            &[],
+        )
+        .unwrap();
+    let status = || {
+        let details = invoke(
+            &f,
+            "signature_details",
+            json!({"source": "local", "repository": "team/app", "subject": subject}),
+        )
+        .unwrap();
+        (
+            details[0]["status"].clone(),
+            details[0]["reason"].clone(),
+            details[0]["verifiedBy"].clone(),
+        )
+    };
+    assert_eq!(status().0, "notChecked", "{:?}", status());
+
+    let (store, policy) = (
+        made["trustStore"].as_str().unwrap(),
+        made["trustPolicy"].as_str().unwrap(),
+    );
+    let args = json!({"store": store, "policy": policy});
+    let refused = invoke(&f, "trust_notation", args.clone()).unwrap_err();
+    assert_eq!(refused["code"], "forbidden", "{refused}");
+    f.app.state::<AppState>().grants.grant([store, policy]);
+    let view = invoke(&f, "trust_notation", args).unwrap();
+    assert_eq!(
+        view["notation"]["stores"],
+        json!([["ca:acme", 1]]),
+        "{view:#}"
+    );
+    assert_eq!(
+        view["notation"]["statements"],
+        json!(["stowage-test: strict for *"])
+    );
+
+    let (st, reason, by) = status();
+    assert_eq!(st, "verified", "{reason}");
+    let by = by.as_str().unwrap();
+    assert!(
+        by.starts_with("CN=Release Builder")
+            && by.ends_with("through trust store ca:acme (trust policy stowage-test)"),
+        "{by}"
+    );
+
+    // Kept as text in the settings: moving the folder away changes nothing.
+    std::fs::remove_dir_all(store).unwrap();
+    let saved = std::fs::read_to_string(f.dirs.settings_file()).unwrap();
+    assert!(
+        saved.contains("BEGIN CERTIFICATE") && saved.contains("stowage-test"),
+        "{saved}"
+    );
+    assert_eq!(status().0, "verified");
+    invoke(&f, "untrust", json!({"entry": "notation", "index": 0})).unwrap();
+    assert_eq!(status().0, "notChecked");
+}

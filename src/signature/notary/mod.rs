@@ -23,9 +23,6 @@ pub struct NotationTrust {
     pub policy: TrustPolicy,
 }
 
-/// The kinds of store notation's `x509` folder holds, as policies name them.
-const STORE_TYPES: [&str; 2] = ["ca", "signingAuthority"];
-
 impl NotationTrust {
     /// Reads a trust store folder laid out as notation's (`x509/ca/NAME/*.pem|crt|cer`, also
     /// without the `x509` level) and a `trustpolicy.json`. Every store the policy names must be
@@ -39,31 +36,26 @@ impl NotationTrust {
             store_dir.to_path_buf()
         };
         let mut stores = BTreeMap::new();
-        for statement in &policy.statements {
-            for store in &statement.trust_stores {
-                if stores.contains_key(store) {
-                    continue;
-                }
-                let (kind, name) = store.split_once(':').unwrap_or(("", store));
-                if !STORE_TYPES.contains(&kind)
-                    || name.is_empty()
-                    || name.contains(['/', '\\'])
-                    || name == ".."
-                {
-                    return Err(problem(
-                        format!("trust policy {}", statement.name),
-                        format!("trust store {store:?} is not TYPE:NAME with TYPE ca or signingAuthority"),
-                    ));
-                }
-                let dir = root.join(kind).join(name);
-                let certificates = read_certificates(&dir)?;
-                if certificates.is_empty() {
-                    return Err(problem(
-                        format!("trust store {store}"),
-                        format!("{} holds no certificate", dir.display()),
-                    ));
-                }
-                stores.insert(store.clone(), certificates);
+        for store in policy.store_names()? {
+            let (kind, name) = store.split_once(':').unwrap_or_default();
+            let dir = root.join(kind).join(name);
+            stores.insert(store, read_certificates(&dir)?);
+        }
+        NotationTrust::new(policy_json, stores)
+    }
+
+    /// A policy and the certificates (DER) of each store it names, as saved settings keep them.
+    pub fn new(
+        policy_json: &str,
+        stores: BTreeMap<String, Vec<Vec<u8>>>,
+    ) -> Result<NotationTrust, TrustError> {
+        let policy = TrustPolicy::parse(policy_json)?;
+        for store in policy.store_names()? {
+            if stores.get(&store).is_none_or(Vec::is_empty) {
+                return Err(problem(
+                    format!("trust store {store}"),
+                    "holds no certificate".to_string(),
+                ));
             }
         }
         Ok(NotationTrust { stores, policy })

@@ -33,6 +33,17 @@ pub enum Level {
     Skip,
 }
 
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Strict => "strict",
+            Level::Permissive => "permissive",
+            Level::Audit => "audit",
+            Level::Skip => "skip",
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Document {
@@ -148,6 +159,38 @@ impl TrustPolicy {
                 .iter()
                 .find(|s| s.registry_scopes.iter().any(|r| r == "*"))
         })
+    }
+}
+
+/// The kinds of store notation's `x509` folder holds, as policies name them.
+const STORE_TYPES: [&str; 2] = ["ca", "signingAuthority"];
+
+impl TrustPolicy {
+    /// Every store the statements name, once each; an error for a name that is not
+    /// `TYPE:NAME` (or whose NAME could leave its folder).
+    pub fn store_names(&self) -> Result<Vec<String>, TrustError> {
+        let mut names: Vec<String> = Vec::new();
+        for statement in &self.statements {
+            for store in &statement.trust_stores {
+                let (kind, name) = store.split_once(':').unwrap_or(("", store));
+                if !STORE_TYPES.contains(&kind)
+                    || name.is_empty()
+                    || name.contains(['/', '\\'])
+                    || name.starts_with('.')
+                {
+                    return Err(TrustError {
+                        what: format!("trust policy {}", statement.name),
+                        detail: format!(
+                            "trust store {store:?} is not TYPE:NAME with TYPE ca or signingAuthority"
+                        ),
+                    });
+                }
+                if !names.contains(store) {
+                    names.push(store.clone());
+                }
+            }
+        }
+        Ok(names)
     }
 }
 

@@ -378,6 +378,10 @@ export type TrustView = { keys: Array<TrustedKey>, identities: Array<TrustedIden
  */
 roots: Array<TrustedRootView>, 
 /**
+ * Notation's trust policy statements and stores, when one was chosen.
+ */
+notation: NotationView | null, 
+/**
  * Why the saved settings are not in use (a hand-edited entry that does not read).
  */
 problem: string | null, };
@@ -400,4 +404,16 @@ export type TrustedRootView = { name: string,
  */
 shipped: boolean, };
 
-export type TrustEntry = "key" | "identity" | "root";
+export type TrustEntry = "key" | "identity" | "root" | "notation";
+
+export type NotationView = { 
+/**
+ * Each statement: its name, level and registry scopes ("strict for localhost:5000/app").
+ */
+statements: Array<string>, 
+/**
+ * Each store and how many certificates it holds.
+ */
+stores: Array<[string, number]>, };
+
+export type NotationPick = { store: string, policy: string, };

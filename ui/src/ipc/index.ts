@@ -13,6 +13,7 @@ import type {
   GraphData,
   GraphEvent,
   InspectedPaths,
+  NotationPick,
   Pulled,
   PullAnswer,
   PushPreview,
@@ -227,6 +228,12 @@ export const pickTrustedRoot = () => call<string | null>("pick_trusted_root");
 
 /** Trusts the trusted_root.json picked with pickTrustedRoot. */
 export const trustRoot = (path: string) => call<TrustView>("trust_root", { path });
+
+/** The shell's dialogs for notation's trust store folder, then its trust policy; null when cancelled. */
+export const pickNotationTrust = () => call<NotationPick | null>("pick_notation_trust");
+
+/** Trusts notation signatures by the trust store and policy picked with pickNotationTrust. */
+export const trustNotation = (pick: NotationPick) => call<TrustView>("trust_notation", { store: pick.store, policy: pick.policy });
 
 /** Stops trusting the index-th entry of a list as trustSettings gave it. */
 export const untrust = (entry: TrustEntry, index: number) => call<TrustView>("untrust", { entry, index });

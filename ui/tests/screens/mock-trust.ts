@@ -12,6 +12,7 @@ const view: TrustView = {
     { name: "Sigstore public good", shipped: true },
     { name: "GitHub's Sigstore", shipped: true },
   ],
+  notation: null,
   problem: null,
 };
 
@@ -46,9 +47,18 @@ export function trustCommand(cmd: string, args: Record<string, unknown>): Promis
       view.roots.push({ name, shipped: false });
       return Promise.resolve(copy());
     }
+    case "pick_notation_trust":
+      return Promise.resolve({ store: "/home/user/.config/notation/truststore", policy: "/home/user/.config/notation/trustpolicy.json" });
+    case "trust_notation":
+      view.notation = { statements: ["acme-images: strict for registry.example/acme/app"], stores: [["ca:acme", 2]] };
+      return Promise.resolve(copy());
     case "untrust": {
       const entry = args.entry as TrustEntry;
       const index = Number(args.index);
+      if (entry === "notation") {
+        view.notation = null;
+        return Promise.resolve(copy());
+      }
       const list = entry === "key" ? view.keys : entry === "identity" ? view.identities : view.roots;
       if (!list[index] || (entry === "root" && view.roots[index]?.shipped)) return invalid(`${entry} ${index}: is not in the trust settings, or cannot be removed`);
       list.splice(index, 1);

@@ -340,6 +340,8 @@ describe("screens", () => {
     await trust.getByTestId("trust-add-root").click();
     await trust.getByTestId("trusted-roots").getByText("private_trusted_root.json").waitFor();
     assert.equal(await trust.getByTestId("trust-error").count(), 0);
+    await trust.getByTestId("trust-add-notation").click();
+    await trust.getByTestId("notation-trust").getByText("ca:acme").waitFor();
     await trust.getByTestId("trust-identity").fill("https://github.com/demo/.*");
     await shot(page, "06d-trust-dialog");
     await trust.getByRole("button", { name: /^Stop trusting https:\/\/github\.com\/demo\/app/ }).click();
