@@ -435,12 +435,13 @@ pub fn signature(data: &[u8]) {
     if let Ok(c) = signature::Certificate::from_der(rest, "fuzz input") {
         certificate_holds(&c);
     }
-    let media_type = match first % 5 {
+    let media_type = match first % 6 {
         0 => mt::COSIGN_SIMPLE_SIGNING,
         1 => mt::DSSE_ENVELOPE,
         2 => mt::SIGSTORE_BUNDLE_V03,
         3 => "application/vnd.dev.sigstore.bundle+json;version=0.1",
-        _ => mt::NOTATION_JWS,
+        4 => mt::NOTATION_JWS,
+        _ => mt::NOTATION_COSE,
     };
     let (layer, bundle) = match rest.iter().position(|b| *b == 0) {
         Some(i) => (&rest[..i], &rest[i + 1..]),
@@ -457,7 +458,7 @@ pub fn signature(data: &[u8]) {
     let Ok(signed) = signature::decode(media_type, &annotations, layer) else {
         return;
     };
-    let expected = match first % 5 {
+    let expected = match first % 6 {
         0 => "cosign",
         1 => "dsse",
         2 | 3 => "sigstore-bundle",

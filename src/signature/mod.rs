@@ -19,6 +19,7 @@ mod key;
 mod keyless;
 mod notary;
 mod notation;
+mod notation_cose;
 mod pem;
 mod provenance;
 mod rekor;
@@ -137,13 +138,6 @@ pub enum SignatureError {
     #[error("{media_type}: not a signature or attestation media type Stowage decodes")]
     UnknownMediaType { media_type: String },
 
-    /// A format Stowage recognises but does not read yet (notation's COSE envelopes).
-    #[error("{media_type}: {format} signatures are recognised but not decoded yet")]
-    NotDecodedYet {
-        media_type: String,
-        format: &'static str,
-    },
-
     #[error("{what} of {size} bytes passes the limit of {limit} bytes")]
     TooLarge {
         what: &'static str,
@@ -209,10 +203,7 @@ pub fn decode(
         }
         media_type::DSSE_ENVELOPE => dsse::decode_layer(annotations, bytes).map(Signed::Dsse),
         media_type::NOTATION_JWS => notation::decode_jws(bytes).map(Signed::Notation),
-        media_type::NOTATION_COSE => Err(SignatureError::NotDecodedYet {
-            media_type: media_type.to_string(),
-            format: "notation COSE",
-        }),
+        media_type::NOTATION_COSE => notation_cose::decode_cose(bytes).map(Signed::Notation),
         s if s.starts_with("application/vnd.dev.sigstore.bundle") => {
             bundle::decode(media_type, bytes).map(Signed::Bundle)
         }
@@ -234,16 +225,14 @@ mod tests {
     }
 
     #[test]
-    fn cose_is_recognised_but_not_decoded() {
+    fn a_cose_envelope_that_breaks_says_where() {
+        // A tagged COSE_Sign1 cut short.
         let e = decode("application/cose", &BTreeMap::new(), b"\xd2\x84").unwrap_err();
-        assert_eq!(
-            e,
-            SignatureError::NotDecodedYet {
-                media_type: "application/cose".to_string(),
-                format: "notation COSE",
-            }
+        assert!(
+            e.to_string()
+                .starts_with("notation COSE envelope: not a COSE_Sign1"),
+            "{e}"
         );
-        assert!(e.to_string().contains("not decoded yet"), "{e}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Notation (Notary Project) signatures in JWS: the flattened JSON serialisation, whose
 //! protected header states the algorithm, signing scheme and signing time, whose payload names
 //! the signed artifact by descriptor, and whose unprotected header carries the certificate
-//! chain (x5c). COSE notation signatures are recognised in mod.rs but not read here.
+//! chain (x5c). The COSE form is read by `notation_cose` into the same model.
 
 use std::collections::BTreeMap;
 
@@ -14,12 +14,12 @@ use crate::Digest;
 /// The `cty` of a notation payload.
 pub const NOTATION_PAYLOAD_TYPE: &str = "application/vnd.cncf.notary.payload.v1+json";
 
-const SIGNING_SCHEME: &str = "io.cncf.notary.signingScheme";
-const SIGNING_TIME: &str = "io.cncf.notary.signingTime";
-const AUTHENTIC_SIGNING_TIME: &str = "io.cncf.notary.authenticSigningTime";
-const EXPIRY: &str = "io.cncf.notary.expiry";
-const SIGNING_AGENT: &str = "io.cncf.notary.signingAgent";
-const TIMESTAMP_SIGNATURE: &str = "io.cncf.notary.timestampSignature";
+pub(super) const SIGNING_SCHEME: &str = "io.cncf.notary.signingScheme";
+pub(super) const SIGNING_TIME: &str = "io.cncf.notary.signingTime";
+pub(super) const AUTHENTIC_SIGNING_TIME: &str = "io.cncf.notary.authenticSigningTime";
+pub(super) const EXPIRY: &str = "io.cncf.notary.expiry";
+pub(super) const SIGNING_AGENT: &str = "io.cncf.notary.signingAgent";
+pub(super) const TIMESTAMP_SIGNATURE: &str = "io.cncf.notary.timestampSignature";
 
 /// The JWS algorithms notation signs with (RSASSA-PSS and ECDSA).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,7 +236,7 @@ fn date_time(node: &Node) -> Result<DateTime, SignatureError> {
 }
 
 /// The payload's `targetArtifact`, as an OCI descriptor.
-fn target(bytes: &[u8]) -> Result<Descriptor, SignatureError> {
+pub(super) fn target(bytes: &[u8]) -> Result<Descriptor, SignatureError> {
     const WHAT: &str = "notation payload";
     let value = json::parse(WHAT, bytes)?;
     let target = Node::root(WHAT, &value).field("targetArtifact")?;

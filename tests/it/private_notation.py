@@ -5,11 +5,12 @@ layer per request over its target descriptor.
 
     python3 private_notation.py OUT_DIR SCOPE '[{"target": {...descriptor...}, "variant": "good"}, ...]'
 
-Variants: good; other-ca (a leaf from a CA not in the store); not-code-signing (a leaf whose
+Variants: good; cose-good, cose-tampered (the same in COSE_Sign1, `application/cose`); other-ca (a leaf from a CA not in the store); not-code-signing (a leaf whose
 extended key usage is serverAuth only); expired-cert; expired-signature (io.cncf.notary.expiry
 in the past); tampered (the payload changed after signing); other-identity (a leaf of the
 trusted CA with another subject); untrusted-crit (a critical header nobody implements).
-Prints {"trustStore", "trustPolicy", "identity", "layers": [JWS text, ...]} as JSON.
+Prints {"trustStore", "trustPolicy", "identity", "layers": [JWS text or base64 of COSE, ...],
+"mediaTypes": [...]} as JSON.
 """
 import base64
 import datetime
@@ -77,6 +78,62 @@ def leaf(issuer, subject=TRUSTED, usage=ExtendedKeyUsageOID.CODE_SIGNING, expire
         .sign(issuer_key, hashes.SHA384())
     )
     return key, cert
+
+
+class Tag:
+    def __init__(self, tag, value):
+        self.tag, self.value = tag, value
+
+
+def cbor(v):
+    """A CBOR encoding of ints, bytes, text, lists, dicts and tags: enough for COSE_Sign1."""
+
+    def head(major, n):
+        if n < 24:
+            return bytes([major << 5 | n])
+        for size, code in ((1, 24), (2, 25), (4, 26), (8, 27)):
+            if n < 1 << (8 * size):
+                return bytes([major << 5 | code]) + n.to_bytes(size, "big")
+        raise ValueError(n)
+
+    if isinstance(v, Tag):
+        return head(6, v.tag) + cbor(v.value)
+    if isinstance(v, bool):
+        raise ValueError("no booleans here")
+    if isinstance(v, int):
+        return head(0, v) if v >= 0 else head(1, -1 - v)
+    if isinstance(v, bytes):
+        return head(2, len(v)) + v
+    if isinstance(v, str):
+        raw = v.encode()
+        return head(3, len(raw)) + raw
+    if isinstance(v, list):
+        return head(4, len(v)) + b"".join(cbor(x) for x in v)
+    if isinstance(v, dict):
+        return head(5, len(v)) + b"".join(cbor(k) + cbor(x) for k, x in v.items())
+    raise TypeError(type(v))
+
+
+def cose(signer, target, tamper=False):
+    """The same signature as notation's COSE envelope: a tagged COSE_Sign1."""
+    key, cert = signer
+    protected = cbor(
+        {
+            1: -7,  # ES256
+            2: ["io.cncf.notary.signingScheme"],
+            3: "application/vnd.cncf.notary.payload.v1+json",
+            "io.cncf.notary.signingScheme": "notary.x509",
+            "io.cncf.notary.signingTime": Tag(1, int(NOW.timestamp())),
+        }
+    )
+    payload = json.dumps({"targetArtifact": target}).encode()
+    der = key.sign(cbor(["Signature1", protected, b"", payload]), ec.ECDSA(hashes.SHA256()))
+    r, s = decode_dss_signature(der)
+    if tamper:
+        payload = json.dumps({"targetArtifact": dict(target, annotations={"tampered": "yes"})}).encode()
+    unprotected = {33: [cert.public_bytes(serialization.Encoding.DER)], "io.cncf.notary.signingAgent": "notation-go/1.2.0"}
+    envelope = cbor(Tag(18, [protected, unprotected, payload, r.to_bytes(32, "big") + s.to_bytes(32, "big")]))
+    return base64.b64encode(envelope).decode()
 
 
 def jws(signer, target, expiry=None, tamper=False, crit_extra=None):
@@ -149,6 +206,8 @@ signers = {
     "tampered": lambda t: jws(good, t, tamper=True),
     "other-identity": lambda t: jws(leaf(acme, subject=[("C", "US"), ("O", "Stowage Test"), ("CN", "Intern")]), t),
     "untrusted-crit": lambda t: jws(good, t, crit_extra="io.cncf.notary.verificationPlugin"),
+    "cose-good": lambda t: cose(good, t),
+    "cose-tampered": lambda t: cose(good, t, tamper=True),
 }
 print(
     json.dumps(
@@ -157,6 +216,7 @@ print(
             "trustPolicy": policy_path,
             "identity": ", ".join(f"{k}={v}" for k, v in TRUSTED),
             "layers": [signers[r["variant"]](r["target"]) for r in requests],
+            "mediaTypes": ["application/cose" if r["variant"].startswith("cose") else "application/jose+json" for r in requests],
         }
     )
 )

@@ -1,11 +1,12 @@
 //! Notation signatures under `stowage verify --trust-store DIR --trust-policy JSON`: JWS
 //! signatures made as notation lays them out (tests/it/private_notation.py, Python's
-//! `cryptography`), attached with `stowage attach` as referrers to artifacts in the real
+//! `cryptography`; JWS and COSE), attached with `stowage attach` as referrers to artifacts in the real
 //! registry, each checked against a trust store and a strict trust policy for that repository;
 //! every tampered variant fails with its reason.
 
 use std::process::Command;
 
+use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::cli::{run, stderr};
@@ -33,6 +34,8 @@ async fn notation_signatures_verify_against_the_trust_store_and_policy_only() {
         "tampered",
         "other-identity",
         "untrusted-crit",
+        "cose-good",
+        "cose-tampered",
         "moved",
     ];
     let mut subjects = Vec::new();
@@ -66,15 +69,23 @@ async fn notation_signatures_verify_against_the_trust_store_and_policy_only() {
     let text = |k: &str| made[k].as_str().unwrap().to_string();
     let (store, policy, identity) = (text("trustStore"), text("trustPolicy"), text("identity"));
     for (i, layer) in made["layers"].as_array().unwrap().iter().enumerate() {
-        let file = home.join(format!("{}.jws", variants[i]));
-        std::fs::write(&file, layer.as_str().unwrap()).unwrap();
+        let media_type = made["mediaTypes"][i].as_str().unwrap();
+        let file = home.join(format!("{}.sig", variants[i]));
+        let text = layer.as_str().unwrap();
+        let bytes = match media_type {
+            JWS => text.as_bytes().to_vec(),
+            _ => base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .unwrap(),
+        };
+        std::fs::write(&file, bytes).unwrap();
         let subject = format!("{scope}@{}", subjects[i].digest);
         let attached = run(
             home,
             &[
                 "attach",
                 &subject,
-                &format!("{}:{JWS}", file.display()),
+                &format!("{}:{media_type}", file.display()),
                 "--artifact-type",
                 NOTATION,
             ],
@@ -193,19 +204,30 @@ async fn notation_signatures_verify_against_the_trust_store_and_policy_only() {
         ("tampered", "its ES256 signature does not verify with its signing certificate's key"),
         ("other-identity", "signed by CN=Intern,O=Stowage Test,C=US, which trust policy stowage-test does not trust"),
         ("untrusted-crit", "requires io.cncf.notary.verificationPlugin"),
+        ("cose-tampered", "its ES256 signature does not verify with its signing certificate's key"),
     ];
     for (tag, wanted) in expect {
         let i = variants.iter().position(|v| *v == tag).unwrap();
         let got = reason(i).await;
         assert!(got.contains(wanted), "{tag}: {got}");
     }
-    let moved = reason(variants.len() - 1).await;
+    let last = variants.len() - 1;
     assert_eq!(
-        moved,
+        reason(last).await,
         format!(
             "signs {}, not this artifact ({})",
-            subjects[0].digest, subjects[8].digest
+            subjects[0].digest, subjects[last].digest
         )
+    );
+
+    // The same signature in COSE verifies the same way.
+    let cose = check("cose-good", true).await;
+    assert_eq!(cose.status.code(), Some(0), "{}", stderr(&cose));
+    let i = variants.iter().position(|v| *v == "cose-good").unwrap();
+    let s = only_signature(&cose, &subjects[i]);
+    assert!(
+        s["by"].as_str().unwrap().starts_with("CN=Release Builder"),
+        "{s:#}"
     );
     assert!(identity.contains("CN=Release Builder"));
 
