@@ -140,6 +140,25 @@ pub(super) fn decode_jws(bytes: &[u8]) -> Result<NotationSignature, SignatureErr
     })
 }
 
+/// The header a notation signature (JWS or COSE) must list as critical and does not: the
+/// signing scheme always, the expiry when there is one, the authentic signing time under the
+/// signing-authority scheme.
+pub(super) fn missing_critical(
+    scheme: SigningScheme,
+    has_expiry: bool,
+    critical: &[String],
+) -> Option<&'static str> {
+    let mut must = vec![SIGNING_SCHEME];
+    if has_expiry {
+        must.push(EXPIRY);
+    }
+    if scheme == SigningScheme::X509SigningAuthority {
+        must.push(AUTHENTIC_SIGNING_TIME);
+    }
+    must.into_iter()
+        .find(|name| !critical.iter().any(|c| c == name))
+}
+
 /// The protected header, checked as notation-core-go checks it.
 struct Protected {
     algorithm: JwsAlgorithm,
@@ -207,17 +226,7 @@ impl Protected {
                 Ok(name.to_string())
             })
             .collect::<Result<_, _>>()?;
-        let mut must_be_critical = vec![SIGNING_SCHEME];
-        if expiry.is_some() {
-            must_be_critical.push(EXPIRY);
-        }
-        if scheme == SigningScheme::X509SigningAuthority {
-            must_be_critical.push(AUTHENTIC_SIGNING_TIME);
-        }
-        if let Some(name) = must_be_critical
-            .into_iter()
-            .find(|name| !critical.iter().any(|c| c == name))
-        {
+        if let Some(name) = missing_critical(scheme, expiry.is_some(), &critical) {
             return Err(crit_node.malformed(format!("does not list {name}")));
         }
 

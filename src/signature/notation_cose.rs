@@ -7,7 +7,8 @@
 use coset::cbor::value::Value;
 use coset::{iana, CborSerializable, CoseSign1, Label, RegisteredLabel, TaggedCborSerializable};
 
-use super::notation::{target, AUTHENTIC_SIGNING_TIME, EXPIRY, SIGNING_AGENT, SIGNING_SCHEME};
+use super::notation::SIGNING_SCHEME;
+use super::notation::{missing_critical, target, AUTHENTIC_SIGNING_TIME, EXPIRY, SIGNING_AGENT};
 use super::notation::{SIGNING_TIME, TIMESTAMP_SIGNATURE};
 use super::NOTATION_PAYLOAD_TYPE;
 use super::{DateTime, JwsAlgorithm, NotationSignature, SignatureError, SigningScheme};
@@ -86,17 +87,7 @@ pub(super) fn decode_cose(bytes: &[u8]) -> Result<NotationSignature, SignatureEr
             RegisteredLabel::Assigned(a) => format!("{}", *a as i64),
         })
         .collect();
-    let mut must_be_critical = vec![SIGNING_SCHEME];
-    if expiry.is_some() {
-        must_be_critical.push(EXPIRY);
-    }
-    if scheme == SigningScheme::X509SigningAuthority {
-        must_be_critical.push(AUTHENTIC_SIGNING_TIME);
-    }
-    if let Some(name) = must_be_critical
-        .iter()
-        .find(|n| !critical.iter().any(|c| c == *n))
-    {
+    if let Some(name) = missing_critical(scheme, expiry.is_some(), &critical) {
         return Err(malformed("crit", format!("does not list {name}")));
     }
 

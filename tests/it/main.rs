@@ -20,4 +20,5 @@ mod support;
 mod upload;
 mod verify;
 mod verify_keyless;
+mod verify_kinds;
 mod verify_notation;

@@ -41,13 +41,13 @@ for payload in payloads:
 print(json.dumps(result))
 "#;
 
-struct Signed {
+pub(crate) struct Signed {
     /// (PEM path, key id) of the signing key, then of another.
-    keys: Vec<(String, String)>,
-    signatures: Vec<String>,
+    pub keys: Vec<(String, String)>,
+    pub signatures: Vec<String>,
 }
 
-fn sign(dir: &Path, payloads: &[&str]) -> Signed {
+pub(crate) fn sign(dir: &Path, payloads: &[&str]) -> Signed {
     let out = Command::new(SYSTEM_PYTHON)
         .arg("-c")
         .arg(SIGNER)
@@ -103,7 +103,7 @@ pub(crate) async fn push_artifact(
 
 /// A signature manifest as cosign lays it out: an image config naming the layer, one
 /// simple-signing layer with its signature annotation, tagged `sha256-<hex>.sig` of `subject`.
-async fn attach_cosign_signature(
+pub(crate) async fn attach_cosign_signature(
     pusher: &Pusher,
     repo: &str,
     subject: &Desc,
@@ -135,6 +135,25 @@ pub(crate) async fn attach_cosign_layer(
                     "annotations": annotations}]});
     let tag = format!("{}.sig", subject.digest.replace(':', "-"));
     pusher.put_json(repo, &tag, &manifest).await
+}
+
+/// `repo:v1`, an index of two one-layer images (linux/amd64, linux/arm64): (index, amd64, arm64).
+pub(crate) async fn multi_arch(pusher: &Pusher, repo: &str) -> (Desc, Desc, Desc) {
+    let amd64 = pusher.image(repo, "amd64", b"amd64 layer").await;
+    let arm64 = pusher.image(repo, "arm64", b"arm64 layer").await;
+    let platform = |d: &Desc, arch: &str| {
+        json!({"mediaType": d.media_type, "digest": d.digest, "size": d.size,
+               "platform": {"os": "linux", "architecture": arch}})
+    };
+    let index = pusher
+        .put_json(
+            repo,
+            "v1",
+            &json!({"schemaVersion": 2, "mediaType": crate::harness::OCI_INDEX,
+                    "manifests": [platform(&amd64, "amd64"), platform(&arm64, "arm64")]}),
+        )
+        .await;
+    (index, amd64, arm64)
 }
 
 pub(crate) async fn verify(home: &Path, args: &[&str]) -> Output {
@@ -305,20 +324,7 @@ async fn an_index_answers_for_the_signatures_of_its_platform_manifests() {
     let reg = TestRegistry::anonymous().await;
     let pusher = Pusher::new(&reg.base_url());
     let host = reg.host();
-    let amd64 = pusher.image("multi", "amd64", b"amd64 layer").await;
-    let arm64 = pusher.image("multi", "arm64", b"arm64 layer").await;
-    let platform = |d: &Desc, arch: &str| {
-        json!({"mediaType": d.media_type, "digest": d.digest, "size": d.size,
-               "platform": {"os": "linux", "architecture": arch}})
-    };
-    let index = pusher
-        .put_json(
-            "multi",
-            "v1",
-            &json!({"schemaVersion": 2, "mediaType": crate::harness::OCI_INDEX,
-                    "manifests": [platform(&amd64, "amd64"), platform(&arm64, "arm64")]}),
-        )
-        .await;
+    let (index, _, arm64) = multi_arch(&pusher, "multi").await;
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let own = payload(&format!("{host}/multi"), &arm64.digest);

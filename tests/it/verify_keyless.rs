@@ -22,15 +22,15 @@ const PUBLIC_GOOD: &str = concat!(
     "/tests/fixtures/signature/sigstore"
 );
 
-struct Sigstore {
-    trusted_root: String,
-    identity: String,
-    issuer: String,
+pub(crate) struct Sigstore {
+    pub trusted_root: String,
+    pub identity: String,
+    pub issuer: String,
     /// One layer's annotations for each (payload, variant) asked for, in order.
-    annotations: Vec<Value>,
+    pub annotations: Vec<Value>,
 }
 
-fn private_sigstore(dir: &Path, requests: &[(&str, &str)]) -> Sigstore {
+pub(crate) fn private_sigstore(dir: &Path, requests: &[(&str, &str)]) -> Sigstore {
     let requests: Vec<Value> = requests
         .iter()
         .map(|(payload, variant)| json!({"payload": payload, "variant": variant}))

@@ -4,18 +4,86 @@
 //! registry, each checked against a trust store and a strict trust policy for that repository;
 //! every tampered variant fails with its reason.
 
+use std::path::Path;
 use std::process::Command;
 
 use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::cli::{run, stderr};
-use crate::harness::{Pusher, TestRegistry};
+use crate::harness::{Desc, Pusher, TestRegistry};
 use crate::verify::{only_signature, push_artifact, verify, SYSTEM_PYTHON};
 
 const PRIVATE_NOTATION: &str = include_str!("private_notation.py");
 const JWS: &str = "application/jose+json";
 const NOTATION: &str = "application/vnd.cncf.notary.signature";
+
+/// What tests/it/private_notation.py made: the trust store and policy it wrote, the identity its
+/// good certificates name, and each signature layer as a file with its media type.
+pub(crate) struct PrivateNotation {
+    pub trust_store: String,
+    pub trust_policy: String,
+    pub identity: String,
+    pub layers: Vec<(String, String)>,
+}
+
+/// Signs each (variant, target) as notation does, with a trust policy for `scope`.
+pub(crate) fn private_notation(
+    home: &Path,
+    scope: &str,
+    requests: &[(&str, &Desc)],
+) -> PrivateNotation {
+    let requests: Vec<Value> = requests
+        .iter()
+        .map(|(variant, t)| {
+            json!({"variant": variant,
+                   "target": {"mediaType": t.media_type, "digest": t.digest, "size": t.size}})
+        })
+        .collect();
+    let out = Command::new(SYSTEM_PYTHON)
+        .arg("-c")
+        .arg(PRIVATE_NOTATION)
+        .arg(home)
+        .arg(scope)
+        .arg(Value::Array(requests).to_string())
+        .output()
+        .expect("run python3 (scripts/setup installs it with python3-cryptography)");
+    assert!(
+        out.status.success(),
+        "private_notation.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let made: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut layers = Vec::new();
+    for (i, layer) in made["layers"].as_array().unwrap().iter().enumerate() {
+        let media_type = made["mediaTypes"][i].as_str().unwrap().to_string();
+        let text = layer.as_str().unwrap();
+        let bytes = match media_type.as_str() {
+            JWS => text.as_bytes().to_vec(),
+            _ => base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .unwrap(),
+        };
+        let file = home.join(format!("notation-{i}.sig"));
+        std::fs::write(&file, bytes).unwrap();
+        layers.push((file.display().to_string(), media_type));
+    }
+    let text = |k: &str| made[k].as_str().unwrap().to_string();
+    PrivateNotation {
+        trust_store: text("trustStore"),
+        trust_policy: text("trustPolicy"),
+        identity: text("identity"),
+        layers,
+    }
+}
+
+/// `stowage attach SUBJECT FILE:TYPE` as a notation signature.
+pub(crate) async fn attach_notation(home: &Path, subject: &str, file: &str, media_type: &str) {
+    let layer = format!("{file}:{media_type}");
+    let args = ["attach", subject, &layer, "--artifact-type", NOTATION];
+    let attached = run(home, &args, "", &[]).await;
+    assert!(attached.status.success(), "{}", stderr(&attached));
+}
 
 #[tokio::test]
 async fn notation_signatures_verify_against_the_trust_store_and_policy_only() {
@@ -43,57 +111,27 @@ async fn notation_signatures_verify_against_the_trust_store_and_policy_only() {
         subjects.push(push_artifact(home, &pusher, &host, "app", tag).await);
     }
     // "moved": a good signature of the `good` artifact, attached to `moved`.
-    let requests: Vec<Value> = variants
+    let requests: Vec<(&str, &Desc)> = variants
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let (variant, target) = if *v == "moved" { ("good", &subjects[0]) } else { (*v, &subjects[i]) };
-            json!({"variant": variant,
-                   "target": {"mediaType": target.media_type, "digest": target.digest, "size": target.size}})
+            if *v == "moved" {
+                ("good", &subjects[0])
+            } else {
+                (*v, &subjects[i])
+            }
         })
         .collect();
-    let out = Command::new(SYSTEM_PYTHON)
-        .arg("-c")
-        .arg(PRIVATE_NOTATION)
-        .arg(home)
-        .arg(&scope)
-        .arg(Value::Array(requests).to_string())
-        .output()
-        .expect("run python3 (scripts/setup installs it with python3-cryptography)");
-    assert!(
-        out.status.success(),
-        "private_notation.py: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let made: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let text = |k: &str| made[k].as_str().unwrap().to_string();
-    let (store, policy, identity) = (text("trustStore"), text("trustPolicy"), text("identity"));
-    for (i, layer) in made["layers"].as_array().unwrap().iter().enumerate() {
-        let media_type = made["mediaTypes"][i].as_str().unwrap();
-        let file = home.join(format!("{}.sig", variants[i]));
-        let text = layer.as_str().unwrap();
-        let bytes = match media_type {
-            JWS => text.as_bytes().to_vec(),
-            _ => base64::engine::general_purpose::STANDARD
-                .decode(text)
-                .unwrap(),
-        };
-        std::fs::write(&file, bytes).unwrap();
-        let subject = format!("{scope}@{}", subjects[i].digest);
-        let attached = run(
+    let made = private_notation(home, &scope, &requests);
+    let (store, policy, identity) = (made.trust_store, made.trust_policy, made.identity);
+    for ((file, media_type), subject) in made.layers.iter().zip(&subjects) {
+        attach_notation(
             home,
-            &[
-                "attach",
-                &subject,
-                &format!("{}:{media_type}", file.display()),
-                "--artifact-type",
-                NOTATION,
-            ],
-            "",
-            &[],
+            &format!("{scope}@{}", subject.digest),
+            file,
+            media_type,
         )
         .await;
-        assert!(attached.status.success(), "{}", stderr(&attached));
     }
 
     let check = |tag: &str, trusted: bool| {
