@@ -12,7 +12,7 @@ use stowage::config::{Dirs, Settings};
 use stowage::local::LocalStore;
 use stowage::reference::Reference;
 use stowage::registry::{Cancel, Client};
-use stowage::signature::{Trust, Verdicts};
+use stowage::signature::{Trust, TrustSettings, Verdicts};
 use stowage::store::Store;
 use stowage::{Error, Result};
 use tokio::task::AbortHandle;
@@ -65,19 +65,23 @@ pub struct CurrentTrust {
     /// The trust, and the verdicts reached under it.
     pub verdicts: Verdicts,
     pub problem: Option<String>,
+    /// The settings it was built from.
+    built_from: TrustSettings,
 }
 
 impl CurrentTrust {
-    fn new(settings: &Settings) -> CurrentTrust {
-        match settings.trust.trust() {
-            Ok(trust) => CurrentTrust {
-                verdicts: Verdicts::new(trust),
-                problem: None,
-            },
-            Err(e) => CurrentTrust {
-                verdicts: Verdicts::new(Trust::with_shipped_roots()),
-                problem: Some(format!("the trust settings are not used: {e}")),
-            },
+    fn new(settings: &TrustSettings) -> CurrentTrust {
+        let (trust, problem) = match settings.trust() {
+            Ok(trust) => (trust, None),
+            Err(e) => (
+                Trust::with_shipped_roots(),
+                Some(format!("the trust settings are not used: {e}")),
+            ),
+        };
+        CurrentTrust {
+            verdicts: Verdicts::new(trust),
+            problem,
+            built_from: settings.clone(),
         }
     }
 }
@@ -85,7 +89,7 @@ impl CurrentTrust {
 impl AppState {
     pub fn new(dirs: Dirs, credentials: Credentials) -> Result<AppState> {
         let settings = Settings::load(&dirs.settings_file())?;
-        let trust = CurrentTrust::new(&settings);
+        let trust = CurrentTrust::new(&settings.trust);
         let client = Client::new(settings, credentials.clone());
         Ok(AppState {
             local: LocalStore::new(dirs.local_store()),
@@ -127,15 +131,18 @@ impl AppState {
 
     /// Forgets cached registries and tokens, e.g. after a sign-in or sign-out.
     pub fn reset_client(&self, settings: Settings) {
-        let trust = Arc::new(CurrentTrust::new(&settings));
+        // Signing in or out leaves the trust, and the verdicts reached under it, as they are.
+        if self.trust().built_from != settings.trust {
+            let trust = Arc::new(CurrentTrust::new(&settings.trust));
+            match self.trust.write() {
+                Ok(mut t) => *t = trust,
+                Err(poisoned) => *poisoned.into_inner() = trust,
+            }
+        }
         let client = Arc::new(Client::new(settings, self.credentials.clone()));
         match self.client.write() {
             Ok(mut c) => *c = client,
             Err(poisoned) => *poisoned.into_inner() = client,
-        }
-        match self.trust.write() {
-            Ok(mut t) => *t = trust,
-            Err(poisoned) => *poisoned.into_inner() = trust,
         }
     }
 

@@ -189,40 +189,32 @@ fn provenance_rows(rows: &mut Vec<(String, String)>, p: &Provenance) {
 }
 
 fn vuln_rows(rows: &mut Vec<(String, String)>, report: &VulnReport) {
-    let (by, counts, items) = match report {
+    let row = |name: &str, value: &String| (name.to_string(), value.clone());
+    let (counts, items): (_, Vec<String>) = match report {
         VulnReport::Scan {
             scanner,
             finished,
             counts,
             top,
         } => {
-            if let Some(finished) = finished {
-                rows.push(("scanned".into(), finished.clone()));
-            }
-            let items = top
-                .iter()
-                .map(|(id, severity)| format!("{id} {severity}"))
-                .collect();
-            (("scanner", scanner), counts, items)
+            rows.extend(scanner.iter().map(|s| row("scanner", s)));
+            rows.extend(finished.iter().map(|f| row("scanned", f)));
+            let items = top.iter().map(|(id, severity)| format!("{id} {severity}"));
+            (counts, items.collect())
         }
         VulnReport::Vex {
             author,
             counts,
             statements,
         } => {
-            let items = statements
-                .iter()
-                .map(|(id, status, why)| match why {
-                    Some(why) => format!("{id} {status}: {why}"),
-                    None => format!("{id} {status}"),
-                })
-                .collect::<Vec<_>>();
-            (("VEX author", author), counts, items)
+            rows.extend(author.iter().map(|a| row("VEX author", a)));
+            let items = statements.iter().map(|(id, status, why)| match why {
+                Some(why) => format!("{id} {status}: {why}"),
+                None => format!("{id} {status}"),
+            });
+            (counts, items.collect())
         }
     };
-    if let Some(name) = by.1 {
-        rows.push((by.0.into(), name.clone()));
-    }
     let counted: Vec<String> = counts
         .iter()
         .map(|(name, n)| format!("{n} {name}"))

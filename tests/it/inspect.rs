@@ -1,6 +1,33 @@
 //! `stowage inspect`: a signature or attestation decoded and said in words in the terminal.
 
+use std::path::Path;
+
 use crate::cli::{run, stderr};
+
+const DSSE: &str = "application/vnd.dsse.envelope.v1+json";
+
+/// `oci:HOME/layout:v1`: a one-file artifact pushed by stowage.
+async fn layout_artifact(home: &Path) -> String {
+    let file = home.join("app.txt");
+    std::fs::write(&file, "an app").unwrap();
+    let target = format!("oci:{}:v1", home.join("layout").display());
+    let pushed = run(home, &["push", &target, file.to_str().unwrap()], "", &[]).await;
+    assert!(pushed.status.success(), "{}", stderr(&pushed));
+    target
+}
+
+/// Attaches the DSSE envelope at `file` to `target` as an attestation.
+async fn attach_envelope(home: &Path, target: &str, file: &str) {
+    let layer = format!("{file}:{DSSE}");
+    let attached = run(
+        home,
+        &["attach", target, &layer, "--artifact-type", DSSE],
+        "",
+        &[],
+    )
+    .await;
+    assert!(attached.status.success(), "{}", stderr(&attached));
+}
 
 /// `inspect` on a layout: securesystemslib's SLSA provenance (tests/fixtures/signature), attached
 /// as a DSSE attestation, reads as a build; with its key it verifies the envelope and then says
@@ -9,28 +36,9 @@ use crate::cli::{run, stderr};
 async fn inspect_reads_a_provenance_attestation_as_a_build() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
-    let layout = home.join("layout");
-    let file = home.join("app.txt");
-    std::fs::write(&file, "an app").unwrap();
-    let target = format!("oci:{}:v1", layout.display());
-    let pushed = run(home, &["push", &target, file.to_str().unwrap()], "", &[]).await;
-    assert!(pushed.status.success(), "{}", stderr(&pushed));
+    let target = layout_artifact(home).await;
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/signature");
-    let envelope = format!("{fixtures}/provenance.dsse.json:application/vnd.dsse.envelope.v1+json");
-    let attached = run(
-        home,
-        &[
-            "attach",
-            &target,
-            &envelope,
-            "--artifact-type",
-            "application/vnd.dsse.envelope.v1+json",
-        ],
-        "",
-        &[],
-    )
-    .await;
-    assert!(attached.status.success(), "{}", stderr(&attached));
+    attach_envelope(home, &target, &format!("{fixtures}/provenance.dsse.json")).await;
 
     let key = format!("{fixtures}/provenance.pub.pem");
     let out = run(home, &["inspect", &target, "--key", &key], "", &[]).await;
@@ -56,12 +64,7 @@ async fn inspect_counts_a_vulnerability_scan_by_severity() {
     use base64::Engine as _;
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
-    let layout = home.join("layout");
-    let file = home.join("app.txt");
-    std::fs::write(&file, "an app").unwrap();
-    let target = format!("oci:{}:v1", layout.display());
-    let pushed = run(home, &["push", &target, file.to_str().unwrap()], "", &[]).await;
-    assert!(pushed.status.success(), "{}", stderr(&pushed));
+    let target = layout_artifact(home).await;
     let statement = serde_json::json!({
         "_type": "https://in-toto.io/Statement/v1",
         "subject": [{"name": "app", "digest": {"sha256": "00".repeat(32)}}],
@@ -81,21 +84,7 @@ async fn inspect_counts_a_vulnerability_scan_by_severity() {
     });
     let path = home.join("vuln.dsse.json");
     std::fs::write(&path, envelope.to_string()).unwrap();
-    let layer = format!("{}:application/vnd.dsse.envelope.v1+json", path.display());
-    let attached = run(
-        home,
-        &[
-            "attach",
-            &target,
-            &layer,
-            "--artifact-type",
-            "application/vnd.dsse.envelope.v1+json",
-        ],
-        "",
-        &[],
-    )
-    .await;
-    assert!(attached.status.success(), "{}", stderr(&attached));
+    attach_envelope(home, &target, &path.display().to_string()).await;
 
     let out = run(home, &["inspect", &target], "", &[]).await;
     assert!(out.status.success(), "{}", stderr(&out));

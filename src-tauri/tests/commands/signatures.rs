@@ -127,22 +127,30 @@ fn a_keyless_signature_from_an_unknown_ca_fails_and_still_names_its_signer() {
     assert_eq!(s["signer"]["notBefore"], "2026-11-01T10:05:00Z");
 }
 
-/// What tests/it/private_sigstore.py made: its trusted root's path, the identity and issuer
-/// its certificates name, and the annotations of one good keyless signature over `payload`.
-fn private_sigstore(dir: &std::path::Path, payload: &str) -> (String, String, String, Value) {
+/// The JSON a test script of tests/it (signing with Python's `cryptography`) prints.
+fn python(script: &str, args: &[&std::ffi::OsStr]) -> Value {
     let out = std::process::Command::new("python3")
         .arg("-c")
-        .arg(include_str!("../../../tests/it/private_sigstore.py"))
-        .arg(dir)
-        .arg(json!([{"payload": payload, "variant": "good"}]).to_string())
+        .arg(script)
+        .args(args)
         .output()
         .expect("run python3 (scripts/setup installs it with python3-cryptography)");
     assert!(
         out.status.success(),
-        "private_sigstore.py: {}",
+        "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// What tests/it/private_sigstore.py made: its trusted root's path, the identity and issuer
+/// its certificates name, and the annotations of one good keyless signature over `payload`.
+fn private_sigstore(dir: &std::path::Path, payload: &str) -> (String, String, String, Value) {
+    let requests = json!([{"payload": payload, "variant": "good"}]).to_string();
+    let v = python(
+        include_str!("../../../tests/it/private_sigstore.py"),
+        &[dir.as_os_str(), requests.as_ref()],
+    );
     let text = |k: &str| v[k].as_str().unwrap().to_string();
     (
         text("trustedRoot"),
@@ -267,20 +275,11 @@ fn a_notation_trust_store_and_policy_picked_in_the_shell_verify_a_notation_signa
     let (layout, subject, subject_size) = local_subject(&f);
     let target = json!({"mediaType": "application/vnd.oci.image.manifest.v1+json",
                         "digest": subject, "size": subject_size});
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(include_str!("../../../tests/it/private_notation.py"))
-        .arg(&f.dirs.data)
-        .arg("*")
-        .arg(json!([{"variant": "good", "target": target}]).to_string())
-        .output()
-        .expect("run python3 (scripts/setup installs it with python3-cryptography)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let requests = json!([{"variant": "good", "target": target}]).to_string();
+    let made = python(
+        include_str!("../../../tests/it/private_notation.py"),
+        &[f.dirs.data.as_os_str(), "*".as_ref(), requests.as_ref()],
     );
-    let made: Value = serde_json::from_slice(&out.stdout).unwrap();
     let jws = made["layers"][0].as_str().unwrap();
     let (layer, layer_size) = tauri::async_runtime::block_on(put_blob(&layout, jws.as_bytes()));
     let (config, config_size) = tauri::async_runtime::block_on(put_blob(&layout, b"{}"));

@@ -100,7 +100,7 @@ fn check(
         .ok_or_else(|| fail("it carries no certificate".to_string()))?;
     let certificate = x509_cert::Certificate::from_der(leaf)
         .map_err(|e| fail(format!("its signing certificate does not read: {e}")))?;
-    verify_jws(signature, &certificate).map_err(fail)?;
+    verify_signature(signature, &certificate).map_err(fail)?;
     if &signature.target.digest != subject {
         return Err(Failure::NotThisArtifact(not_this_artifact(
             &signature.target.digest.to_string(),
@@ -153,8 +153,9 @@ fn check(
     ))
 }
 
-/// The integrity check: the JWS signature over `protected.payload` with the certificate's key.
-fn verify_jws(
+/// The integrity check: the signature over its exact signing input (JWS's `protected.payload`,
+/// COSE's Sig_structure) with the certificate's key.
+fn verify_signature(
     signature: &NotationSignature,
     certificate: &x509_cert::Certificate,
 ) -> Result<(), String> {

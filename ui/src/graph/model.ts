@@ -2,7 +2,6 @@
 // user folded away. `view()` turns both into the elements to draw; it knows nothing of Cytoscape.
 import type { GraphData, GraphEdge, GraphEvent, GraphNode, NodeKind, SignatureDetails, SignatureStatus } from "../ipc";
 import { humanSize, shortDigest } from "../lib/format";
-import { bestStatus } from "../signature/trust.svelte";
 
 /** Kinds drawn on screen: the core's node kinds plus the tag that was opened and "+N layers". */
 export type ViewKind = NodeKind | "tag" | "layers";
@@ -108,6 +107,13 @@ function nodeTitle(n: GraphNode): string {
   return title;
 }
 
+/** Of two verdicts, the one that counts: one verified signature is enough; a failure shows over
+ * none checked. */
+function better(a: SignatureStatus, b: SignatureStatus): SignatureStatus {
+  const rank: Record<SignatureStatus, number> = { notChecked: 0, failed: 1, verified: 2 };
+  return rank[b] > rank[a] ? b : a;
+}
+
 export class GraphModel {
   root: string | null = null;
   base = "";
@@ -149,8 +155,8 @@ export class GraphModel {
   setSignatureStatuses(found: SignatureDetails[]) {
     this.signatureStatus.clear();
     for (const s of found) {
-      const best = bestStatus([s.status, ...(this.signatureStatus.has(s.manifest) ? [this.signatureStatus.get(s.manifest) as SignatureStatus] : [])]);
-      if (best) this.signatureStatus.set(s.manifest, best);
+      const was = this.signatureStatus.get(s.manifest);
+      this.signatureStatus.set(s.manifest, was ? better(was, s.status) : s.status);
     }
   }
 
@@ -160,7 +166,7 @@ export class GraphModel {
     const root = this.root;
     if (!root) return null;
     const own = new Set([root, ...[...this.edges.values()].filter((e) => e.from === root && e.kind === "child").map((e) => e.to)]);
-    return bestStatus(found.filter((s) => own.has(s.subject)).map((s) => s.status));
+    return found.filter((s) => own.has(s.subject)).reduce<SignatureStatus | null>((best, s) => (best ? better(best, s.status) : s.status), null);
   }
 
   /** A node may arrive again with more fields filled: the later copy replaces the earlier. */

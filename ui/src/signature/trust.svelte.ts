@@ -35,11 +35,3 @@ export function issuerName(issuer: string): string | null {
 export const artifactVerdicts = new SvelteMap<string, SignatureStatus>();
 
 export const verdictKey = (source: string, repository: string, digest: string) => `${source}|${repository}|${digest}`;
-
-/** The best of some verdicts: one verified signature is enough; a failure shows over none checked. */
-export function bestStatus(statuses: Iterable<SignatureStatus>): SignatureStatus | null {
-  const rank: Record<SignatureStatus, number> = { notChecked: 0, failed: 1, verified: 2 };
-  let best: SignatureStatus | null = null;
-  for (const s of statuses) if (best === null || rank[s] > rank[best]) best = s;
-  return best;
-}

@@ -214,21 +214,22 @@ describe("an attach pushed from this window", () => {
   });
 });
 
-describe("signature verdicts on the graph", () => {
-  const details = (manifest: string, status: SignatureDetails["status"], subject = D.index): SignatureDetails => ({
-    manifest,
-    kind: "cosign",
-    status,
-    reason: null,
-    verifiedBy: null,
-    subject,
-    platform: null,
-    predicateType: null,
-    signer: null,
-    provenance: null,
-    vulnerabilities: null,
-  });
+/** A cosign signature's details as the shell answers them. */
+const details = (manifest: string, status: SignatureDetails["status"], subject = D.index): SignatureDetails => ({
+  manifest,
+  kind: "cosign",
+  status,
+  reason: null,
+  verifiedBy: null,
+  subject,
+  platform: null,
+  predicateType: null,
+  signer: null,
+  provenance: null,
+  vulnerabilities: null,
+});
 
+describe("signature verdicts on the graph", () => {
   test("subjects with signatures are asked for, indexes first", () => {
     expect(demo().signedSubjects()).toEqual([D.index, D.sbom]);
   });
@@ -250,19 +251,7 @@ describe("signature verdicts on the graph", () => {
 describe("the opened artifact's verdict", () => {
   test("comes from its own and its platform manifests' signatures, not an SBOM's", () => {
     const m = demo();
-    const one = (manifest: string, subject: string, status: SignatureDetails["status"]): SignatureDetails => ({
-      manifest,
-      kind: "cosign",
-      status,
-      reason: null,
-      verifiedBy: null,
-      subject,
-      platform: null,
-      predicateType: null,
-      signer: null,
-      provenance: null,
-      vulnerabilities: null,
-    });
+    const one = (manifest: string, subject: string, status: SignatureDetails["status"]) => details(manifest, status, subject);
     expect(m.rootStatus([one(D.sbomSig, D.sbom, "verified")])).toBeNull();
     expect(m.rootStatus([one(D.sig, D.index, "failed"), one(D.sbomSig, D.sbom, "verified")])).toBe("failed");
     expect(m.rootStatus([one(D.sig, D.index, "failed"), one(D.sig, D.amd, "verified")])).toBe("verified");
