@@ -102,6 +102,11 @@ impl Dirs {
         self.cache.join("manifests")
     }
 
+    /// Where blobs were seen and what local files hash to (see [`crate::known_blobs`]).
+    pub fn known_blobs(&self) -> PathBuf {
+        self.cache.join("known-blobs")
+    }
+
     /// The Local store: one OCI layout per repository (see [`crate::local::LocalStore`]).
     pub fn local_store(&self) -> PathBuf {
         self.data.join("local")

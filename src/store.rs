@@ -8,6 +8,7 @@ use bytes::Bytes;
 
 use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
+use crate::known_blobs::KnownBlobs;
 use crate::layout::Layout;
 use crate::location::Location;
 use crate::manifest::Descriptor;
@@ -140,6 +141,37 @@ impl Store {
         }
     }
 
+    /// The record of where blobs were seen, kept by a registry store's client.
+    pub fn known_blobs(&self) -> Option<&KnownBlobs> {
+        match self {
+            Store::Remote { registry, .. } => registry.known_blobs(),
+            Store::Layout(_) => None,
+        }
+    }
+
+    /// Links `digest` from another repository of the same registry where it was seen before.
+    /// Returns whether it did; a layout never mounts.
+    pub async fn mount_known(&self, digest: &Digest) -> Result<bool> {
+        match self {
+            Store::Remote {
+                registry,
+                repository,
+            } => registry.mount_known(repository, digest).await,
+            Store::Layout(_) => Ok(false),
+        }
+    }
+
+    /// The repository of the same registry a push would mount `digest` from first, if any.
+    pub fn mount_source(&self, digest: &Digest) -> Option<String> {
+        match self {
+            Store::Remote {
+                registry,
+                repository,
+            } => registry.known_places(digest, repository).into_iter().next(),
+            Store::Layout(_) => None,
+        }
+    }
+
     /// Stores a small blob held in memory, unless the store has it.
     pub async fn push_blob_bytes(&self, bytes: Bytes) -> Result<Digest> {
         let digest = Digest::sha256_of(&bytes);
@@ -174,6 +206,10 @@ impl Store {
             if self.blob_size(digest).await?.is_some() {
                 progress(size);
                 return Ok((digest.clone(), size, Outcome::Skipped));
+            }
+            if self.mount_known(digest).await? {
+                progress(size);
+                return Ok((digest.clone(), size, Outcome::Mounted));
             }
         }
         match self {

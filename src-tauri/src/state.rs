@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use stowage::auth::Credentials;
 use stowage::config::{Dirs, Settings};
+use stowage::known_blobs::KnownBlobs;
 use stowage::local::LocalStore;
 use stowage::reference::Reference;
 use stowage::registry::{Cancel, Client};
@@ -90,7 +91,8 @@ impl AppState {
     pub fn new(dirs: Dirs, credentials: Credentials) -> Result<AppState> {
         let settings = Settings::load(&dirs.settings_file())?;
         let trust = CurrentTrust::new(&settings.trust);
-        let client = Client::new(settings, credentials.clone());
+        let client = Client::new(settings, credentials.clone())
+            .with_known_blobs(KnownBlobs::new(dirs.known_blobs()));
         Ok(AppState {
             local: LocalStore::new(dirs.local_store()),
             trust: RwLock::new(Arc::new(trust)),
@@ -139,7 +141,10 @@ impl AppState {
                 Err(poisoned) => *poisoned.into_inner() = trust,
             }
         }
-        let client = Arc::new(Client::new(settings, self.credentials.clone()));
+        let client = Arc::new(
+            Client::new(settings, self.credentials.clone())
+                .with_known_blobs(KnownBlobs::new(self.dirs.known_blobs())),
+        );
         match self.client.write() {
             Ok(mut c) => *c = client,
             Err(poisoned) => *poisoned.into_inner() = client,

@@ -6,6 +6,7 @@ mod inspect;
 mod login;
 mod progress;
 mod sbom;
+mod tag;
 mod trust;
 mod verify;
 mod verify_blob;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use stowage::auth::Credentials;
 use stowage::config::{Dirs, Settings};
+use stowage::known_blobs::KnownBlobs;
 use stowage::reference::normalize_registry;
 use stowage::registry::{Client, Registry};
 use stowage::{Reference, Result};
@@ -73,6 +75,8 @@ enum Command {
     Pull(write::PullArgs),
     /// Copy an artifact between registries and layouts.
     Cp(write::CopyArgs),
+    /// Give a manifest or index more tags (oras tag, crane tag).
+    Tag(tag::TagArgs),
     /// Delete a manifest (by digest), optionally with its referrers; or remove a tag.
     Rm(write::RemoveArgs),
     /// Read every SBOM of an image, index, SBOM, layout or file: packages, versions, licences.
@@ -104,7 +108,8 @@ impl Context {
                 entry.ca_file = Some(ca.clone());
             }
         }
-        let client = Client::new(settings.clone(), Credentials::from_env());
+        let client = Client::new(settings.clone(), Credentials::from_env())
+            .with_known_blobs(KnownBlobs::new(dirs.known_blobs()));
         Ok(Context {
             dirs,
             settings,
@@ -140,6 +145,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Pull(a) => registries_in(&[&a.source])?,
         Command::Cp(a) => registries_in(&[&a.source, &a.target])?,
         Command::Rm(a) => registries_in(&[&a.target])?,
+        Command::Tag(a) => registries_in(&[&a.source])?,
         Command::Sbom(a) if std::path::Path::new(&a.reference).is_file() => Vec::new(),
         Command::Sbom(a) => registries_in(&[&a.reference])?,
         // A bad reference is verify's to report, with its own exit status (2).
@@ -164,6 +170,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Pull(args) => write::pull(&ctx, args).await,
         Command::Cp(args) => write::copy(&ctx, args).await,
         Command::Rm(args) => write::remove(&ctx, args).await,
+        Command::Tag(args) => tag::tag(&ctx, args).await,
         Command::Sbom(args) => sbom::sbom(&ctx, args).await,
         Command::Verify(args) => return Ok(verify::verify(&ctx, args).await),
         Command::VerifyBlob(args) => return Ok(verify_blob::verify_blob(args)),

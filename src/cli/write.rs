@@ -75,6 +75,9 @@ pub struct PushArgs {
     /// Leave out org.opencontainers.image.created, so the same files give the same digest.
     #[arg(long)]
     no_created: bool,
+    /// Send nothing: print the exact manifest and what each blob would need (upload, mount, skip).
+    #[arg(long)]
+    dry_run: bool,
     #[arg(short, long, value_enum, default_value = "text")]
     output: Output,
     #[command(flatten)]
@@ -93,6 +96,9 @@ pub struct AttachArgs {
     annotations: Vec<(String, String)>,
     #[arg(long)]
     no_created: bool,
+    /// Send nothing: print the exact manifest and what each blob would need (upload, mount, skip).
+    #[arg(long)]
+    dry_run: bool,
     #[arg(short, long, value_enum, default_value = "text")]
     output: Output,
     #[command(flatten)]
@@ -216,7 +222,8 @@ pub async fn push(ctx: &Context, args: PushArgs) -> Result<()> {
             "push to a tag or a repository, not a digest".into(),
         ));
     }
-    let store = Store::open(&ctx.client, &location, true, &ctx.dirs.cache).await?;
+    // A dry run creates nothing, not even the layout it would push to.
+    let store = Store::open(&ctx.client, &location, !args.dry_run, &ctx.dirs.cache).await?;
     let mut tags: Vec<String> = location.tag().map(str::to_string).into_iter().collect();
     tags.extend(args.tags);
     let request = PushRequest {
@@ -227,6 +234,9 @@ pub async fn push(ctx: &Context, args: PushArgs) -> Result<()> {
         created: !args.no_created,
         subject: None,
     };
+    if args.dry_run {
+        return dry_run(ctx, &store, &request, args.output).await;
+    }
     run_push(ctx, &store, &request, &args.transfer, args.output).await
 }
 
@@ -245,7 +255,66 @@ pub async fn attach(ctx: &Context, args: AttachArgs) -> Result<()> {
         created: !args.no_created,
         subject: Some(subject),
     };
+    if args.dry_run {
+        return dry_run(ctx, &store, &request, args.output).await;
+    }
     run_push(ctx, &store, &request, &args.transfer, args.output).await
+}
+
+/// What a push would send, exactly: every file hashed (or its digest taken from the record of
+/// files already hashed), the manifest built as the push builds it, each blob checked at the
+/// target. Nothing is written there.
+async fn dry_run(
+    ctx: &Context,
+    store: &Store,
+    request: &PushRequest,
+    output: Output,
+) -> Result<()> {
+    std::fs::create_dir_all(&ctx.dirs.cache).map_err(|e| Error::io(&ctx.dirs.cache, e))?;
+    let transfer = Transfer::new();
+    let cancel = cancel_on_ctrl_c();
+    let plan = with_progress(
+        &transfer,
+        push::prepare(
+            request,
+            &ctx.dirs.cache,
+            store.known_blobs(),
+            &transfer,
+            &cancel,
+        ),
+    )
+    .await?;
+    let preview = push::preview(store, request, &plan).await?;
+    let manifest = String::from_utf8_lossy(&preview.manifest).into_owned();
+    let json = serde_json::json!({
+        "target": store.name(),
+        "digest": preview.digest,
+        "artifactType": preview.artifact_type,
+        "manifest": manifest,
+        "blobs": preview.blobs,
+    });
+    print(output, &json, || {
+        let mut lines: Vec<String> = preview
+            .blobs
+            .iter()
+            .map(|b| {
+                let action = match (b.action, &b.from) {
+                    (push::BlobAction::Mount, Some(from)) => format!("mount from {from}"),
+                    (push::BlobAction::Skip, _) => "skip (already there)".into(),
+                    _ => "upload".into(),
+                };
+                format!("{action}\t{}\t{}\t{}", b.digest, b.size, b.title)
+            })
+            .collect();
+        lines.push(format!(
+            "manifest {} ({} bytes) to {}:",
+            preview.digest,
+            preview.manifest.len(),
+            store.name()
+        ));
+        lines.push(manifest.clone());
+        lines.join("\n")
+    })
 }
 
 /// Pushes with a progress line and Ctrl-C, then prints where it went.

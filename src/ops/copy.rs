@@ -204,6 +204,9 @@ impl Copier<'_> {
                 return Ok(Outcome::Mounted);
             }
         }
+        if self.target.mount_known(&desc.digest).await? {
+            return Ok(Outcome::Mounted);
+        }
         // From a layout, straight from its blob file; from a registry, through a verified spool
         // file. Either way the upload goes with the digest known.
         let spool;

@@ -190,6 +190,7 @@ impl Registry {
         match result {
             Ok(n) => {
                 std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+                self.saw(digest, repository);
                 Ok(n)
             }
             Err(e) => {

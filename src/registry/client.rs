@@ -7,6 +7,7 @@ use super::{Limits, Registry};
 use crate::auth::{Authorizer, Credential, CredentialSource, Credentials};
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::known_blobs::KnownBlobs;
 use crate::transport::Transport;
 
 /// Shared by every operation of one process: a registry's tokens and learned facts are reused.
@@ -14,6 +15,7 @@ pub struct Client {
     settings: Settings,
     credentials: Arc<Credentials>,
     limits: Limits,
+    known: Option<Arc<KnownBlobs>>,
     registries: Mutex<HashMap<String, Arc<Registry>>>,
 }
 
@@ -23,6 +25,7 @@ impl Client {
             settings,
             credentials: Arc::new(credentials),
             limits: Limits::default(),
+            known: None,
             registries: Mutex::new(HashMap::new()),
         }
     }
@@ -30,6 +33,16 @@ impl Client {
     pub fn with_limits(mut self, limits: Limits) -> Client {
         self.limits = limits;
         self
+    }
+
+    /// Keeps a record of where blobs are seen, so pushes mount from there (see [`KnownBlobs`]).
+    pub fn with_known_blobs(mut self, known: KnownBlobs) -> Client {
+        self.known = Some(Arc::new(known));
+        self
+    }
+
+    pub fn known_blobs(&self) -> Option<&Arc<KnownBlobs>> {
+        self.known.as_ref()
     }
 
     pub fn settings(&self) -> &Settings {
@@ -63,7 +76,7 @@ impl Client {
     pub fn connect(&self, name: &str, credential: Option<Credential>) -> Result<Registry> {
         let transport = Transport::new(name, &self.settings.registry(name))?;
         let authorizer = Authorizer::new(transport.token_client().clone(), name, credential);
-        Ok(Registry::new(transport, authorizer, self.limits))
+        Ok(Registry::new(transport, authorizer, self.limits).with_known_blobs(self.known.clone()))
     }
 
     /// The stored credential for `name`, looked up off the async threads (keyring and helpers block).

@@ -13,7 +13,7 @@ mod source;
 mod upload;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use reqwest::header::{HeaderValue, AUTHORIZATION, WWW_AUTHENTICATE};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use crate::auth::{Authorizer, Scope};
 use crate::error::{Error, Result};
+use crate::known_blobs::KnownBlobs;
 use crate::transport::Transport;
 
 pub use blob::BlobStream;
@@ -62,6 +63,8 @@ pub struct Registry {
     limits: Limits,
     /// Per repository: does the Referrers API work (true), or is the fallback tag needed (false)?
     referrers_api: Mutex<HashMap<String, bool>>,
+    /// Where blobs were seen, to mount from; none keeps no record.
+    known: Option<Arc<KnownBlobs>>,
 }
 
 impl Registry {
@@ -71,7 +74,18 @@ impl Registry {
             authorizer,
             limits,
             referrers_api: Mutex::new(HashMap::new()),
+            known: None,
         }
+    }
+
+    pub fn known_blobs(&self) -> Option<&KnownBlobs> {
+        self.known.as_deref()
+    }
+
+    /// Records where blobs are seen in `known`, and mounts from there.
+    pub fn with_known_blobs(mut self, known: Option<Arc<KnownBlobs>>) -> Registry {
+        self.known = known;
+        self
     }
 
     pub fn name(&self) -> &str {

@@ -67,6 +67,9 @@ impl Default for UploadOptions {
     }
 }
 
+/// Recorded places tried before a blob is uploaded.
+const MOUNT_TRIES: usize = 3;
+
 pub(super) fn push_scope(repository: &str) -> Scope {
     Scope::repository(repository, &["pull", "push"])
 }
@@ -94,7 +97,46 @@ impl Registry {
                 url,
                 detail: "a blob HEAD answer without a Content-Length".into(),
             })?;
+        self.saw(digest, repository);
         Ok(Some(size))
+    }
+
+    pub(super) fn saw(&self, digest: &Digest, repository: &str) {
+        if let Some(known) = &self.known {
+            known.saw(digest, self.name(), repository);
+        }
+    }
+
+    /// Other repositories of this registry where `digest` was seen, most recent first.
+    pub fn known_places(&self, digest: &Digest, repository: &str) -> Vec<String> {
+        let Some(known) = &self.known else {
+            return Vec::new();
+        };
+        known
+            .places(digest)
+            .into_iter()
+            .filter(|(registry, from)| registry == self.name() && from != repository)
+            .map(|(_, from)| from)
+            .collect()
+    }
+
+    /// Mounts `digest` into `repository` from another repository of this registry where it was
+    /// seen (see [`KnownBlobs`](crate::known_blobs::KnownBlobs)). Returns whether one did. A
+    /// record is a hint: a place that no longer holds the blob, or that refuses, is passed over.
+    pub async fn mount_known(&self, repository: &str, digest: &Digest) -> Result<bool> {
+        for from in self
+            .known_places(digest, repository)
+            .iter()
+            .take(MOUNT_TRIES)
+        {
+            match self.mount_blob(repository, digest, from).await {
+                Ok(true) => return Ok(true),
+                Ok(false) => {}
+                Err(Error::Cancelled) => return Err(Error::Cancelled),
+                Err(e) => tracing::debug!(%digest, from, error = %e, "a recorded mount failed"),
+            }
+        }
+        Ok(false)
     }
 
     /// Asks the registry to link blob `digest` from repository `from` into `repository` without
@@ -119,7 +161,10 @@ impl Registry {
             Err(e) => return Err(e),
         };
         match resp.status() {
-            StatusCode::CREATED => Ok(true),
+            StatusCode::CREATED => {
+                self.saw(digest, repository);
+                Ok(true)
+            }
             StatusCode::ACCEPTED => {
                 if let Ok(session) = self.session_of(&resp).await {
                     self.cancel_upload(repository, &session).await;
@@ -144,7 +189,10 @@ impl Registry {
             .finish_upload(repository, &session, &digest, Some(bytes), &what)
             .await
         {
-            Ok(()) => Ok(digest),
+            Ok(()) => {
+                self.saw(&digest, repository);
+                Ok(digest)
+            }
             Err(e) => {
                 self.cancel_upload(repository, &session).await;
                 Err(e)
@@ -196,6 +244,7 @@ impl Registry {
             }
         };
         progress(len);
+        self.saw(&digest, repository);
         Ok((digest, len))
     }
 }

@@ -295,3 +295,83 @@ async fn a_pull_into_a_relative_folder_makes_it_in_the_current_one() {
         assert_eq!(pulled, "hello", "{dest}");
     }
 }
+
+#[tokio::test]
+async fn a_dry_run_sends_nothing_and_shows_the_manifest_the_push_sends() {
+    let reg = TestRegistry::anonymous().await;
+    let host = reg.host();
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("notes.md");
+    std::fs::write(&file, b"# notes\n").unwrap();
+    let target = format!("{host}/dry:v1");
+    let file_arg = file.to_str().unwrap();
+
+    let dry = run(
+        home.path(),
+        &[
+            "push",
+            &target,
+            file_arg,
+            "--no-created",
+            "--dry-run",
+            "-o",
+            "json",
+        ],
+        "",
+        &[],
+    )
+    .await;
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let planned: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert_eq!(planned["blobs"][0]["action"], "upload");
+    assert_eq!(planned["blobs"][0]["title"], "notes.md");
+    let listed = run(home.path(), &["tags", &format!("{host}/dry")], "", &[]).await;
+    assert!(
+        !listed.status.success(),
+        "nothing was pushed, not even the repository"
+    );
+
+    let pushed = run(
+        home.path(),
+        &["push", &target, file_arg, "--no-created", "-o", "json"],
+        "",
+        &[],
+    )
+    .await;
+    assert!(pushed.status.success(), "{}", stderr(&pushed));
+    let pushed: serde_json::Value = serde_json::from_slice(&pushed.stdout).unwrap();
+    assert_eq!(
+        pushed["digest"], planned["digest"],
+        "the digest the dry run promised"
+    );
+    let manifest = run(home.path(), &["manifest", &target], "", &[]).await;
+    let shown: serde_json::Value = serde_json::from_slice(&manifest.stdout).unwrap();
+    let promised: serde_json::Value =
+        serde_json::from_str(planned["manifest"].as_str().unwrap()).unwrap();
+    assert_eq!(shown, promised);
+
+    // Again: the layer is there now, and the text form says so.
+    let again = run(
+        home.path(),
+        &["push", &target, file_arg, "--no-created", "--dry-run"],
+        "",
+        &[],
+    )
+    .await;
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(text.starts_with("skip (already there)\t"), "{text}");
+
+    // More tags for it, all checked before any is written.
+    let bad = run(home.path(), &["tag", &target, "ok", "not a tag"], "", &[]).await;
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("not a tag"), "{}", stderr(&bad));
+    let tagged = run(home.path(), &["tag", &target, "stable", "1.0"], "", &[]).await;
+    assert!(tagged.status.success(), "{}", stderr(&tagged));
+    let tags = run(home.path(), &["tags", &format!("{host}/dry")], "", &[]).await;
+    let mut listed: Vec<String> = String::from_utf8_lossy(&tags.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    listed.sort();
+    assert_eq!(listed, ["1.0", "stable", "v1"]);
+}

@@ -13,6 +13,7 @@ mod local;
 mod ops;
 mod preview;
 mod read;
+mod remount;
 mod sbom_cyclonedx;
 mod sbom_find;
 mod sbom_spdx;

@@ -57,7 +57,7 @@ fn sample(dir: &Path) -> Vec<PathBuf> {
 }
 
 async fn prepared(request: &PushRequest, scratch: &Path) -> Plan {
-    push::prepare(request, scratch, &Transfer::new(), &Cancel::new())
+    push::prepare(request, scratch, None, &Transfer::new(), &Cancel::new())
         .await
         .expect("prepare")
 }
@@ -359,7 +359,7 @@ async fn cancel_during_prepare_of_a_large_file_returns_cancelled() {
         );
         tokio::spawn(async move {
             let request = request(&[&big], false);
-            push::prepare(&request, &scratch, &transfer, &cancel)
+            push::prepare(&request, &scratch, None, &transfer, &cancel)
                 .await
                 .map(|plan| plan.layers.len())
         })
@@ -392,6 +392,7 @@ async fn prepare_refuses_what_the_sheet_flags() {
     let err = push::prepare(
         &request(&[&site], false),
         dir.path(),
+        None,
         &Transfer::new(),
         &Cancel::new(),
     )

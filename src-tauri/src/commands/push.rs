@@ -63,9 +63,10 @@ pub async fn prepare_push(
     std::fs::create_dir_all(&scratch).map_err(|e| Error::io(&scratch, e))?;
     let transfer = Arc::new(Transfer::new());
     let asked = request.clone();
+    let known = store.known_blobs().cloned();
     let plan = state
         .run_transfer(&op, |cancel| async move {
-            let work = push::prepare(&asked, &scratch, &transfer, &cancel);
+            let work = push::prepare(&asked, &scratch, known.as_ref(), &transfer, &cancel);
             transfer::watch(&transfer, REPORT_EVERY, |s| report(&events, s), work).await
         })
         .await?;

@@ -88,6 +88,8 @@ pub struct PlannedBlob {
     pub size: u64,
     pub media_type: String,
     pub action: BlobAction,
+    /// For a mount: the repository of the same registry it is linked from.
+    pub from: Option<String>,
 }
 
 impl From<ops::push::PlannedBlob> for PlannedBlob {
@@ -102,6 +104,7 @@ impl From<ops::push::PlannedBlob> for PlannedBlob {
                 ops::push::BlobAction::Mount => BlobAction::Mount,
                 ops::push::BlobAction::Skip => BlobAction::Skip,
             },
+            from: b.from,
         }
     }
 }

@@ -114,7 +114,8 @@ pub async fn push(
 ) -> Result<Pushed> {
     let plan = {
         let (request, scratch) = (request.clone(), options.scratch.clone());
-        tokio::task::spawn_blocking(move || plan(&request, &scratch))
+        let known = store.known_blobs().cloned();
+        tokio::task::spawn_blocking(move || plan(&request, &scratch, known.as_ref()))
             .await
             .map_err(|e| Error::Invalid(format!("planning the push failed: {e}")))??
     };

@@ -14,6 +14,7 @@ use super::manifest::rfc3339_now;
 use super::{FileSpec, PushRequest, CREATED_ANNOTATION, UNKNOWN_ARTIFACT};
 use crate::digest::{Algorithm, Digest, Hasher};
 use crate::error::{Error, Result};
+use crate::known_blobs::{FileKey, KnownBlobs};
 use crate::pack::{self, CheckedPath, Rules, ORAS_DIGEST, ORAS_UNPACK, TAR_GZIP, TITLE_ANNOTATION};
 use crate::registry::Cancel;
 use crate::transfer::Transfer;
@@ -39,6 +40,9 @@ pub struct PlannedLayer {
     /// The user's file as it was when hashed; none for a packed folder, which is ours.
     #[serde(skip)]
     pub(super) read_as: Option<FileStamp>,
+    /// The file's version, under which its digest is remembered once known.
+    #[serde(skip)]
+    pub(super) key: Option<FileKey>,
 }
 
 /// What was planned. Spooled folder archives live as long as the plan.
@@ -79,8 +83,9 @@ impl FileStamp {
 
 /// Checks every path under [`Rules::CLI`], packs folders and hashes small files; fails before
 /// anything is sent if one is unusable. Larger files are hashed while they upload, so they are
-/// read once. This is what `stowage push` and `attach` do.
-pub fn plan(request: &PushRequest, scratch: &Path) -> Result<Plan> {
+/// read once, unless `known` remembers the digest of this very version of the file. This is what
+/// `stowage push` and `attach` do.
+pub fn plan(request: &PushRequest, scratch: &Path, known: Option<&KnownBlobs>) -> Result<Plan> {
     let checked = check_all(request, Rules::CLI)?;
     let mut spool = Spool::new(scratch);
     let mut layers = Vec::with_capacity(checked.len());
@@ -92,6 +97,7 @@ pub fn plan(request: &PushRequest, scratch: &Path) -> Result<Plan> {
             index,
             &mut spool,
             hash,
+            known,
             &mut |_| Ok(()),
         )?);
     }
@@ -102,10 +108,12 @@ pub fn plan(request: &PushRequest, scratch: &Path) -> Result<Plan> {
 /// [`pack::inspect_paths`] shows), folders packed and every file hashed, so each layer has its
 /// digest and [`super::preview()`] can show the exact manifest. Progress goes to `transfer`,
 /// one entry per layer: bytes hashed (for a folder, bytes of its files packed) of the total; a
-/// layer that fails is marked failed. Honours `cancel`, and stops when the future is dropped.
+/// layer that fails is marked failed. A file whose digest `known` remembers is not read again.
+/// Honours `cancel`, and stops when the future is dropped.
 pub async fn prepare(
     request: &PushRequest,
     scratch: &Path,
+    known: Option<&KnownBlobs>,
     transfer: &Transfer,
     cancel: &Cancel,
 ) -> Result<Plan> {
@@ -122,6 +130,7 @@ pub async fn prepare(
     let stop = StopOnDrop(Cancel::new());
     let job = {
         let (files, scratch, done) = (request.files.clone(), scratch.to_path_buf(), done.clone());
+        let known = known.cloned();
         let (cancel, stop) = (cancel.clone(), stop.0.clone());
         tokio::task::spawn_blocking(move || {
             let mut spool = Spool::new(&scratch);
@@ -134,7 +143,16 @@ pub async fn prepare(
                     done[index].store(n, Ordering::Relaxed);
                     Ok(())
                 };
-                match make_layer(spec, checked, index, &mut spool, true, &mut watch) {
+                let layer = make_layer(
+                    spec,
+                    checked,
+                    index,
+                    &mut spool,
+                    true,
+                    known.as_ref(),
+                    &mut watch,
+                );
+                match layer {
                     Ok(layer) => layers.push(layer),
                     Err(e) => return Err((index, e)),
                 }
@@ -234,13 +252,15 @@ impl Spool {
 }
 
 /// Turns a checked path into a layer: a folder packed into the spool (always hashed), a file
-/// hashed when `hash` is set. `watch` sees bytes read so far and may stop the work.
+/// hashed when `hash` is set (or its digest taken from `known`). `watch` sees bytes read so far
+/// and may stop the work.
 fn make_layer(
     spec: &FileSpec,
     checked: &CheckedPath,
     index: usize,
     spool: &mut Spool,
     hash: bool,
+    known: Option<&KnownBlobs>,
     watch: &mut dyn FnMut(u64) -> Result<()>,
 ) -> Result<PlannedLayer> {
     let path = &spec.path;
@@ -263,15 +283,30 @@ fn make_layer(
             digest: Some(packed.digest),
             annotations,
             read_as: None,
+            key: None,
         });
     }
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     // Stamped before reading, so a change while it is hashed shows at push time too.
-    let stamp = FileStamp::of(&file.metadata().map_err(|e| Error::io(path, e))?);
-    let digest = if hash {
-        Some(hash_file(file, path, stamp.len, watch)?)
-    } else {
-        None
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    let stamp = FileStamp::of(&meta);
+    let key = known.and_then(|_| FileKey::of(path, &meta));
+    let recorded = known
+        .zip(key.as_ref())
+        .and_then(|(k, key)| k.file_digest(key));
+    let digest = match recorded {
+        Some(d) => {
+            watch(stamp.len)?;
+            Some(d)
+        }
+        None if hash => {
+            let d = hash_file(file, path, stamp.len, watch)?;
+            if let Some((known, key)) = known.zip(key.as_ref()) {
+                known.hashed_file(key, &d);
+            }
+            Some(d)
+        }
+        None => None,
     };
     let media_type = match &spec.media_type {
         Some(t) => t.clone(),
@@ -285,6 +320,7 @@ fn make_layer(
         digest,
         annotations,
         read_as: Some(stamp),
+        key,
     })
 }
 

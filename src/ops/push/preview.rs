@@ -35,6 +35,9 @@ pub struct PlannedBlob {
     pub size: u64,
     pub media_type: String,
     pub action: BlobAction,
+    /// For a mount: the repository of the same registry it will be linked from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 /// What a blob will need at the target.
@@ -43,7 +46,8 @@ pub struct PlannedBlob {
 pub enum BlobAction {
     /// Its bytes will be sent.
     Upload,
-    /// Reserved: the same registry has it in another repository we know of, and will link it.
+    /// The same registry was seen holding it in another repository: it will be linked from
+    /// there (and uploaded after all if the registry no longer has it there).
     Mount,
     /// The target has it.
     Skip,
@@ -51,7 +55,7 @@ pub enum BlobAction {
 
 /// Previews pushing `plan` (made from `request` by [`super::prepare`]) to `store`: the
 /// manifest, built by the function [`super::push_plan`] uses, and for each layer whether the
-/// target has it already (one HEAD each). Fails if a layer's digest is not known, as with a
+/// target has it already (one HEAD each) or it will be mounted from a repository it was seen in. Fails if a layer's digest is not known, as with a
 /// plan from [`super::plan()`] holding a large file.
 pub async fn preview(store: &Store, request: &PushRequest, plan: &Plan) -> Result<Preview> {
     let known = plan
@@ -81,17 +85,26 @@ pub async fn preview(store: &Store, request: &PushRequest, plan: &Plan) -> Resul
         .iter()
         .zip(known)
         .zip(present)
-        .map(|((layer, (digest, size)), present)| PlannedBlob {
-            title: layer.title.clone(),
-            digest,
-            size,
-            media_type: layer.media_type.clone(),
-            // As the push decides: a blob the target has under this digest is not sent again.
-            action: if present.is_some() {
-                BlobAction::Skip
-            } else {
-                BlobAction::Upload
-            },
+        .map(|((layer, (digest, size)), present)| {
+            // As the push decides: a blob the target has under this digest is not sent again,
+            // and one seen elsewhere on the registry is mounted from there.
+            let from = present
+                .is_none()
+                .then(|| store.mount_source(&digest))
+                .flatten();
+            let action = match (present, &from) {
+                (Some(_), _) => BlobAction::Skip,
+                (None, Some(_)) => BlobAction::Mount,
+                (None, None) => BlobAction::Upload,
+            };
+            PlannedBlob {
+                title: layer.title.clone(),
+                digest,
+                size,
+                media_type: layer.media_type.clone(),
+                action,
+                from,
+            }
         })
         .collect();
     Ok(Preview {

@@ -39,15 +39,19 @@ fn plan_refuses_duplicates_missing_files_and_nothing() {
         files: vec![spec(dir.path().join("x.txt")), spec(a.join("x.txt"))],
         ..Default::default()
     };
-    let err = plan(&request, dir.path()).err().expect("duplicate titles");
+    let err = plan(&request, dir.path(), None)
+        .err()
+        .expect("duplicate titles");
     assert!(err.to_string().contains("x.txt"), "{err}");
     let missing = PushRequest {
         files: vec![spec(dir.path().join("nope"))],
         ..Default::default()
     };
-    let err = plan(&missing, dir.path()).err().expect("missing file");
+    let err = plan(&missing, dir.path(), None)
+        .err()
+        .expect("missing file");
     assert!(err.to_string().contains("nope"), "{err}");
-    assert!(plan(&PushRequest::default(), dir.path()).is_err());
+    assert!(plan(&PushRequest::default(), dir.path(), None).is_err());
 }
 
 #[test]
@@ -66,7 +70,7 @@ fn plan_packs_folders_and_sniffs_files() {
         files: vec![spec(folder), spec(sbom)],
         ..Default::default()
     };
-    let plan = plan(&request, dir.path()).unwrap();
+    let plan = plan(&request, dir.path(), None).unwrap();
     assert_eq!(plan.layers[0].media_type, TAR_GZIP);
     assert_eq!(
         plan.layers[0]
@@ -97,6 +101,7 @@ fn a_linked_folder_is_titled_like_its_archive() {
             ..Default::default()
         },
         dir.path(),
+        None,
     )
     .unwrap();
     assert_eq!(plan.layers[0].title, "site");
@@ -117,8 +122,8 @@ async fn plan_keeps_the_cli_rules_and_prepare_the_sheets() {
         files: vec![spec(empty.clone())],
         ..Default::default()
     };
-    assert_eq!(plan(&request, dir.path()).unwrap().layers[0].size, 0);
-    let err = prepare(&request, dir.path(), &Transfer::new(), &Cancel::new())
+    assert_eq!(plan(&request, dir.path(), None).unwrap().layers[0].size, 0);
+    let err = prepare(&request, dir.path(), None, &Transfer::new(), &Cancel::new())
         .await
         .err()
         .expect("an empty file is refused");
@@ -143,10 +148,13 @@ async fn prepare_hashes_every_file_and_reports_it() {
         created: true,
         ..Default::default()
     };
-    assert_eq!(plan(&request, dir.path()).unwrap().layers[0].digest, None);
+    assert_eq!(
+        plan(&request, dir.path(), None).unwrap().layers[0].digest,
+        None
+    );
 
     let transfer = Transfer::new();
-    let plan = prepare(&request, dir.path(), &transfer, &Cancel::new())
+    let plan = prepare(&request, dir.path(), None, &transfer, &Cancel::new())
         .await
         .unwrap();
     assert_eq!(plan.layers[0].digest, Some(Digest::sha256_of(&content)));
@@ -191,7 +199,7 @@ async fn a_failed_prepare_marks_the_file_that_failed() {
     let transfer = Transfer::new();
     let cancel = Cancel::new();
     cancel.cancel();
-    let err = prepare(&request, dir.path(), &transfer, &cancel)
+    let err = prepare(&request, dir.path(), None, &transfer, &cancel)
         .await
         .err()
         .expect("cancelled");

@@ -23,6 +23,12 @@ pub(super) async fn upload_layer(
     match result {
         Ok((digest, size, outcome)) => {
             transfer.finish(id, &digest, outcome);
+            // Hashed while it went out: remembered, so the next push of this file knows it first.
+            if layer.digest.is_none() {
+                if let Some((known, key)) = store.known_blobs().zip(layer.key.as_ref()) {
+                    known.hashed_file(key, &digest);
+                }
+            }
             Ok(PushedBlob {
                 title: layer.title.clone(),
                 digest,

@@ -166,7 +166,11 @@ export type PushSpec = { source: string, repository: string, files: Array<PushFi
 
 export type BlobAction = "upload" | "mount" | "skip";
 
-export type PlannedBlob = { title: string, digest: string, size: number, mediaType: string, action: BlobAction, };
+export type PlannedBlob = { title: string, digest: string, size: number, mediaType: string, action: BlobAction, 
+/**
+ * For a mount: the repository of the same registry it is linked from.
+ */
+from: string | null, };
 
 export type PushPreview = { plan: string, 
 /**
