@@ -18,6 +18,8 @@ pub mod media_type {
     pub const DOCKER_MANIFEST_LIST: &str =
         "application/vnd.docker.distribution.manifest.list.v2+json";
     pub const DOCKER_CONFIG: &str = "application/vnd.docker.container.image.v1+json";
+    pub const OCI_LAYER_GZIP: &str = "application/vnd.oci.image.layer.v1.tar+gzip";
+    pub const DOCKER_LAYER: &str = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
     /// Every manifest type Stowage reads, for the `Accept` header. Registries such as
     /// distribution 2.8 answer 404 for an OCI manifest unless its type is listed here.
@@ -28,6 +30,11 @@ pub mod media_type {
 
     pub fn is_index(media_type: &str) -> bool {
         media_type == OCI_INDEX || media_type == DOCKER_MANIFEST_LIST
+    }
+
+    /// The config of a runnable image (not an artifact's).
+    pub fn is_image_config(media_type: &str) -> bool {
+        media_type == OCI_CONFIG || media_type == DOCKER_CONFIG
     }
 
     pub fn is_manifest(media_type: &str) -> bool {

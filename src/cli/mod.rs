@@ -2,6 +2,7 @@
 
 mod browse;
 mod graph;
+mod image;
 mod inspect;
 mod login;
 mod progress;
@@ -75,6 +76,9 @@ enum Command {
     Pull(write::PullArgs),
     /// Copy an artifact between registries and layouts.
     Cp(write::CopyArgs),
+    /// What an image runs and how it was built: entrypoint, cmd, env, ports, labels, history
+    /// beside the layers.
+    Config(image::ConfigArgs),
     /// Give a manifest or index more tags (oras tag, crane tag).
     Tag(tag::TagArgs),
     /// Delete a manifest (by digest), optionally with its referrers; or remove a tag.
@@ -146,6 +150,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cp(a) => registries_in(&[&a.source, &a.target])?,
         Command::Rm(a) => registries_in(&[&a.target])?,
         Command::Tag(a) => registries_in(&[&a.source])?,
+        Command::Config(a) => registries_in(&[&a.reference])?,
         Command::Sbom(a) if std::path::Path::new(&a.reference).is_file() => Vec::new(),
         Command::Sbom(a) => registries_in(&[&a.reference])?,
         // A bad reference is verify's to report, with its own exit status (2).
@@ -171,6 +176,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cp(args) => write::copy(&ctx, args).await,
         Command::Rm(args) => write::remove(&ctx, args).await,
         Command::Tag(args) => tag::tag(&ctx, args).await,
+        Command::Config(args) => image::config(&ctx, args).await,
         Command::Sbom(args) => sbom::sbom(&ctx, args).await,
         Command::Verify(args) => return Ok(verify::verify(&ctx, args).await),
         Command::VerifyBlob(args) => return Ok(verify_blob::verify_blob(args)),

@@ -6,6 +6,7 @@ mod graph;
 mod harness;
 mod harness_selftest;
 mod hostile;
+mod image;
 mod inspect;
 mod keyring;
 mod layout;

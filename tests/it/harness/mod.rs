@@ -16,7 +16,7 @@ pub use collector::{Collected, Collector};
 pub use fault_proxy::{Fault, FaultProxy, SIGNED_QUERY_SECRET};
 pub use forward::{RequestCounts, MANIFEST_ACCEPT};
 pub use peers::{
-    layout_ref, oras_pull, oras_push, python, skopeo_copy_all, umoci_multiarch_layout,
+    layout_ref, oras_pull, oras_push, peer, python, skopeo_copy_all, umoci_multiarch_layout,
     MULTIARCH_TAG,
 };
 pub use pki::Leaf;

@@ -29,6 +29,11 @@ async fn run(mut cmd: Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs a peer tool and returns its stdout; panics with its stderr when it fails.
+pub async fn peer(program: &str, args: &[&str]) -> String {
+    run(command(program, args)).await
+}
+
 fn command(program: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(program);
     cmd.args(args);

@@ -109,11 +109,11 @@ export async function preparePush(args: { spec: PushSpec; op: string; events: Ch
     send({ done, total, rate: total / 0.3, etaSecs: ((steps - i) * 60) / 1000, elapsedSecs: (i * 60) / 1000, blobs: entries.map((e) => ({ name: e.name, digest: null, total: e.size, done: Math.min(e.size, done), state: "running", error: null })) });
   }
   const registry = mocks.sourceKind(spec.source) === "registry";
-  const blobs: PlannedBlob[] = [{ title: "", digest: EMPTY_DIGEST, size: 2, mediaType: "application/vnd.oci.empty.v1+json", action: "skip" }];
+  const blobs: PlannedBlob[] = [{ title: "", digest: EMPTY_DIGEST, size: 2, mediaType: "application/vnd.oci.empty.v1+json", action: "skip", from: null }];
   entries.forEach((e, i) => {
     const mediaType = spec.files[i]?.mediaType ?? e.mediaType ?? "application/octet-stream";
     const action = e.name === "README.md" ? "skip" : e.folder && registry ? "mount" : "upload";
-    blobs.push({ title: e.name, digest: fakeDigest(`blob:${e.path}:${mediaType}`), size: e.size, mediaType, action });
+    blobs.push({ title: e.name, digest: fakeDigest(`blob:${e.path}:${mediaType}`), size: e.size, mediaType, action, from: action === "mount" ? "demo/app" : null });
   });
   const artifactType = spec.artifactType ?? "application/vnd.unknown.artifact.v1";
   const subjectNode = spec.subject ? [...mocks.graphs.values()].flatMap((g) => g.nodes).find((n) => n.id === spec.subject) : undefined;
