@@ -4,6 +4,7 @@
 const COMMANDS: &[&str] = &[
     "sources",
     "add_registry",
+    "open_reference",
     "sign_out",
     "remove_registry",
     "repositories",

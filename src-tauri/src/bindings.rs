@@ -13,6 +13,7 @@ pub fn typescript() -> String {
         SourceOrigin::decl(),
         Source::decl(),
         AddRegistry::decl(),
+        OpenedReference::decl(),
         CatalogState::decl(),
         Repositories::decl(),
         TagSummary::decl(),

@@ -40,6 +40,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         .invoke_handler(tauri::generate_handler![
             commands::sources::sources,
             commands::sources::add_registry,
+            commands::sources::open_reference,
             commands::sources::sign_out,
             commands::sources::remove_registry,
             commands::browse::repositories,

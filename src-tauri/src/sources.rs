@@ -9,7 +9,7 @@ use stowage::reference::{normalize_registry, Reference};
 use stowage::registry::Client;
 use stowage::{Error, Result};
 
-use crate::dto::{AddRegistry, Source, SourceKind, SourceOrigin};
+use crate::dto::{AddRegistry, OpenedReference, Source, SourceKind, SourceOrigin};
 use crate::state::{AppState, LOCAL};
 
 /// Local store first, then registries by name.
@@ -68,6 +68,40 @@ async fn describe(state: &AppState, name: &str, origin: SourceOrigin) -> Result<
         credential_from: found.map(|(_, from)| from.to_string()),
         insecure: settings.insecure,
         custom_ca: settings.ca_file.is_some(),
+    })
+}
+
+/// Parses what was typed in the reference box as the core does (Docker Hub's short names
+/// included), and names the source it lives in: one of the sidebar's, or the registry as a
+/// source opened for this session. Nothing is requested from the registry here.
+pub async fn open_reference(state: &AppState, text: &str) -> Result<OpenedReference> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Error::Invalid(
+            "type a reference, e.g. alpine:3.20 or ghcr.io/org/app:1.2".into(),
+        ));
+    }
+    if text.starts_with("oci:") || text.starts_with('/') || text.starts_with('.') {
+        return Err(Error::Invalid(format!(
+            "{text} is a path: OCI layouts and archives are read from the command line for now (stowage graph oci:PATH)"
+        )));
+    }
+    let parsed: Reference = text.parse()?;
+    let known = list(state).await?;
+    let source = match known.into_iter().find(|s| s.id == parsed.registry) {
+        Some(source) => source,
+        None => describe(state, &parsed.registry, SourceOrigin::Opened).await?,
+    };
+    let reference = parsed.manifest_selector();
+    let name = match (&parsed.tag, &parsed.digest) {
+        (_, Some(d)) => format!("{}@{d}", parsed.name()),
+        _ => format!("{}:{reference}", parsed.name()),
+    };
+    Ok(OpenedReference {
+        source,
+        repository: parsed.repository,
+        reference,
+        name,
     })
 }
 

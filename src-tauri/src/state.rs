@@ -178,11 +178,12 @@ impl AppState {
                 .map_err(|e| Error::Invalid(format!("opening the local store failed: {e}")))??;
             return Ok(Store::Layout(layout));
         }
-        // Checks the repository name before any request is made.
-        Reference::repository(source, repository)?;
+        // Checked before any request is made, and named as the core names it: `alpine` on
+        // Docker Hub is `library/alpine`, as in the command the app shows.
+        let r = Reference::repository(source, repository)?;
         Ok(Store::Remote {
-            registry: self.client().registry(source).await?,
-            repository: repository.to_string(),
+            registry: self.client().registry(&r.registry).await?,
+            repository: r.repository,
         })
     }
 

@@ -3,13 +3,19 @@
 use tauri::State;
 
 use super::Answer;
-use crate::dto::{AddRegistry, Source};
+use crate::dto::{AddRegistry, OpenedReference, Source};
 use crate::sources;
 use crate::state::AppState;
 
 #[tauri::command]
 pub async fn sources(state: State<'_, AppState>) -> Answer<Vec<Source>> {
     Ok(sources::list(&state).await?)
+}
+
+/// What the reference box names (Ctrl+L): source, repository, tag or digest.
+#[tauri::command]
+pub async fn open_reference(state: State<'_, AppState>, text: String) -> Answer<OpenedReference> {
+    Ok(sources::open_reference(&state, &text).await?)
 }
 
 /// A CA file is read only when the user chose it in the shell's dialog (`pick_ca_file`).

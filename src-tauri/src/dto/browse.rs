@@ -22,6 +22,8 @@ pub enum SourceOrigin {
     DockerConfig,
     /// Added by the user in Stowage.
     Added,
+    /// Opened by a reference typed in this session; kept only if the user asks.
+    Opened,
 }
 
 /// A place artifacts live: the Local store (id `local`) or a registry (id = its host).
@@ -38,6 +40,18 @@ pub struct Source {
     pub credential_from: Option<String>,
     pub insecure: bool,
     pub custom_ca: bool,
+}
+
+/// What the reference box opened: the source (a registry not in the sidebar comes as `opened`),
+/// the repository and the tag or digest, as the core parsed them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenedReference {
+    pub source: Source,
+    pub repository: String,
+    pub reference: String,
+    /// The full reference, normalised: `docker.io/library/alpine:latest`.
+    pub name: String,
 }
 
 /// The add-registry dialog. The secret travels to Rust once and never back.

@@ -71,3 +71,45 @@ fn cancelling_an_unknown_operation_is_harmless() {
         false
     );
 }
+
+#[test]
+fn the_reference_box_names_what_the_core_and_the_cli_name() {
+    let f = fixture();
+    let opened = invoke(&f, "open_reference", json!({"text": "  alpine "})).unwrap();
+    assert_eq!(opened["source"]["id"], "docker.io");
+    assert_eq!(opened["source"]["origin"], "opened");
+    assert_eq!(opened["repository"], "library/alpine");
+    assert_eq!(opened["reference"], "latest");
+    assert_eq!(opened["name"], "docker.io/library/alpine:latest");
+    // Not kept: the sidebar's list is what it was.
+    let sources = invoke(&f, "sources", json!({})).unwrap();
+    assert_eq!(sources.as_array().unwrap().len(), 2);
+
+    let digest = format!("sha256:{}", "ab".repeat(32));
+    let text = format!("registry.example:5000/team/app@{digest}");
+    let known = invoke(&f, "open_reference", json!({ "text": text })).unwrap();
+    assert_eq!(known["source"]["origin"], "docker-config");
+    assert_eq!(known["source"]["signedIn"], true);
+    assert_eq!(known["repository"], "team/app");
+    assert_eq!(known["reference"], digest.as_str());
+
+    let err = invoke(
+        &f,
+        "open_reference",
+        json!({"text": "not a ref!!@@sha256:xyz"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_reference", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("not a ref!!"),
+        "{err}"
+    );
+    let path = invoke(&f, "open_reference", json!({"text": "oci:/tmp/x"})).unwrap_err();
+    assert!(
+        path["message"]
+            .as_str()
+            .unwrap()
+            .contains("stowage graph oci:"),
+        "{path}"
+    );
+}

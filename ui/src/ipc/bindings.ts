@@ -2,7 +2,7 @@
 
 export type SourceKind = "local" | "registry";
 
-export type SourceOrigin = "local" | "docker-config" | "added";
+export type SourceOrigin = "local" | "docker-config" | "added" | "opened";
 
 export type Source = { id: string, kind: SourceKind, name: string, origin: SourceOrigin, signedIn: boolean, username: string | null, 
 /**
@@ -15,6 +15,12 @@ export type AddRegistry = { host: string, username: string | null, secret: strin
  * As `pick_ca_file` returned it: a path the user did not choose there is refused.
  */
 caFile: string | null, };
+
+export type OpenedReference = { source: Source, repository: string, reference: string, 
+/**
+ * The full reference, normalised: `docker.io/library/alpine:latest`.
+ */
+name: string, };
 
 export type CatalogState = "listed" | "denied" | "unsupported";
 

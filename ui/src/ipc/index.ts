@@ -4,6 +4,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type {
   AddRegistry,
+  OpenedReference,
   AppError,
   Content,
   Copied,
@@ -55,6 +56,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const sources = () => call<Source[]>("sources");
 
 export const addRegistry = (request: AddRegistry) => call<Source>("add_registry", { request });
+
+export const openReference = (text: string) => call<OpenedReference>("open_reference", { text });
 
 export const signOut = (source: string) => call<Source>("sign_out", { source });
 

@@ -1,7 +1,7 @@
 // Where the user is: which source, repository and graph are open, and what each has loaded.
 // Components read these fields; every change goes through the methods below.
 import * as ipc from "../ipc";
-import type { AppError, Repositories, Source } from "../ipc";
+import type { AppError, OpenedReference, Repositories, Source } from "../ipc";
 import { GraphSession } from "../graph/session.svelte";
 
 export class Browser {
@@ -30,7 +30,10 @@ export class Browser {
   async loadSources(select?: string) {
     this.sourcesLoading = true;
     try {
-      this.sources = await ipc.sources();
+      const listed = await ipc.sources();
+      // Registries opened by reference stay for the session, unless they are now kept.
+      const opened = this.sources.filter((s) => s.origin === "opened" && !listed.some((l) => l.id === s.id));
+      this.sources = [...listed, ...opened];
       this.sourcesError = null;
       const want = select ?? this.sourceId ?? this.sources[0]?.id ?? null;
       if (want && want !== this.sourceId) await this.openSource(want);
@@ -49,7 +52,22 @@ export class Browser {
     else this.sources.push(source);
   }
 
+  /** Opens what the reference box parsed: its source (listed for this session when new), its
+   * repository and its graph. */
+  async openReference(opened: OpenedReference) {
+    if (!this.sources.some((s) => s.id === opened.source.id)) this.sources.push(opened.source);
+    await this.show(opened.source.id, opened.repository, opened.reference);
+  }
+
+  /** Closes a registry opened by reference: it leaves the list, and the Local store opens if it was open. */
+  async forgetSource(id: string) {
+    this.sources = this.sources.filter((s) => s.id !== id || s.origin !== "opened");
+    if (this.sourceId === id) await this.openSource("local");
+  }
+
   async openSource(id: string) {
+    // Another source's graph would sit beside this source's list as if it belonged to it.
+    if (this.graph && this.graph.source !== id) this.closeGraph();
     this.sourceId = id;
     this.repository = null;
     this.tags = null;

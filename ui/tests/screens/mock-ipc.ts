@@ -150,6 +150,25 @@ function addRegistry(request: AddRegistry): Promise<Source> | Source {
   return sleep(300).then(() => source);
 }
 
+/** The core's parse, for the references the screens type: Docker Hub's short names get `library/`. */
+function openReference(typed: string) {
+  const text = typed.trim();
+  if (!text || /[\s!]/.test(text)) return reject("invalid_reference", `invalid reference ${JSON.stringify(text)}: a repository name is lowercase letters, digits and separators`);
+  const [name, digest] = text.split("@");
+  const slash = name.indexOf("/");
+  const first = slash >= 0 ? name.slice(0, slash) : "";
+  const explicit = first.includes(".") || first.includes(":") || first === "localhost";
+  const host = explicit ? first : "docker.io";
+  let rest = explicit ? name.slice(slash + 1) : name;
+  const colon = rest.lastIndexOf(":");
+  const tag = digest ? null : colon > 0 ? rest.slice(colon + 1) : "latest";
+  if (colon > 0) rest = rest.slice(0, colon);
+  const repository = host === "docker.io" && !rest.includes("/") ? `library/${rest}` : rest;
+  const source: Source = sources.find((s) => s.id === host) ?? { id: host, kind: "registry", name: host, origin: "opened", signedIn: false, username: null, credentialFrom: null, insecure: false, customCa: false };
+  const reference = digest ?? tag ?? "latest";
+  return { source, repository, reference, name: `${host}/${repository}${digest ? `@${digest}` : `:${reference}`}` };
+}
+
 mockWindows("main");
 mockIPC(async (cmd, payload) => {
   const args = (payload ?? {}) as Record<string, unknown>;
@@ -159,6 +178,8 @@ mockIPC(async (cmd, payload) => {
       return sources;
     case "add_registry":
       return addRegistry(args.request as AddRegistry);
+    case "open_reference":
+      return openReference(String(args.text));
     case "sign_out": {
       const s = sources.find((x) => x.id === args.source);
       if (!s) return reject("not_found", "no such source");
@@ -232,7 +253,8 @@ mockIPC(async (cmd, payload) => {
       return contentOf(String(args.digest), data);
     }
     case "export_graph": {
-      const name = String(args.name);
+      // As the shell does: the name is a stem, the format's extension is added to it.
+      const name = `${String(args.name)}.${String(args.format)}`;
       recorded.exports.push({ format: String(args.format), name, length: String(args.data).length });
       return `/home/user/Pictures/${name}`;
     }

@@ -97,6 +97,32 @@ describe("screens", () => {
     await app.done();
   });
 
+  test("the reference box opens any reference in one step, refuses nonsense where it is typed", async () => {
+    const app = await open();
+    const { page } = app;
+    await page.keyboard.press("Control+l");
+    const box = page.locator("[data-reference-box]");
+    assert.equal(await page.evaluate(() => document.activeElement?.hasAttribute("data-reference-box")), true);
+    await box.fill("not a ref!!@@sha256:xyz");
+    await box.press("Enter");
+    await page.getByTestId("reference-error").waitFor();
+    assert.match(await page.getByTestId("reference-error").innerText(), /invalid reference/);
+    await shot(page, "01b-reference-box-refuses");
+    await box.fill("localhost:5000/demo/app:v1");
+    await box.press("Enter");
+    await page.waitForSelector('[data-testid="graph-status"][data-status="done"]');
+    assert.equal(await page.locator('[data-source="localhost:5000"]').getAttribute("class").then((c) => /selected/.test(c ?? "")), true);
+    // A registry not in the sidebar comes for this session, named as the core names it.
+    await box.fill("alpine");
+    await box.press("Enter");
+    const opened = page.locator('[data-source="docker.io"]');
+    await opened.waitFor();
+    assert.match(await opened.innerText(), /not kept/);
+    await page.locator(".navigator").getByText("library/alpine").first().waitFor();
+    await shot(page, "01c-reference-box-opened-source");
+    await app.done();
+  });
+
   test("add-registry dialog says plainly that the password is wrong", async () => {
     const app = await open();
     const { page } = app;
