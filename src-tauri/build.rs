@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "tag_summaries",
     "content",
     "load_graph",
+    "image_config",
     "cancel",
     "export_graph",
     "pull",

@@ -3,6 +3,7 @@
 
 mod browse;
 mod graph;
+mod image;
 mod push;
 mod sbom;
 mod signature;
@@ -11,6 +12,7 @@ mod trust;
 
 pub use browse::*;
 pub use graph::*;
+pub use image::*;
 pub use push::*;
 pub use sbom::*;
 pub use signature::*;

@@ -103,3 +103,65 @@ fn a_graph_streams_its_nodes_before_it_resolves() {
     loaded.sort();
     assert_eq!(streamed, loaded);
 }
+
+/// An image in the Local store's `team/img:v1`: a config with a history of two steps (one made
+/// no layer) and one gzip layer.
+async fn local_image(f: &Fixture) -> String {
+    use stowage::store::Store;
+    let layout = f
+        .app
+        .state::<AppState>()
+        .local
+        .layout("team/img", true)
+        .unwrap();
+    let store = Store::Layout(layout);
+    let config = json!({"architecture": "amd64", "os": "linux",
+        "config": {"Entrypoint": ["/bin/app"], "Cmd": ["--serve"], "Env": ["MODE=prod"],
+                   "Labels": {"org.opencontainers.image.source": "https://example.com/app"}},
+        "rootfs": {"type": "layers", "diff_ids": ["sha256:aa"]},
+        "history": [{"created_by": "COPY app /bin/app"}, {"created_by": "CMD [\"--serve\"]", "empty_layer": true}]});
+    let config = serde_json::to_vec(&config).unwrap();
+    let layer = b"not really gzip, never read here".to_vec();
+    let config_digest = store.push_blob_bytes(config.clone().into()).await.unwrap();
+    let layer_digest = store.push_blob_bytes(layer.clone().into()).await.unwrap();
+    let manifest = json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config.len()},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer_digest, "size": layer.len()}]});
+    let pushed = store
+        .push_manifest(
+            serde_json::to_vec(&manifest).unwrap().into(),
+            "application/vnd.oci.image.manifest.v1+json",
+            &["v1".to_string()],
+        )
+        .await
+        .unwrap();
+    pushed.digest.to_string()
+}
+
+#[test]
+fn an_image_config_comes_with_each_step_beside_its_layer_and_an_artifact_says_it_has_none() {
+    let f = fixture();
+    let digest = tauri::async_runtime::block_on(local_image(&f));
+    let args =
+        json!({"source": "local", "repository": "team/img", "reference": "v1", "platform": null});
+    let summary = invoke(&f, "image_config", args).unwrap();
+    assert_eq!(summary["manifest"], digest.as_str());
+    assert_eq!(summary["platform"], "linux/amd64");
+    assert_eq!(summary["entrypoint"], json!(["/bin/app"]));
+    assert_eq!(summary["env"], json!([{"key": "MODE", "value": "prod"}]));
+    assert_eq!(summary["steps"][0]["layer"], 0);
+    assert_eq!(summary["steps"][1]["layer"], serde_json::Value::Null);
+    assert_eq!(summary["steps"][1]["emptyLayer"], true);
+    assert_eq!(summary["layers"][0]["compression"], "gzip");
+    assert_eq!(summary["historyMatchesLayers"], true);
+
+    tauri::async_runtime::block_on(local_artifact(&f));
+    let args =
+        json!({"source": "local", "repository": "team/app", "reference": "v1", "platform": null});
+    let err = invoke(&f, "image_config", args).unwrap_err();
+    assert_eq!(err["code"], "invalid", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("not an image"),
+        "{err}"
+    );
+}

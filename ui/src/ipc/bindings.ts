@@ -22,6 +22,22 @@ export type OpenedReference = { source: Source, repository: string, reference: s
  */
 name: string, };
 
+export type KeyValue = { key: string, value: string, };
+
+export type ImageLayer = { digest: string, mediaType: string, size: number, compression: string, diffId: string | null, title: string | null, };
+
+export type BuildStep = { created: string | null, createdBy: string | null, comment: string | null, emptyLayer: boolean, 
+/**
+ * Index into `layers` of the layer this step made.
+ */
+layer: number | null, };
+
+export type ImageSummary = { manifest: string, 
+/**
+ * Every platform of the index it was picked from (empty for a lone image).
+ */
+platforms: Array<string>, platform: string | null, configDigest: string, created: string | null, author: string | null, user: string | null, entrypoint: Array<string>, cmd: Array<string>, env: Array<KeyValue>, workingDir: string | null, exposedPorts: Array<string>, volumes: Array<string>, labels: Array<KeyValue>, stopSignal: string | null, layers: Array<ImageLayer>, steps: Array<BuildStep>, historyMatchesLayers: boolean, compressedSize: number, };
+
 export type CatalogState = "listed" | "denied" | "unsupported";
 
 export type Repositories = { repositories: Array<string>, 

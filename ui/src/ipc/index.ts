@@ -4,6 +4,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type {
   AddRegistry,
+  ImageSummary,
   OpenedReference,
   AppError,
   Content,
@@ -88,6 +89,9 @@ export function loadGraph(request: GraphRequest, onEvent: (event: GraphEvent) =>
 
 /** Cancels the operation `op` (a graph load, a prepare, a transfer); false when nothing ran under it. */
 export const cancel = (op: string) => call<boolean>("cancel", { op });
+
+export const imageConfig = (source: string, repository: string, reference: string, platform: string | null = null) =>
+  call<ImageSummary>("image_config", { source, repository, reference, platform });
 
 export const content = (source: string, repository: string, digest: string, mediaType: string) =>
   call<Content>("content", { source, repository, digest, mediaType });

@@ -154,7 +154,7 @@ function addRegistry(request: AddRegistry): Promise<Source> | Source {
 function openReference(typed: string) {
   const text = typed.trim();
   if (!text || /[\s!]/.test(text)) return reject("invalid_reference", `invalid reference ${JSON.stringify(text)}: a repository name is lowercase letters, digits and separators`);
-  const [name, digest] = text.split("@");
+  const [name = "", digest] = text.split("@");
   const slash = name.indexOf("/");
   const first = slash >= 0 ? name.slice(0, slash) : "";
   const explicit = first.includes(".") || first.includes(":") || first === "localhost";
@@ -167,6 +167,43 @@ function openReference(typed: string) {
   const source: Source = sources.find((s) => s.id === host) ?? { id: host, kind: "registry", name: host, origin: "opened", signedIn: false, username: null, credentialFrom: null, insecure: false, customCa: false };
   const reference = digest ?? tag ?? "latest";
   return { source, repository, reference, name: `${host}/${repository}${digest ? `@${digest}` : `:${reference}`}` };
+}
+
+/** A config as a Dockerfile build writes one, over the image's own layers in the mock graph. */
+function imageConfigOf(manifest: string, data: GraphData) {
+  const layers = data.edges.filter((e) => e.from === manifest && e.kind === "layer").map((e) => data.nodes.find((n) => n.id === e.to)).filter((n) => n !== undefined);
+  if (!layers.length) return reject("invalid", `${manifest} is an artifact, not an image: it has no image config`);
+  const made = ["ADD alpine-minirootfs-3.20.0-x86_64.tar.gz / # buildkit", "RUN /bin/sh -c apk add --no-cache ca-certificates tzdata && adduser -D -u 10001 app # buildkit", "COPY --chown=app:app ./dist /srv/app # buildkit"];
+  const between = ['CMD ["/bin/sh"]', "ENV PORT=8080 NODE_ENV=production", "USER app"];
+  // A step per layer, with the steps that make none in between, as a Dockerfile build records them.
+  const steps = layers.flatMap((_, i) => [
+    { createdBy: made[i % made.length], emptyLayer: false },
+    ...(i < between.length ? [{ createdBy: between[i], emptyLayer: true }] : []),
+  ]);
+  steps.push({ createdBy: 'ENTRYPOINT ["/srv/app/server"]', emptyLayer: true });
+  let next = 0;
+  const matches = steps.filter((st) => !st.emptyLayer).length === layers.length;
+  return {
+    manifest,
+    platforms: [],
+    platform: "linux/amd64",
+    configDigest: fakeDigest(`config:${manifest}`),
+    created: "2024-06-20T17:45:52Z",
+    author: null,
+    user: "app",
+    entrypoint: ["/srv/app/server"],
+    cmd: ["--listen", ":8080"],
+    env: [{ key: "PATH", value: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" }, { key: "PORT", value: "8080" }, { key: "NODE_ENV", value: "production" }],
+    workingDir: "/srv/app",
+    exposedPorts: ["8080/tcp"],
+    volumes: ["/var/lib/app"],
+    labels: [{ key: "org.opencontainers.image.source", value: "https://github.com/example/app" }, { key: "org.opencontainers.image.version", value: "1.0.0" }],
+    stopSignal: null,
+    layers: layers.map((n) => ({ digest: n.id, mediaType: n.mediaType, size: n.size, compression: "gzip", diffId: null, title: null })),
+    steps: steps.map((st) => ({ created: "2024-06-20T17:45:52Z", createdBy: st.createdBy, comment: "buildkit.dockerfile.v0", emptyLayer: st.emptyLayer, layer: matches && !st.emptyLayer ? next++ : null })),
+    historyMatchesLayers: matches,
+    compressedSize: layers.reduce((a, n) => a + n.size, 0),
+  };
 }
 
 mockWindows("main");
@@ -244,6 +281,12 @@ mockIPC(async (cmd, payload) => {
       return transfers.deletePlan(args as unknown as Parameters<typeof transfers.deletePlan>[0], mocks);
     case "delete":
       return transfers.deleteManifests(args as unknown as Parameters<typeof transfers.deleteManifests>[0], mocks);
+    case "image_config": {
+      await sleep(30);
+      const data = graphs.get(String(args.repository));
+      if (!data) return reject("not_found", "no graph");
+      return imageConfigOf(String(args.reference), data);
+    }
     case "content": {
       await sleep(30);
       const pushed = mocks.manifests.get(String(args.digest));

@@ -387,6 +387,36 @@ describe("screens", () => {
     await app.done();
   });
 
+  test("an image's details say what it runs and which build step made each layer", async () => {
+    const app = await open();
+    const { page } = app;
+    await openDemoGraph(page);
+    const canvas = page.locator(".graph-canvas");
+    const box = await canvas.boundingBox();
+    assert.ok(box);
+    const nodes = await graphNodes(page);
+    const data = await page.evaluate(() => /** @type {any} */ (window).__stowageGraph.edges());
+    // The platform image whose layers are drawn (the other one's are folded).
+    const image = nodes.find((/** @type {any} */ n) => n.kind === "image" && data.some((/** @type {any} */ e) => e.source === n.id && e.label === "layer"));
+    assert.ok(image);
+    await page.mouse.click(box.x + image.rendered.x, box.y + image.rendered.y);
+    const config = page.getByTestId("image-config");
+    await config.getByTestId("image-history").waitFor();
+    assert.equal(await page.getByTestId("image-command").innerText(), "/srv/app/server --listen :8080");
+    assert.match(await page.getByTestId("image-env").innerText(), /NODE_ENV\s+production/);
+    const history = await page.getByTestId("image-history").innerText();
+    assert.match(history, /^ADD alpine[^\n]*\n\s*layer 1 · /);
+    assert.match(history, /CMD \["\/bin\/sh"\]\s*\n\s*no layer/);
+    await shot(page, "05b-graph-details-image-config");
+    await page.getByTestId("image-history").scrollIntoViewIfNeeded();
+    await shot(page, "05c-graph-details-image-history");
+    // A step's layer selects that layer in the graph.
+    await config.getByRole("button", { name: /^layer 1/ }).click();
+    const selected = await page.getByTestId("details").getAttribute("data-node");
+    assert.equal(nodes.find((/** @type {any} */ n) => n.id === selected)?.kind, "layer");
+    await app.done();
+  });
+
   test("registry menu signs out; a tag row opens by keyboard; nodes show while the walk streams", async () => {
     const app = await open({ query: "?delay=700" });
     const { page } = app;
