@@ -1,10 +1,12 @@
-//! `config`: what an image runs and how it was built, from its config and layers.
+//! `config` and `ls`: what an image runs and how it was built, and the files in its layers.
 
 use std::fmt::Write as _;
 
 use clap::Args;
+use stowage::image::files::{self, EntryIndex, EntryKind, FileLimits, LayerEntry};
 use stowage::image::{self, ImageDescription};
 use stowage::location::Location;
+use stowage::manifest::Descriptor;
 use stowage::store::Store;
 use stowage::{Error, Result};
 
@@ -135,4 +137,153 @@ fn shell_words(words: &[String]) -> Option<String> {
 /// Build steps run to many lines (RUN with `\`); a listing wants one.
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[derive(Args)]
+pub struct LsArgs {
+    /// The image, index or artifact: REFERENCE or oci:PATH[:TAG|@DIGEST].
+    pub reference: String,
+    /// One layer as its archive holds it (whiteouts shown), by position from 1 or by digest,
+    /// instead of the merged filesystem.
+    #[arg(long)]
+    layer: Option<String>,
+    /// The platform to read from an index, os/arch[/variant] [default: this machine's].
+    #[arg(long)]
+    platform: Option<String>,
+    /// Also list what layers deleted.
+    #[arg(long)]
+    deleted: bool,
+    /// Read the layers again rather than from the entry index.
+    #[arg(long)]
+    no_cache: bool,
+    #[arg(short, long, value_enum, default_value = "text")]
+    output: Output,
+}
+
+pub async fn ls(ctx: &Context, args: LsArgs) -> Result<()> {
+    let location: Location = args.reference.parse()?;
+    let selector = location.selector().unwrap_or_else(|| "latest".into());
+    let store = Store::open(&ctx.client, &location, false, &ctx.dirs.cache).await?;
+    let resolved = image::resolve(&store, &selector, args.platform.as_deref()).await?;
+    let layers = &resolved.manifest.layers;
+    let index = (!args.no_cache).then(|| EntryIndex::new(files::index_dir(&ctx.dirs.cache)));
+    let limits = FileLimits::default();
+    if let Some(wanted) = &args.layer {
+        let layer = pick_layer(layers, wanted)?;
+        let listing = files::list_layer(&store, layer, &limits, index.as_ref()).await?;
+        return match args.output {
+            Output::Json => json(&listing),
+            Output::Text => {
+                let mut out = String::new();
+                for e in &listing.entries {
+                    let _ = writeln!(out, "{}", line(e, None));
+                }
+                for r in &listing.refused {
+                    let _ = writeln!(out, "refused {:?}: {}", r.name, r.reason);
+                }
+                print!("{out}");
+                Ok(())
+            }
+        };
+    }
+    let image_files = files::image_files(&store, layers, &limits, index.as_ref()).await?;
+    match args.output {
+        Output::Json => json(&image_files),
+        Output::Text => {
+            let mut out = String::new();
+            for m in image_files.tree.entries.values() {
+                let _ = writeln!(out, "{}", line(&m.entry, Some(m.layer)));
+            }
+            if args.deleted {
+                for (path, changes) in &image_files.tree.deleted {
+                    let by = changes.last().map_or(0, |c| c.layer) + 1;
+                    let _ = writeln!(out, "deleted {path}  [layer {by}]");
+                }
+            }
+            for (n, l) in image_files.layers.iter().enumerate() {
+                for r in &l.refused {
+                    let _ = writeln!(
+                        out,
+                        "refused in layer {}: {:?}: {}",
+                        n + 1,
+                        r.name,
+                        r.reason
+                    );
+                }
+            }
+            print!("{out}");
+            Ok(())
+        }
+    }
+}
+
+fn pick_layer<'a>(layers: &'a [Descriptor], wanted: &str) -> Result<&'a Descriptor> {
+    let found = match wanted.parse::<usize>() {
+        Ok(n) if n >= 1 => layers.get(n - 1),
+        Ok(_) => None,
+        Err(_) => layers.iter().find(|l| l.digest.to_string() == wanted),
+    };
+    found.ok_or_else(|| {
+        Error::Invalid(format!(
+            "no layer {wanted}: the image has {} (give 1 to {} or a layer digest)",
+            layers.len(),
+            layers.len()
+        ))
+    })
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// One entry as `tar tv` shows it, with the layer it comes from.
+fn line(e: &LayerEntry, layer: Option<usize>) -> String {
+    let kind = match e.kind {
+        EntryKind::File => '-',
+        EntryKind::Dir | EntryKind::OpaqueDir => 'd',
+        EntryKind::Symlink => 'l',
+        EntryKind::Hardlink => 'h',
+        EntryKind::CharDevice => 'c',
+        EntryKind::BlockDevice => 'b',
+        EntryKind::Fifo => 'p',
+        EntryKind::Whiteout => 'w',
+    };
+    let mut text = format!(
+        "{kind}{} {:>5}/{:<5} {:>10} {}",
+        permissions(e.mode),
+        e.uid,
+        e.gid,
+        e.size,
+        if e.path.is_empty() { "." } else { &e.path }
+    );
+    match (e.kind, &e.link) {
+        (EntryKind::Symlink, Some(l)) => text.push_str(&format!(" -> {l}")),
+        (EntryKind::Hardlink, Some(l)) => text.push_str(&format!(" link to {l}")),
+        (EntryKind::Whiteout, _) => text.push_str("  (deleted here)"),
+        (EntryKind::OpaqueDir, _) => text.push_str("  (hides the layers below)"),
+        _ => {}
+    }
+    if let Some(n) = layer {
+        text.push_str(&format!("  [layer {}]", n + 1));
+    }
+    text
+}
+
+fn permissions(mode: u32) -> String {
+    let bit = |m: u32, c: char| if mode & m != 0 { c } else { '-' };
+    [
+        bit(0o400, 'r'),
+        bit(0o200, 'w'),
+        bit(0o100, 'x'),
+        bit(0o040, 'r'),
+        bit(0o020, 'w'),
+        bit(0o010, 'x'),
+        bit(0o004, 'r'),
+        bit(0o002, 'w'),
+        bit(0o001, 'x'),
+    ]
+    .iter()
+    .collect()
 }

@@ -79,6 +79,8 @@ enum Command {
     /// What an image runs and how it was built: entrypoint, cmd, env, ports, labels, history
     /// beside the layers.
     Config(image::ConfigArgs),
+    /// The files of an image as a container sees them (its layers merged), or of one layer.
+    Ls(image::LsArgs),
     /// Give a manifest or index more tags (oras tag, crane tag).
     Tag(tag::TagArgs),
     /// Delete a manifest (by digest), optionally with its referrers; or remove a tag.
@@ -151,6 +153,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rm(a) => registries_in(&[&a.target])?,
         Command::Tag(a) => registries_in(&[&a.source])?,
         Command::Config(a) => registries_in(&[&a.reference])?,
+        Command::Ls(a) => registries_in(&[&a.reference])?,
         Command::Sbom(a) if std::path::Path::new(&a.reference).is_file() => Vec::new(),
         Command::Sbom(a) => registries_in(&[&a.reference])?,
         // A bad reference is verify's to report, with its own exit status (2).
@@ -177,6 +180,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rm(args) => write::remove(&ctx, args).await,
         Command::Tag(args) => tag::tag(&ctx, args).await,
         Command::Config(args) => image::config(&ctx, args).await,
+        Command::Ls(args) => image::ls(&ctx, args).await,
         Command::Sbom(args) => sbom::sbom(&ctx, args).await,
         Command::Verify(args) => return Ok(verify::verify(&ctx, args).await),
         Command::VerifyBlob(args) => return Ok(verify_blob::verify_blob(args)),

@@ -2,12 +2,13 @@
 //! made them, and (in `files`) the files the layers hold.
 
 pub mod config;
+pub mod files;
 
 use serde::Serialize;
 
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::manifest::{media_type, Descriptor, Manifest};
+use crate::manifest::{media_type, Descriptor, ImageManifest, Manifest};
 use crate::ops::inspect;
 use crate::store::Store;
 
@@ -78,18 +79,28 @@ pub fn compression_of(media: &str) -> &'static str {
     }
 }
 
-/// Describes the image `selector` names in `store`. An index is resolved to the image for
-/// `platform` (`os/arch[/variant]`), else this machine's, else the first image it lists.
-pub async fn describe(
-    store: &Store,
-    selector: &str,
-    platform: Option<&str>,
-) -> Result<ImageDescription> {
+/// The image manifest `selector` names: itself, or from an index the one for `platform`
+/// (`os/arch[/variant]`), else this machine's, else the first image it lists.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub digest: Digest,
+    pub manifest: ImageManifest,
+    /// The index it was picked from, and every platform the index offers.
+    pub index: Option<Digest>,
+    pub platforms: Vec<String>,
+}
+
+pub async fn resolve(store: &Store, selector: &str, platform: Option<&str>) -> Result<Resolved> {
     let fetched = store.fetch_manifest(selector).await?;
     let parsed = Manifest::parse(&fetched.bytes, Some(&fetched.media_type))
         .map_err(|e| Error::Invalid(format!("{selector}: the manifest does not parse: {e}")))?;
-    let (index, platforms, image, digest) = match parsed {
-        Manifest::Image(m) => (None, Vec::new(), m, fetched.digest),
+    match parsed {
+        Manifest::Image(manifest) => Ok(Resolved {
+            digest: fetched.digest,
+            manifest,
+            index: None,
+            platforms: Vec::new(),
+        }),
         Manifest::Index(ix) => {
             let images: Vec<&Descriptor> = ix
                 .manifests
@@ -121,15 +132,34 @@ pub async fn describe(
                     child.digest
                 ))
             })?;
-            let Manifest::Image(m) = parsed else {
+            let Manifest::Image(manifest) = parsed else {
                 return Err(Error::Invalid(format!(
                     "{}: an index inside an index is not an image",
                     child.digest
                 )));
             };
-            (Some(fetched.digest), platforms, m, child.digest)
+            Ok(Resolved {
+                digest: child.digest,
+                manifest,
+                index: Some(fetched.digest),
+                platforms,
+            })
         }
-    };
+    }
+}
+
+/// Describes the image `selector` names in `store` (see [`resolve`] for indexes).
+pub async fn describe(
+    store: &Store,
+    selector: &str,
+    platform: Option<&str>,
+) -> Result<ImageDescription> {
+    let Resolved {
+        digest,
+        manifest: image,
+        index,
+        platforms,
+    } = resolve(store, selector, platform).await?;
     if !media_type::is_image_config(&image.config.media_type) {
         return Err(Error::Invalid(format!(
             "{digest} is an artifact ({}), not an image: it has no image config",

@@ -197,3 +197,185 @@ async fn an_index_gives_the_platform_asked_for_and_refuses_one_it_lacks() {
         "{err}"
     );
 }
+
+/// Walks an unpacked root: path -> (kind, size, link target).
+fn walk(root: &Path) -> std::collections::BTreeMap<String, (String, u64, Option<String>)> {
+    fn go(
+        root: &Path,
+        dir: &Path,
+        out: &mut std::collections::BTreeMap<String, (String, u64, Option<String>)>,
+    ) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            if meta.file_type().is_symlink() {
+                let target = std::fs::read_link(&p)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, ("symlink".into(), 0, Some(target)));
+            } else if meta.is_dir() {
+                out.insert(rel, ("dir".into(), 0, None));
+                go(root, &p, out);
+            } else {
+                out.insert(rel, ("file".into(), meta.len(), None));
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    go(root, root, &mut out);
+    out
+}
+
+#[tokio::test]
+async fn the_merged_files_are_what_umoci_unpacks_file_by_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let layout = text(&dir.path().join("layout"));
+    let image = format!("{layout}:files");
+    let bundle = dir.path().join("bundle");
+    let rootfs = bundle.join("rootfs");
+    peer("umoci", &["init", "--layout", &layout]).await;
+    peer("umoci", &["new", "--image", &image]).await;
+    peer(
+        "umoci",
+        &["unpack", "--rootless", "--image", &image, &text(&bundle)],
+    )
+    .await;
+    // Layer 1: files, folders, a symlink and a hard link.
+    std::fs::create_dir_all(rootfs.join("etc/conf.d")).unwrap();
+    std::fs::create_dir_all(rootfs.join("opt/tool")).unwrap();
+    std::fs::write(rootfs.join("etc/app.conf"), "one\n").unwrap();
+    std::fs::write(rootfs.join("etc/conf.d/old.conf"), "old\n").unwrap();
+    std::fs::write(rootfs.join("opt/tool/a"), "aaaa").unwrap();
+    std::fs::write(rootfs.join("opt/tool/b"), "bb").unwrap();
+    std::os::unix::fs::symlink("app.conf", rootfs.join("etc/current")).unwrap();
+    std::fs::hard_link(rootfs.join("opt/tool/a"), rootfs.join("opt/a-again")).unwrap();
+    // Refreshed, so the next repack is a layer of what changed since this one.
+    let repack = [
+        "repack",
+        "--refresh-bundle",
+        "--image",
+        &image,
+        &text(&bundle),
+    ];
+    peer("umoci", &repack).await;
+    // Layer 2: a file changed, one deleted, a folder emptied and refilled, one added.
+    std::fs::write(rootfs.join("etc/app.conf"), "two, longer\n").unwrap();
+    std::fs::remove_file(rootfs.join("etc/conf.d/old.conf")).unwrap();
+    std::fs::remove_dir_all(rootfs.join("opt/tool")).unwrap();
+    std::fs::create_dir_all(rootfs.join("opt/tool")).unwrap();
+    std::fs::write(rootfs.join("opt/tool/c"), "c").unwrap();
+    std::fs::write(rootfs.join("new.txt"), "new").unwrap();
+    peer("umoci", &["repack", "--image", &image, &text(&bundle)]).await;
+
+    let unpacked = dir.path().join("check");
+    peer(
+        "umoci",
+        &["unpack", "--rootless", "--image", &image, &text(&unpacked)],
+    )
+    .await;
+    let theirs = walk(&unpacked.join("rootfs"));
+
+    let location = format!("oci:{image}");
+    let out = run(&home, &["ls", &location, "-o", "json"], "", &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let layers = listed["layers"].as_array().unwrap().len();
+    assert_eq!(layers, 2, "umoci made a layer per repack");
+    let ours: std::collections::BTreeMap<String, (String, u64, Option<String>)> = listed["tree"]
+        ["entries"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(path, _)| !path.is_empty())
+        .map(|(path, e)| {
+            // A hard link is a file on disk, with its target's size.
+            let kind = match e["kind"].as_str().unwrap() {
+                "hardlink" => "file".to_string(),
+                k => k.to_string(),
+            };
+            let size = if e["kind"] == "hardlink" {
+                let target = e["link"].as_str().unwrap();
+                listed["tree"]["entries"][target]["size"].as_u64().unwrap()
+            } else {
+                e["size"].as_u64().unwrap()
+            };
+            let link = (kind == "symlink").then(|| e["link"].as_str().unwrap().to_string());
+            (path.clone(), (kind, size, link))
+        })
+        .collect();
+    assert_eq!(ours, theirs, "the merged view is what umoci unpacks");
+
+    // Which layer did what (the last layer is umoci's second repack).
+    let last = layers - 1;
+    let entries = &listed["tree"]["entries"];
+    let changes = |p: &str| -> Vec<(u64, String)> {
+        entries[p]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["layer"].as_u64().unwrap(),
+                    c["kind"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        changes("etc/app.conf").last().unwrap(),
+        &(last as u64, "changed".to_string())
+    );
+    assert_eq!(changes("new.txt"), [(last as u64, "added".to_string())]);
+    let deleted = listed["tree"]["deleted"].as_object().unwrap();
+    assert!(deleted.contains_key("etc/conf.d/old.conf"), "{deleted:?}");
+    assert!(deleted.contains_key("opt/tool/a"), "{deleted:?}");
+
+    // The text listing, and the second look comes from the entry index.
+    let text_out = run(&home, &["ls", &location, "--deleted"], "", &[]).await;
+    let shown = String::from_utf8_lossy(&text_out.stdout);
+    assert!(
+        shown.contains(" etc/current -> app.conf  [layer"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("deleted etc/conf.d/old.conf  [layer"),
+        "{shown}"
+    );
+    let kept = std::fs::read_dir(home.join("cache/layer-entries/v1/sha256"))
+        .unwrap()
+        .count();
+    assert_eq!(kept, layers, "each layer's entries kept once");
+    let one = run(
+        &home,
+        &["ls", &location, "--layer", &layers.to_string()],
+        "",
+        &[],
+    )
+    .await;
+    let one = String::from_utf8_lossy(&one.stdout);
+    assert!(one.contains("old.conf  (deleted here)"), "{one}");
+
+    // From the real registry, streamed: the same tree.
+    let reg = TestRegistry::anonymous().await;
+    let remote = format!("{}/files:v1", reg.host());
+    let cp = run(&home, &["cp", &location, &remote], "", &[]).await;
+    assert!(cp.status.success(), "{}", stderr(&cp));
+    let there = run(&home, &["ls", &remote, "--no-cache", "-o", "json"], "", &[]).await;
+    assert!(there.status.success(), "{}", stderr(&there));
+    let there: Value = serde_json::from_slice(&there.stdout).unwrap();
+    assert_eq!(there["tree"], listed["tree"]);
+
+    // A layer whose bytes no longer match its digest is refused, not listed.
+    let digest = listed["layers"][0]["digest"].as_str().unwrap().to_string();
+    let blob = dir.path().join("layout/blobs/sha256").join(&digest[7..]);
+    let mut bytes = std::fs::read(&blob).unwrap();
+    let last_byte = bytes.len() - 1;
+    bytes[last_byte] ^= 1;
+    std::fs::write(&blob, bytes).unwrap();
+    let bad = run(&home, &["ls", &location, "--layer", "1", "--no-cache"], "", &[]).await;
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains(&digest), "{}", stderr(&bad));
+}

@@ -1,0 +1,57 @@
+//! The on-disk index of layer entries, one file per layer digest: a layer's bytes never change,
+//! so what was listed once is listed again without reading the layer.
+
+use std::path::{Path, PathBuf};
+
+use super::LayerListing;
+use crate::digest::Digest;
+
+/// Bumped when the stored form changes, so older entries are read as misses.
+const VERSION: &str = "v1";
+
+#[derive(Debug, Clone)]
+pub struct EntryIndex {
+    dir: PathBuf,
+}
+
+impl EntryIndex {
+    pub fn new(dir: impl Into<PathBuf>) -> EntryIndex {
+        EntryIndex { dir: dir.into() }
+    }
+
+    fn path(&self, digest: &Digest) -> PathBuf {
+        self.dir
+            .join(VERSION)
+            .join(digest.algorithm().as_str())
+            .join(format!("{}.json", digest.hex()))
+    }
+
+    /// The listing of `digest`, if it was kept; an unreadable entry is a miss.
+    pub fn get(&self, digest: &Digest) -> Option<LayerListing> {
+        let bytes = std::fs::read(self.path(digest)).ok()?;
+        let listing: LayerListing = serde_json::from_slice(&bytes).ok()?;
+        (&listing.digest == digest).then_some(listing)
+    }
+
+    /// Keeps a listing. Failures only cost a later re-read, so they are logged, not raised.
+    pub fn put(&self, listing: &LayerListing) {
+        let path = self.path(&listing.digest);
+        if let Err(e) = write(&path, listing) {
+            tracing::debug!(path = %path.display(), error = %e, "layer entry index write failed");
+        }
+    }
+}
+
+fn write(path: &Path, listing: &LayerListing) -> std::io::Result<()> {
+    let parent = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("no parent folder"))?;
+    std::fs::create_dir_all(parent)?;
+    let tmp = tempfile::NamedTempFile::new_in(parent)?;
+    let mut out = std::io::BufWriter::new(tmp.as_file());
+    serde_json::to_writer(&mut out, listing)?;
+    std::io::Write::flush(&mut out)?;
+    drop(out);
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! The files inside layers: each layer's entries read as a stream (gzip, zstd or plain tar,
+//! never extracted), kept in a small on-disk index by digest so a second look is instant, and
+//! the merged filesystem a container sees, with which layer added, changed or deleted each path.
+
+mod index;
+mod merge;
+mod read;
+mod source;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::manifest::Descriptor;
+use crate::store::Store;
+
+pub use index::EntryIndex;
+pub use merge::{merge, Change, ChangeKind, MergedEntry, MergedTree};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    Hardlink,
+    CharDevice,
+    BlockDevice,
+    Fifo,
+    /// `.wh.NAME`: deletes NAME from the layers below.
+    Whiteout,
+    /// `.wh..wh..opq`: hides everything the layers below have in this folder.
+    OpaqueDir,
+}
+
+/// One tar entry, its name cleaned (relative, no `.` or `..`); for whiteouts, the path deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerEntry {
+    pub path: String,
+    pub kind: EntryKind,
+    pub size: u64,
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    pub mtime: u64,
+    /// A symbolic link's target as written, or a hard link's (cleaned) path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// An entry not listed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refused {
+    pub name: String,
+    pub reason: String,
+}
+
+/// Everything one layer holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayerListing {
+    pub digest: Digest,
+    /// gzip, zstd or none, as the bytes said.
+    pub compression: String,
+    /// Bytes of the uncompressed tar stream.
+    pub uncompressed_size: u64,
+    pub entries: Vec<LayerEntry>,
+    pub refused: Vec<Refused>,
+}
+
+/// How far listing one layer may go: a small layer can expand without bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileLimits {
+    pub max_bytes: u64,
+    pub max_entries: u64,
+}
+
+impl Default for FileLimits {
+    /// Far above real images (the largest CUDA layers are a few GiB and a few hundred thousand
+    /// files), far below what would exhaust a machine.
+    fn default() -> Self {
+        FileLimits {
+            max_bytes: 64 << 30,
+            max_entries: 2_000_000,
+        }
+    }
+}
+
+/// Lists the layer `layer` of `store`: from `index` when it has this digest, else by reading
+/// the blob once, verified against its digest (a listing of bytes that do not match is
+/// refused), and then kept in `index`.
+pub async fn list_layer(
+    store: &Store,
+    layer: &Descriptor,
+    limits: &FileLimits,
+    index: Option<&EntryIndex>,
+) -> Result<LayerListing> {
+    if let Some(listing) = index.and_then(|i| i.get(&layer.digest)) {
+        return Ok(listing);
+    }
+    let mut bytes = source::open(store, layer).await?;
+    let (digest, limits) = (layer.digest.clone(), *limits);
+    let listing = tokio::task::spawn_blocking(move || -> Result<LayerListing> {
+        let what = format!("layer {digest}");
+        let listed = read::entries(&mut bytes, &limits, &what)?;
+        // Trailing bytes after the archive's end still count toward the digest.
+        bytes.finish()?;
+        Ok(LayerListing {
+            digest,
+            compression: listed.compression.to_string(),
+            uncompressed_size: listed.uncompressed,
+            entries: listed.entries,
+            refused: listed.refused,
+        })
+    })
+    .await
+    .map_err(|e| Error::Invalid(format!("listing the layer stopped: {e}")))??;
+    if let Some(index) = index {
+        index.put(&listing);
+    }
+    Ok(listing)
+}
+
+/// An image's layers listed, and the filesystem they make together.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageFiles {
+    pub layers: Vec<LayerListing>,
+    pub tree: MergedTree,
+}
+
+/// Lists every layer of `image` (in parallel, two at a time) and merges them.
+pub async fn image_files(
+    store: &Store,
+    layers: &[Descriptor],
+    limits: &FileLimits,
+    index: Option<&EntryIndex>,
+) -> Result<ImageFiles> {
+    use futures::stream::{self, StreamExt, TryStreamExt};
+    let listings: Vec<LayerListing> = stream::iter(layers)
+        .map(|l| list_layer(store, l, limits, index))
+        .buffered(LAYERS_AT_ONCE)
+        .try_collect()
+        .await?;
+    let tree = merge(&listings);
+    Ok(ImageFiles {
+        layers: listings,
+        tree,
+    })
+}
+
+/// Layers read at once: decompression is the cost, and two cores are common.
+const LAYERS_AT_ONCE: usize = 2;
+
+/// Where the entry index lives under a cache folder.
+pub fn index_dir(cache: &std::path::Path) -> PathBuf {
+    cache.join("layer-entries")
+}
