@@ -14,6 +14,7 @@ pub mod error;
 #[cfg(fuzzing)]
 pub mod fuzz;
 pub mod graph;
+pub mod helm;
 pub mod image;
 pub mod known_blobs;
 pub mod layout;

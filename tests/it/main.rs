@@ -5,6 +5,7 @@ mod faults;
 mod graph;
 mod harness;
 mod harness_selftest;
+mod helm;
 mod hostile;
 mod image;
 mod inspect;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{Plan, PushRequest, CREATED_ANNOTATION};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::helm::CONFIG_MEDIA_TYPE;
 use crate::manifest::media_type::{OCI_EMPTY, OCI_MANIFEST};
 use crate::manifest::Descriptor;
 use crate::signature::DateTime;
@@ -21,7 +22,9 @@ pub(super) const EMPTY_CONFIG: &[u8] = b"{}";
 struct ArtifactManifest<'a> {
     schema_version: u32,
     media_type: &'a str,
-    artifact_type: &'a str,
+    /// None for a Helm chart, which is typed by its config as `helm push` types it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    artifact_type: Option<&'a str>,
     config: Descriptor,
     layers: Vec<Descriptor>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -53,7 +56,12 @@ pub(super) fn artifact_manifest(
             d
         })
         .collect();
-    let mut annotations = request.annotations.clone();
+    let mut annotations = plan
+        .chart
+        .as_ref()
+        .map(|c| c.annotations.clone())
+        .unwrap_or_default();
+    annotations.extend(request.annotations.clone());
     if request.created && !annotations.contains_key(CREATED_ANNOTATION) {
         // The plan's time, so that a preview and its push agree; a plan made for a request
         // without `created` has none, and then it is now.
@@ -63,18 +71,32 @@ pub(super) fn artifact_manifest(
     let manifest = ArtifactManifest {
         schema_version: 2,
         media_type: OCI_MANIFEST,
-        artifact_type: &plan.artifact_type,
-        config: Descriptor::new(
-            OCI_EMPTY,
-            Digest::sha256_of(EMPTY_CONFIG),
-            EMPTY_CONFIG.len() as u64,
-        ),
+        artifact_type: plan.chart.is_none().then_some(plan.artifact_type.as_str()),
+        config: config_descriptor(plan),
         layers,
         subject: request.subject.as_ref(),
         annotations,
     };
     let bytes = serde_json::to_vec(&manifest).map_err(|e| Error::Invalid(e.to_string()))?;
     Ok(Bytes::from(bytes))
+}
+
+/// The config blob's bytes: the empty descriptor's `{}`, or a chart's metadata.
+pub(super) fn config_bytes(plan: &Plan) -> Bytes {
+    match &plan.chart {
+        Some(chart) => chart.config.clone(),
+        None => Bytes::from_static(EMPTY_CONFIG),
+    }
+}
+
+fn config_descriptor(plan: &Plan) -> Descriptor {
+    let bytes = config_bytes(plan);
+    let media_type = if plan.chart.is_some() {
+        CONFIG_MEDIA_TYPE
+    } else {
+        OCI_EMPTY
+    };
+    Descriptor::new(media_type, Digest::sha256_of(&bytes), bytes.len() as u64)
 }
 
 /// Now in RFC 3339, UTC, to the second.

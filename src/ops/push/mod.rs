@@ -6,6 +6,7 @@
 //! Planning is in `plan`, the manifest in `manifest`, blob uploads in `upload`, the sheet's
 //! view in `preview`.
 
+mod helm;
 mod manifest;
 mod plan;
 mod preview;
@@ -14,7 +15,6 @@ mod upload;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use bytes::Bytes;
 use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use futures::FutureExt;
@@ -29,6 +29,7 @@ use crate::registry::{Cancel, UploadOptions};
 use crate::store::Store;
 use crate::transfer::{Outcome, Transfer};
 
+pub use helm::ChartPlan;
 pub use plan::{plan, prepare, Plan, PlannedLayer};
 pub use preview::{preview, BlobAction, PlannedBlob, Preview};
 
@@ -156,13 +157,16 @@ pub async fn push_plan(
         return Err(Error::Cancelled);
     }
 
-    store
-        .push_blob_bytes(Bytes::from_static(manifest::EMPTY_CONFIG))
-        .await?;
+    store.push_blob_bytes(manifest::config_bytes(plan)).await?;
     let digests: Vec<(Digest, u64)> = blobs.iter().map(|b| (b.digest.clone(), b.size)).collect();
     let bytes = manifest::artifact_manifest(request, plan, &digests)?;
+    // A chart with no tag asked for gets its version, as `helm push` tags it.
+    let tags = match &plan.chart {
+        Some(chart) if request.tags.is_empty() => vec![chart.tag.clone()],
+        _ => request.tags.clone(),
+    };
     let pushed = match store
-        .push_manifest(bytes.clone(), OCI_MANIFEST, &request.tags)
+        .push_manifest(bytes.clone(), OCI_MANIFEST, &tags)
         .await
     {
         Err(e) if upload::is_blob_unknown(&e) => {
@@ -170,7 +174,7 @@ pub async fn push_plan(
             // shared `{}` config of concurrent attaches): put back what is missing, then retry.
             upload::confirm_blobs(store, plan, &blobs, options, cancel).await?;
             store
-                .push_manifest(bytes.clone(), OCI_MANIFEST, &request.tags)
+                .push_manifest(bytes.clone(), OCI_MANIFEST, &tags)
                 .await?
         }
         other => other?,
@@ -186,7 +190,7 @@ pub async fn push_plan(
         media_type: OCI_MANIFEST.into(),
         artifact_type: plan.artifact_type.clone(),
         size: pushed.size,
-        tags: request.tags.clone(),
+        tags,
         blobs,
         referrers_tag_updated,
     })

@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
+use super::helm::{chart_plan, ChartPlan};
 use super::manifest::rfc3339_now;
 use super::{FileSpec, PushRequest, CREATED_ANNOTATION, UNKNOWN_ARTIFACT};
 use crate::digest::{Algorithm, Digest, Hasher};
@@ -53,6 +54,8 @@ pub struct Plan {
     /// so that a preview and the push agree. None when the request does not ask for it, or
     /// gives its own in its annotations.
     pub created: Option<String>,
+    /// A Helm chart, pushed as `helm push` does.
+    pub chart: Option<ChartPlan>,
     _spool: Option<tempfile::TempDir>,
 }
 
@@ -101,7 +104,7 @@ pub fn plan(request: &PushRequest, scratch: &Path, known: Option<&KnownBlobs>) -
             &mut |_| Ok(()),
         )?);
     }
-    Ok(finish(request, layers, spool))
+    finish(request, layers, spool)
 }
 
 /// Plans for the push sheet: every path checked under [`Rules::STRICT`] (what
@@ -175,7 +178,7 @@ pub async fn prepare(
     };
     report();
     match outcome {
-        Ok(Ok((layers, spool))) => Ok(finish(request, layers, spool)),
+        Ok(Ok((layers, spool))) => finish(request, layers, spool),
         Ok(Err((index, e))) => {
             if let Some(id) = ids.get(index) {
                 transfer.fail(*id, e.to_string());
@@ -358,7 +361,8 @@ pub(super) fn hash_file(
     Ok(hasher.finish())
 }
 
-fn finish(request: &PushRequest, layers: Vec<PlannedLayer>, spool: Spool) -> Plan {
+fn finish(request: &PushRequest, mut layers: Vec<PlannedLayer>, spool: Spool) -> Result<Plan> {
+    let chart = chart_plan(request, &mut layers)?;
     let artifact_type = request.artifact_type.clone().unwrap_or_else(|| {
         let types: Vec<&str> = layers.iter().map(|l| l.media_type.as_str()).collect();
         pack::artifact_type_for(&types)
@@ -367,10 +371,11 @@ fn finish(request: &PushRequest, layers: Vec<PlannedLayer>, spool: Spool) -> Pla
     });
     let created = (request.created && !request.annotations.contains_key(CREATED_ANNOTATION))
         .then(rfc3339_now);
-    Plan {
+    Ok(Plan {
         layers,
         artifact_type,
         created,
+        chart,
         _spool: spool.dir,
-    }
+    })
 }

@@ -1,8 +1,6 @@
 //! Sending a plan's layers: each blob uploaded or skipped, a file that changed since it was planned refused, and blobs a registry lost put back.
 
-use bytes::Bytes;
-
-use super::manifest::EMPTY_CONFIG;
+use super::manifest::config_bytes;
 use super::plan::{hash_file, FileStamp};
 use super::{Plan, PlannedLayer, PushOptions, PushedBlob};
 use crate::digest::Digest;
@@ -143,7 +141,7 @@ pub(super) fn is_blob_unknown(e: &Error) -> bool {
             || (code == "DIGEST_INVALID" && message.contains("blob unknown")))
 }
 
-/// Uploads again whatever the store no longer has: the empty config, or a layer.
+/// Uploads again whatever the store no longer has: the config, or a layer.
 pub(super) async fn confirm_blobs(
     store: &Store,
     plan: &Plan,
@@ -151,11 +149,13 @@ pub(super) async fn confirm_blobs(
     options: &PushOptions,
     cancel: &Cancel,
 ) -> Result<()> {
-    let empty = Digest::sha256_of(EMPTY_CONFIG);
-    if store.blob_size(&empty).await?.is_none() {
-        store
-            .push_blob_bytes(Bytes::from_static(EMPTY_CONFIG))
-            .await?;
+    let config = config_bytes(plan);
+    if store
+        .blob_size(&Digest::sha256_of(&config))
+        .await?
+        .is_none()
+    {
+        store.push_blob_bytes(config).await?;
     }
     for (layer, blob) in plan.layers.iter().zip(blobs) {
         if store.blob_size(&blob.digest).await?.is_none() {
