@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "content",
     "load_graph",
     "image_config",
+    "helm_chart",
     "cancel",
     "export_graph",
     "pull",

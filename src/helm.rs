@@ -297,6 +297,36 @@ pub fn read_chart(tgz: impl Read) -> Result<Chart> {
     })
 }
 
+/// Reads the chart a pushed manifest (`selector`) holds: its chart layer, read whole (Helm caps
+/// charts far below what that costs) and verified.
+pub async fn read_pushed(store: &crate::store::Store, selector: &str) -> Result<Chart> {
+    use crate::manifest::Manifest;
+    let fetched = store.fetch_manifest(selector).await?;
+    let Ok(Manifest::Image(m)) = Manifest::parse(&fetched.bytes, Some(&fetched.media_type)) else {
+        return Err(Error::Invalid(format!(
+            "{selector} is not a chart's manifest"
+        )));
+    };
+    let layer = m
+        .layers
+        .iter()
+        .find(|l| l.media_type == CHART_MEDIA_TYPE)
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "{selector} has no chart layer ({CHART_MEDIA_TYPE})"
+            ))
+        })?;
+    let content = crate::ops::inspect::described(store, layer, MAX_CHART_BYTES as usize).await?;
+    if content.truncated {
+        return Err(Error::Invalid(format!(
+            "the chart {} is over {} MiB: not read",
+            layer.digest,
+            MAX_CHART_BYTES >> 20
+        )));
+    }
+    read_chart(&content.bytes[..])
+}
+
 fn not_a_chart(e: std::io::Error) -> Error {
     Error::Invalid(format!("not a readable chart archive (tar+gzip): {e}"))
 }

@@ -18,6 +18,8 @@ pub fn typescript() -> String {
         ImageLayer::decl(),
         BuildStep::decl(),
         ImageSummary::decl(),
+        ChartDependency::decl(),
+        HelmChart::decl(),
         CatalogState::decl(),
         Repositories::decl(),
         TagSummary::decl(),

@@ -42,6 +42,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::sources::add_registry,
             commands::sources::open_reference,
             commands::image::image_config,
+            commands::helm::helm_chart,
             commands::sources::sign_out,
             commands::sources::remove_registry,
             commands::browse::repositories,

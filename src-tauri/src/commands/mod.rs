@@ -3,6 +3,7 @@
 pub mod browse;
 pub mod export;
 pub mod graph;
+pub mod helm;
 pub mod image;
 pub mod manage;
 pub mod pick;

@@ -1,7 +1,7 @@
 //! An image's config and layers as the details panel shows them.
 
 use serde::{Deserialize, Serialize};
-use stowage::image;
+use stowage::{helm, image};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -114,6 +114,71 @@ impl From<image::ImageDescription> for ImageSummary {
                 .collect(),
             history_matches_layers: d.history_matches_layers,
             compressed_size: d.compressed_size,
+        }
+    }
+}
+
+/// A chart as its details show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HelmChart {
+    pub name: String,
+    pub version: String,
+    pub app_version: Option<String>,
+    pub description: Option<String>,
+    pub kind: Option<String>,
+    pub home: Option<String>,
+    pub maintainers: Vec<String>,
+    pub dependencies: Vec<ChartDependency>,
+    pub chart_yaml: String,
+    pub values_yaml: Option<String>,
+    pub readme: Option<String>,
+    pub templates: Vec<String>,
+    pub subcharts: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ChartDependency {
+    pub name: String,
+    pub version: String,
+    pub repository: String,
+    pub condition: Option<String>,
+}
+
+impl From<helm::Chart> for HelmChart {
+    fn from(c: helm::Chart) -> Self {
+        let m = c.metadata;
+        let some = |s: String| (!s.is_empty()).then_some(s);
+        HelmChart {
+            name: m.name,
+            version: m.version,
+            app_version: some(m.app_version),
+            description: some(m.description),
+            kind: some(m.kind),
+            home: some(m.home),
+            maintainers: m
+                .maintainers
+                .into_iter()
+                .map(|x| match x.email.is_empty() {
+                    true => x.name,
+                    false => format!("{} <{}>", x.name, x.email),
+                })
+                .collect(),
+            dependencies: m
+                .dependencies
+                .into_iter()
+                .map(|d| ChartDependency {
+                    name: d.name,
+                    version: d.version,
+                    repository: d.repository,
+                    condition: some(d.condition),
+                })
+                .collect(),
+            chart_yaml: c.chart_yaml,
+            values_yaml: c.values_yaml,
+            readme: c.readme,
+            templates: c.templates,
+            subcharts: c.subcharts,
         }
     }
 }

@@ -165,3 +165,64 @@ fn an_image_config_comes_with_each_step_beside_its_layer_and_an_artifact_says_it
         "{err}"
     );
 }
+
+#[test]
+fn a_pushed_chart_reads_as_its_chart_yaml_values_and_templates() {
+    use stowage::ops::push::{push, FileSpec, PushOptions, PushRequest};
+    use stowage::registry::Cancel;
+    use stowage::store::Store;
+    use stowage::transfer::Transfer;
+    let f = fixture();
+    let chart = f.dirs.data.join("demo-0.1.0.tgz");
+    std::fs::create_dir_all(&f.dirs.data).unwrap();
+    {
+        let gz = flate2::write::GzEncoder::new(
+            std::fs::File::create(&chart).unwrap(),
+            flate2::Compression::default(),
+        );
+        let mut tar = tar::Builder::new(gz);
+        for (name, text) in [
+            ("demo/Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: 17.x\n    repository: oci://example.com/charts\n"),
+            ("demo/values.yaml", "replicaCount: 3\n"),
+            ("demo/templates/service.yaml", "kind: Service\n"),
+        ] {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(text.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            tar.append_data(&mut h, name, text.as_bytes()).unwrap();
+        }
+        tar.into_inner().unwrap().finish().unwrap();
+    }
+    let layout = f
+        .app
+        .state::<AppState>()
+        .local
+        .layout("charts/demo", true)
+        .unwrap();
+    let request = PushRequest {
+        files: vec![FileSpec {
+            path: chart,
+            media_type: None,
+        }],
+        ..Default::default()
+    };
+    let pushed = tauri::async_runtime::block_on(push(
+        &Store::Layout(layout),
+        &request,
+        &PushOptions::default(),
+        &Transfer::new(),
+        &Cancel::new(),
+    ))
+    .unwrap();
+    assert_eq!(pushed.tags, ["0.1.0"]);
+    let args = json!({"source": "local", "repository": "charts/demo", "digest": pushed.digest.to_string()});
+    let c = invoke(&f, "helm_chart", args).unwrap();
+    assert_eq!(c["name"], "demo");
+    assert_eq!(c["valuesYaml"], "replicaCount: 3\n");
+    assert_eq!(c["templates"], json!(["service.yaml"]));
+    assert_eq!(
+        c["dependencies"][0]["repository"],
+        "oci://example.com/charts"
+    );
+}

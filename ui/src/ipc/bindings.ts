@@ -38,6 +38,10 @@ export type ImageSummary = { manifest: string,
  */
 platforms: Array<string>, platform: string | null, configDigest: string, created: string | null, author: string | null, user: string | null, entrypoint: Array<string>, cmd: Array<string>, env: Array<KeyValue>, workingDir: string | null, exposedPorts: Array<string>, volumes: Array<string>, labels: Array<KeyValue>, stopSignal: string | null, layers: Array<ImageLayer>, steps: Array<BuildStep>, historyMatchesLayers: boolean, compressedSize: number, };
 
+export type ChartDependency = { name: string, version: string, repository: string, condition: string | null, };
+
+export type HelmChart = { name: string, version: string, appVersion: string | null, description: string | null, kind: string | null, home: string | null, maintainers: Array<string>, dependencies: Array<ChartDependency>, chartYaml: string, valuesYaml: string | null, readme: string | null, templates: Array<string>, subcharts: Array<string>, };
+
 export type CatalogState = "listed" | "denied" | "unsupported";
 
 export type Repositories = { repositories: Array<string>, 

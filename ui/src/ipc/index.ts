@@ -4,6 +4,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type {
   AddRegistry,
+  HelmChart,
   ImageSummary,
   OpenedReference,
   AppError,
@@ -92,6 +93,8 @@ export const cancel = (op: string) => call<boolean>("cancel", { op });
 
 export const imageConfig = (source: string, repository: string, reference: string, platform: string | null = null) =>
   call<ImageSummary>("image_config", { source, repository, reference, platform });
+
+export const helmChart = (source: string, repository: string, digest: string) => call<HelmChart>("helm_chart", { source, repository, digest });
 
 export const content = (source: string, repository: string, digest: string, mediaType: string) =>
   call<Content>("content", { source, repository, digest, mediaType });

@@ -18,7 +18,7 @@ export function fakeDigest(name: string): string {
 }
 
 export const SOURCES: Source[] = [
-  { id: "local", kind: "local", name: "Local store", origin: "local", signedIn: false, username: null, credentialFrom: null, insecure: false, customCa: false },
+  { id: "local", kind: "local", name: "Local store", origin: "local", signedIn: false, username: null, credentialFrom: "/home/alice/.local/share/stowage/local", insecure: false, customCa: false },
   { id: "localhost:5000", kind: "registry", name: "localhost:5000", origin: "docker-config", signedIn: true, username: "alice", credentialFrom: "Docker config", insecure: true, customCa: false },
   { id: "ghcr.io", kind: "registry", name: "ghcr.io", origin: "added", signedIn: false, username: null, credentialFrom: null, insecure: false, customCa: false },
 ];
@@ -68,6 +68,29 @@ export const EMPTY_DIGEST = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe7
 
 function node(id: string, kind: GraphNode["kind"], mediaType: string, size: number, extra: Partial<GraphNode> = {}): GraphNode {
   return { id, kind, format: null, mediaType, artifactType: null, size, annotations: {}, platform: null, tags: [], error: null, ...extra };
+}
+
+/** A Helm chart as `helm push` lays it out: the chart's config and its content layer. */
+export function chartGraph(): GraphData {
+  const root = fakeDigest("chart");
+  const config = fakeDigest("chart-config");
+  const layer = fakeDigest("chart-layer");
+  return {
+    root,
+    base: "localhost:5000/charts/demo",
+    reference: "localhost:5000/charts/demo:0.4.0",
+    truncated: false,
+    nodes: [
+      node(root, "helm-chart", MT.manifest, 690, { tags: ["0.4.0"], annotations: { "org.opencontainers.image.title": "demo", "org.opencontainers.image.version": "0.4.0" } }),
+      node(config, "config", "application/vnd.cncf.helm.config.v1+json", 212),
+      node(layer, "layer", "application/vnd.cncf.helm.chart.content.v1.tar+gzip", 3911),
+    ],
+    edges: [
+      { from: root, to: config, kind: "config", via: "manifest" },
+      { from: root, to: layer, kind: "layer", via: "manifest" },
+    ],
+    warnings: [],
+  };
 }
 
 /** The demo graph, in the order a walk would report it (three "nodes" events). */

@@ -3,7 +3,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import type { AddRegistry, GraphData, GraphEdge, GraphEvent, GraphNode, PushSpec, Source } from "../../src/ipc/bindings";
-import { contentOf, demoGraph, DROP_DIR, fakeDigest, repositoriesOf, signaturesOf, SOURCES, summaryOf, tagsOf } from "./fixtures";
+import { chartGraph, contentOf, demoGraph, DROP_DIR, fakeDigest, repositoriesOf, signaturesOf, SOURCES, summaryOf, tagsOf } from "./fixtures";
 import * as sbom from "./mock-sbom";
 import * as transfers from "./mock-transfers";
 import { trustCommand, trustedIdentities } from "./mock-trust";
@@ -78,6 +78,13 @@ function hugeGraph(n: number): GraphData {
 }
 
 async function loadGraph(args: { repository: string; reference: string; op: string; events: Channel }): Promise<GraphData> {
+  if (args.repository === "charts/demo") {
+    const data = chartGraph();
+    graphs.set(args.repository, data);
+    send(args.events, 0, { type: "nodes", nodes: data.nodes, edges: data.edges });
+    await sleep(stageDelay);
+    return data;
+  }
   if (args.repository === "huge/app") {
     const data = hugeGraph(Number(params.get("nodes") ?? "4000"));
     graphs.set(args.repository, data);
@@ -281,6 +288,23 @@ mockIPC(async (cmd, payload) => {
       return transfers.deletePlan(args as unknown as Parameters<typeof transfers.deletePlan>[0], mocks);
     case "delete":
       return transfers.deleteManifests(args as unknown as Parameters<typeof transfers.deleteManifests>[0], mocks);
+    case "helm_chart":
+      await sleep(30);
+      return {
+        name: "demo",
+        version: "0.4.0",
+        appVersion: "2.1",
+        description: "A demo web service with a Redis cache",
+        kind: "application",
+        home: "https://example.com/demo",
+        maintainers: ["Ada <ada@example.com>"],
+        dependencies: [{ name: "redis", version: "17.x", repository: "oci://registry-1.docker.io/bitnamicharts", condition: "redis.enabled" }],
+        chartYaml: "apiVersion: v2\nname: demo\nversion: 0.4.0\nappVersion: \"2.1\"\n",
+        valuesYaml: "replicaCount: 2\nimage:\n  repository: ghcr.io/example/demo\n  tag: \"2.1\"\nredis:\n  enabled: true\n",
+        readme: null,
+        templates: ["deployment.yaml", "service.yaml", "ingress.yaml", "_helpers.tpl", "NOTES.txt"],
+        subcharts: [],
+      };
     case "image_config": {
       await sleep(30);
       const data = graphs.get(String(args.repository));

@@ -195,10 +195,30 @@ describe("screens", () => {
     // Digest tags appear only when asked for.
     await page.getByTestId("digest-toggle").check();
     assert.equal(await page.getByTestId("tag-count").innerText(), "10,400 of 10,400 tags");
+    // Each says what it is, and rows that differ only at the end of the hex still look different.
+    await page.getByTestId("tag-filter").fill("sha256-");
+    await page.waitForFunction(() => document.querySelector('[data-testid="tag-count"]')?.textContent?.trim().startsWith("400 of"));
+    const kinds = await list.getByTestId("digest-tag-kind").allInnerTexts();
+    for (const kind of ["cosign signature", "cosign attestation", "cosign SBOM", "referrers index"]) assert.ok(kinds.includes(kind), kind);
+    const tails = await list.locator(".digest-tag .tail").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right <= /** @type {HTMLElement} */ (e.closest('[role="option"]')).getBoundingClientRect().right));
+    assert.ok(tails.every(Boolean), "every suffix is on screen");
+    await page.mouse.move(10, 10);
+    await shot(page, "04b-tags-digest");
+    // From the filter, ↓ then Enter opens the highlighted tag.
     await page.getByTestId("tag-filter").fill(".sig");
     await page.waitForFunction(() => document.querySelector('[data-testid="tag-count"]')?.textContent?.trim().startsWith("100 of"));
     await page.getByTestId("digest-toggle").uncheck();
     await page.getByText("No tag matches").waitFor();
+    await page.getByTestId("tag-filter").fill("1.50.1");
+    await page.getByTestId("tag-order").selectOption("version");
+    await page.getByTestId("tag-filter").focus();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await list.locator('[aria-selected="true"] .tag').innerText(), "1.50.18");
+    await shot(page, "04c-tags-keyboard-by-version");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('[data-testid="graph-title"]');
+    assert.match(await page.getByTestId("graph-title").innerText(), /big\/app:1\.50\.18$/);
     const perf = await page.evaluate(() => /** @type {any} */ (window).__stowagePerf.marks.map((/** @type {any} */ m) => m.name));
     assert.ok(perf.includes("tags:open"));
     await app.done();
@@ -319,6 +339,8 @@ describe("screens", () => {
     }
     const exports = await page.evaluate(() => /** @type {any} */ (window).__mock.calls.filter((/** @type {any} */ c) => c.cmd === "export_graph").map((/** @type {any} */ c) => c.args));
     assert.equal(exports.length, 3);
+    // The name suggested is a stem: the shell adds the extension (once).
+    assert.deepEqual(exports.map((/** @type {any} */ e) => e.name), ["app-v1", "app-v1", "app-v1"]);
     assert.match(exports[0].data, /^iVBORw0KGgo/);
     assert.match(exports[1].data, /^<svg /);
     assert.ok(exports[1].data.includes("referrers API"));
@@ -414,6 +436,27 @@ describe("screens", () => {
     await config.getByRole("button", { name: /^layer 1/ }).click();
     const selected = await page.getByTestId("details").getAttribute("data-node");
     assert.equal(nodes.find((/** @type {any} */ n) => n.id === selected)?.kind, "layer");
+    await app.done();
+  });
+
+  test("a Helm chart's details show its values, templates and dependencies", async () => {
+    const app = await open();
+    const { page } = app;
+    const box = page.locator("[data-reference-box]");
+    await box.fill("localhost:5000/charts/demo:0.4.0");
+    await box.press("Enter");
+    await page.waitForSelector('[data-testid="graph-status"][data-status="done"]');
+    const nodes = await graphNodes(page);
+    const chart = nodes.find((/** @type {any} */ n) => n.kind === "helm-chart");
+    assert.ok(chart);
+    const canvas = await page.locator(".graph-canvas").boundingBox();
+    assert.ok(canvas);
+    await page.mouse.click(canvas.x + chart.rendered.x, canvas.y + chart.rendered.y);
+    await page.getByTestId("helm-templates").waitFor();
+    assert.match(await page.getByTestId("helm-chart").innerText(), /demo 0\.4\.0\s·\sapp 2\.1/);
+    assert.match(await page.getByTestId("helm-dependencies").innerText(), /redis/);
+    assert.match(await page.getByTestId("helm-file").innerText(), /replicaCount: 2/);
+    await shot(page, "05d-graph-details-helm-chart");
     await app.done();
   });
 
