@@ -4,6 +4,9 @@
 use std::path::Path;
 
 use serde_json::Value;
+use stowage::image::files;
+use stowage::layout::Layout;
+use stowage::store::Store;
 
 use crate::cli::{run, stderr};
 use crate::harness::{self, peer, TestRegistry};
@@ -368,6 +371,30 @@ async fn the_merged_files_are_what_umoci_unpacks_file_by_file() {
     let there: Value = serde_json::from_slice(&there.stdout).unwrap();
     assert_eq!(there["tree"], listed["tree"]);
 
+    // One file read back, and saved, from the layer the merged view says holds it.
+    let store = Store::Layout(Layout::open(dir.path().join("layout")).unwrap());
+    let resolved = stowage::image::resolve(&store, "files", None)
+        .await
+        .unwrap();
+    let holder = entries["etc/app.conf"]["layer"].as_u64().unwrap() as usize;
+    let layer = &resolved.manifest.layers[holder];
+    let preview = files::read_file(&store, layer, "etc/app.conf", 4)
+        .await
+        .unwrap();
+    assert_eq!(
+        (preview.bytes.as_slice(), preview.size, preview.truncated),
+        (&b"two,"[..], 12, true)
+    );
+    let saved = dir.path().join("saved.conf");
+    files::save_file(&store, layer, "/etc/./app.conf", &saved)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&saved).unwrap(), "two, longer\n");
+    let missing = files::read_file(&store, layer, "etc/nothing", 10)
+        .await
+        .unwrap_err();
+    assert!(missing.to_string().contains("etc/nothing"), "{missing}");
+
     // A layer whose bytes no longer match its digest is refused, not listed.
     let digest = listed["layers"][0]["digest"].as_str().unwrap().to_string();
     let blob = dir.path().join("layout/blobs/sha256").join(&digest[7..]);
@@ -375,7 +402,30 @@ async fn the_merged_files_are_what_umoci_unpacks_file_by_file() {
     let last_byte = bytes.len() - 1;
     bytes[last_byte] ^= 1;
     std::fs::write(&blob, bytes).unwrap();
-    let bad = run(&home, &["ls", &location, "--layer", "1", "--no-cache"], "", &[]).await;
+    let bad = run(
+        &home,
+        &["ls", &location, "--layer", "1", "--no-cache"],
+        "",
+        &[],
+    )
+    .await;
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains(&digest), "{}", stderr(&bad));
+    let first = &resolved.manifest.layers[0];
+    let lost = dir.path().join("lost.txt");
+    assert!(files::save_file(&store, first, "opt/tool/a", &lost)
+        .await
+        .is_err());
+    assert!(
+        !lost.exists(),
+        "nothing saved from a layer that does not match its digest"
+    );
+    let leftovers = std::fs::read_dir(dir.path()).unwrap().filter(|e| {
+        e.as_ref()
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".tmp")
+    });
+    assert_eq!(leftovers.count(), 0, "no partial file left behind");
 }

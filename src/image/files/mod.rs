@@ -7,7 +7,7 @@ mod merge;
 mod read;
 mod source;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -121,6 +121,99 @@ pub async fn list_layer(
         index.put(&listing);
     }
     Ok(listing)
+}
+
+/// The first bytes of a file in a layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FilePreview {
+    pub bytes: Vec<u8>,
+    /// The whole file's size.
+    pub size: u64,
+    pub truncated: bool,
+}
+
+/// The first `max` bytes of the regular file `path` in `layer`. The whole layer is read and
+/// verified before anything is returned: bytes from a blob that does not match its digest are
+/// never shown.
+pub async fn read_file(
+    store: &Store,
+    layer: &Descriptor,
+    path: &str,
+    max: usize,
+) -> Result<FilePreview> {
+    let wanted = read::clean(path)
+        .ok_or_else(|| Error::Invalid(format!("{path}: not a path inside a layer")))?;
+    let mut bytes = source::open(store, layer).await?;
+    let (digest, limits) = (layer.digest.clone(), FileLimits::default());
+    tokio::task::spawn_blocking(move || -> Result<FilePreview> {
+        let what = format!("layer {digest}");
+        let mut preview = None;
+        let hit = read::find_file(&mut bytes, &limits, &what, &wanted, &mut |entry, size| {
+            let mut out = Vec::with_capacity(max.min(size as usize));
+            std::io::Read::read_to_end(&mut std::io::Read::take(entry, max as u64), &mut out)
+                .map_err(|e| Error::Invalid(format!("{what}: {wanted}: {e}")))?;
+            preview = Some(FilePreview {
+                truncated: (out.len() as u64) < size,
+                bytes: out,
+                size,
+            });
+            Ok(())
+        })?;
+        bytes.finish()?;
+        match (hit, preview) {
+            (true, Some(p)) => Ok(p),
+            _ => Err(Error::NotFound {
+                what: format!("the file {wanted} (a regular file)"),
+                url: what,
+            }),
+        }
+    })
+    .await
+    .map_err(|e| Error::Invalid(format!("reading the layer stopped: {e}")))?
+}
+
+/// Writes the regular file `path` of `layer` to `dest`. It appears under its name only once
+/// the whole layer checked out against its digest; on any failure nothing is left behind.
+pub async fn save_file(store: &Store, layer: &Descriptor, path: &str, dest: &Path) -> Result<u64> {
+    let wanted = read::clean(path)
+        .ok_or_else(|| Error::Invalid(format!("{path}: not a path inside a layer")))?;
+    let parent = dest
+        .parent()
+        .ok_or_else(|| Error::Invalid(format!("{}: no folder to save in", dest.display())))?
+        .to_path_buf();
+    let mut bytes = source::open(store, layer).await?;
+    let (digest, dest) = (layer.digest.clone(), dest.to_path_buf());
+    tokio::task::spawn_blocking(move || -> Result<u64> {
+        let what = format!("layer {digest}");
+        let mut tmp =
+            tempfile::NamedTempFile::new_in(&parent).map_err(|e| Error::io(&parent, e))?;
+        let mut written = 0;
+        let hit = read::find_file(
+            &mut bytes,
+            &FileLimits::default(),
+            &what,
+            &wanted,
+            &mut |entry, _| {
+                written = std::io::copy(entry, tmp.as_file_mut())
+                    .map_err(|e| Error::io(tmp.path(), e))?;
+                Ok(())
+            },
+        )?;
+        bytes.finish()?;
+        if !hit {
+            return Err(Error::NotFound {
+                what: format!("the file {wanted} (a regular file)"),
+                url: what,
+            });
+        }
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| Error::io(tmp.path(), e))?;
+        tmp.persist(&dest).map_err(|e| Error::io(&dest, e.error))?;
+        Ok(written)
+    })
+    .await
+    .map_err(|e| Error::Invalid(format!("saving the file stopped: {e}")))?
 }
 
 /// An image's layers listed, and the filesystem they make together.

@@ -67,6 +67,47 @@ pub(super) fn entries(raw: impl Read, limits: &FileLimits, what: &str) -> Result
     })
 }
 
+/// Streams the archive in `raw` to its end, handing the regular file at `wanted` (a cleaned
+/// path) to `found`. Returns whether it was there.
+pub(super) fn find_file(
+    raw: impl Read,
+    limits: &FileLimits,
+    what: &str,
+    wanted: &str,
+    found: &mut dyn FnMut(&mut dyn Read, u64) -> Result<()>,
+) -> Result<bool> {
+    let mut raw = BufReader::with_capacity(1 << 20, raw);
+    let head = raw.fill_buf().map_err(|e| read_error(what, e))?.to_vec();
+    let stream: Box<dyn Read> = if head.starts_with(&[0x1f, 0x8b]) {
+        Box::new(MultiGzDecoder::new(raw))
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Box::new(zstd::Decoder::with_buffer(raw).map_err(|e| read_error(what, e))?)
+    } else {
+        Box::new(raw)
+    };
+    let counted = Counted {
+        inner: stream,
+        read: 0,
+        cap: limits.max_bytes,
+    };
+    let mut archive = tar::Archive::new(counted);
+    let mut hit = false;
+    for entry in archive.entries().map_err(|e| read_error(what, e))? {
+        let mut entry = entry.map_err(|e| read_error(what, e))?;
+        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let regular = matches!(
+            entry.header().entry_type(),
+            tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse
+        );
+        if !hit && regular && clean(&name).as_deref() == Some(wanted) {
+            hit = true;
+            let size = entry.size();
+            found(&mut entry, size)?;
+        }
+    }
+    Ok(hit)
+}
+
 fn read_error(what: &str, e: io::Error) -> Error {
     // The cap and a failed verification come through the reader as io errors carrying ours.
     match e
