@@ -23,6 +23,16 @@ pub async fn save_file<R: Runtime>(
     picked.map(into_path).transpose()
 }
 
+/// Asks where to save `file_name`, whatever its kind; `None` when the user cancelled.
+pub async fn save_any<R: Runtime>(
+    app: &AppHandle<R>,
+    file_name: &str,
+) -> Result<Option<PathBuf>, AppError> {
+    let dialog = app.dialog().file().set_file_name(file_name);
+    let picked = answer(|done| dialog.save_file(done)).await;
+    picked.map(into_path).transpose()
+}
+
 /// Asks for a folder; `None` when the user cancelled.
 pub async fn pick_folder<R: Runtime>(
     app: &AppHandle<R>,

@@ -2,6 +2,7 @@
 
 pub mod browse;
 pub mod export;
+pub mod files;
 pub mod graph;
 pub mod helm;
 pub mod image;

@@ -2,6 +2,7 @@
 //! (see `bindings::tests`), so the UI and the shell cannot drift apart silently.
 
 mod browse;
+mod files;
 mod graph;
 mod image;
 mod push;
@@ -11,6 +12,7 @@ mod transfer;
 mod trust;
 
 pub use browse::*;
+pub use files::*;
 pub use graph::*;
 pub use image::*;
 pub use push::*;

@@ -226,3 +226,90 @@ fn a_pushed_chart_reads_as_its_chart_yaml_values_and_templates() {
         "oci://example.com/charts"
     );
 }
+
+#[test]
+fn an_image_lists_its_files_and_shows_one_of_them() {
+    use stowage::store::Store;
+    let f = fixture();
+    let layout = f
+        .app
+        .state::<AppState>()
+        .local
+        .layout("team/os", true)
+        .unwrap();
+    let store = Store::Layout(layout);
+    let layer = {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        {
+            let mut tar = tar::Builder::new(&mut gz);
+            for (name, data) in [
+                ("etc/motd", &b"welcome\n"[..]),
+                ("bin/tool", &b"\x7fELF\x02\x01\x01\0"[..]),
+            ] {
+                let mut h = tar::Header::new_gnu();
+                h.set_size(data.len() as u64);
+                h.set_mode(0o755);
+                h.set_cksum();
+                tar.append_data(&mut h, name, data).unwrap();
+            }
+            tar.finish().unwrap();
+        }
+        gz.finish().unwrap()
+    };
+    let manifest = tauri::async_runtime::block_on(async {
+        let config =
+            br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
+        let c = store.push_blob_bytes(config.to_vec().into()).await.unwrap();
+        let l = store.push_blob_bytes(layer.clone().into()).await.unwrap();
+        let m = json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": c, "size": config.len()},
+            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": l, "size": layer.len()}]});
+        let pushed = store
+            .push_manifest(
+                serde_json::to_vec(&m).unwrap().into(),
+                "application/vnd.oci.image.manifest.v1+json",
+                &["v1".to_string()],
+            )
+            .await
+            .unwrap();
+        (pushed.digest.to_string(), l.to_string())
+    });
+    let (manifest, layer_digest) = manifest;
+    let args =
+        json!({"source": "local", "repository": "team/os", "reference": "v1", "platform": null});
+    let listed = invoke(&f, "image_files", args).unwrap();
+    assert_eq!(listed["manifest"], manifest.as_str());
+    let paths: Vec<&str> = listed["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["bin/tool", "etc/motd"]);
+    assert_eq!(
+        listed["entries"][1]["changes"],
+        json!([{"layer": 0, "kind": "added"}])
+    );
+    assert_eq!(listed["layers"][0]["compression"], "gzip");
+
+    let read = |path: &str| {
+        invoke(
+            &f,
+            "layer_file",
+            json!({"source": "local", "repository": "team/os",
+            "manifest": manifest, "layer": layer_digest, "path": path}),
+        )
+    };
+    let text = read("etc/motd").unwrap();
+    assert_eq!(text["text"], "welcome\n");
+    let bin = read("bin/tool").unwrap();
+    assert!(
+        bin["hex"]
+            .as_str()
+            .unwrap()
+            .starts_with("00000000  7f 45 4c 46"),
+        "{bin}"
+    );
+    let missing = read("etc/none").unwrap_err();
+    assert_eq!(missing["code"], "not_found", "{missing}");
+}

@@ -230,9 +230,16 @@ pub async fn image_files(
     limits: &FileLimits,
     index: Option<&EntryIndex>,
 ) -> Result<ImageFiles> {
+    use futures::future::BoxFuture;
     use futures::stream::{self, StreamExt, TryStreamExt};
-    let listings: Vec<LayerListing> = stream::iter(layers)
-        .map(|l| list_layer(store, l, limits, index))
+    use futures::FutureExt;
+    // Boxed up front: a closure-made stream of futures is not `Send` for every lifetime, and
+    // the app runs this on spawned tasks.
+    let reads: Vec<BoxFuture<'_, Result<LayerListing>>> = layers
+        .iter()
+        .map(|l| list_layer(store, l, limits, index).boxed())
+        .collect();
+    let listings: Vec<LayerListing> = stream::iter(reads)
         .buffered(LAYERS_AT_ONCE)
         .try_collect()
         .await?;

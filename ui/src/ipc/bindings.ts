@@ -42,6 +42,46 @@ export type ChartDependency = { name: string, version: string, repository: strin
 
 export type HelmChart = { name: string, version: string, appVersion: string | null, description: string | null, kind: string | null, home: string | null, maintainers: Array<string>, dependencies: Array<ChartDependency>, chartYaml: string, valuesYaml: string | null, readme: string | null, templates: Array<string>, subcharts: Array<string>, };
 
+export type FilesLayer = { digest: string, size: number, uncompressedSize: number, compression: string, entries: number, 
+/**
+ * Entries not listed, each with why (a name climbing out of the root, say).
+ */
+refused: Array<string>, };
+
+export type FileChange = { layer: number, kind: string, };
+
+export type FileRow = { path: string, 
+/**
+ * file, dir, symlink, hardlink, char-device, block-device, fifo.
+ */
+kind: string, size: number, mode: number, uid: number, gid: number, mtime: number, link: string | null, 
+/**
+ * The layer (from 0) whose entry this is.
+ */
+layer: number, 
+/**
+ * What each layer did to this path: added, changed, deleted.
+ */
+changes: Array<FileChange>, };
+
+export type DeletedPath = { path: string, layer: number, };
+
+export type ImageFiles = { 
+/**
+ * The image manifest whose layers these are.
+ */
+manifest: string, layers: Array<FilesLayer>, 
+/**
+ * The merged filesystem, by path.
+ */
+entries: Array<FileRow>, 
+/**
+ * Paths a layer deleted, and which layer did.
+ */
+deleted: Array<DeletedPath>, };
+
+export type FilePreview = { text: string | null, hex: string | null, size: number, truncated: boolean, };
+
 export type CatalogState = "listed" | "denied" | "unsupported";
 
 export type Repositories = { repositories: Array<string>, 
