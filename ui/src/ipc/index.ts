@@ -4,6 +4,8 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type {
   AddRegistry,
+  FilePreview,
+  ImageFiles,
   HelmChart,
   ImageSummary,
   OpenedReference,
@@ -95,6 +97,16 @@ export const imageConfig = (source: string, repository: string, reference: strin
   call<ImageSummary>("image_config", { source, repository, reference, platform });
 
 export const helmChart = (source: string, repository: string, digest: string) => call<HelmChart>("helm_chart", { source, repository, digest });
+
+export const imageFiles = (source: string, repository: string, reference: string, platform: string | null = null) =>
+  call<ImageFiles>("image_files", { source, repository, reference, platform });
+
+export const layerFile = (source: string, repository: string, manifest: string, layer: string, path: string) =>
+  call<FilePreview>("layer_file", { source, repository, manifest, layer, path });
+
+/** Asks in the shell's dialog where to save; the path saved to, or null when cancelled. */
+export const saveLayerFile = (source: string, repository: string, manifest: string, layer: string, path: string) =>
+  call<string | null>("save_layer_file", { source, repository, manifest, layer, path });
 
 export const content = (source: string, repository: string, digest: string, mediaType: string) =>
   call<Content>("content", { source, repository, digest, mediaType });

@@ -176,6 +176,32 @@ function openReference(typed: string) {
   return { source, repository, reference, name: `${host}/${repository}${digest ? `@${digest}` : `:${reference}`}` };
 }
 
+/** An Alpine-based image's files over its layers in the mock graph: what each layer added. */
+function imageFilesOf(manifest: string, data: GraphData) {
+  const layers = data.edges.filter((e) => e.from === manifest && e.kind === "layer").map((e) => data.nodes.find((n) => n.id === e.to)).filter((n) => n !== undefined);
+  if (!layers.length) return reject("invalid", `${manifest} has no layers`);
+  const last = layers.length - 1;
+  const f = (path: string, kind: string, size: number, layer: number, extra: Record<string, unknown> = {}) => ({ path, kind, size, mode: kind === "dir" ? 0o755 : 0o644, uid: 0, gid: 0, mtime: 1718905552, link: null, layer, changes: [{ layer, kind: "added" }], ...extra });
+  const entries = [
+    f("bin", "dir", 0, 0),
+    f("bin/busybox", "file", 919304, 0, { mode: 0o755 }),
+    f("bin/sh", "symlink", 0, 0, { link: "/bin/busybox", mode: 0o777 }),
+    f("etc", "dir", 0, 0),
+    f("etc/passwd", "file", 84, Math.min(1, last), { changes: [{ layer: 0, kind: "added" }, ...(last > 0 ? [{ layer: 1, kind: "changed" }] : [])] }),
+    f("etc/ssl/certs/ca-certificates.crt", "file", 213775, Math.min(1, last)),
+    f("srv", "dir", 0, last),
+    f("srv/app", "dir", 0, last, { uid: 10001, gid: 10001 }),
+    f("srv/app/server", "file", 5832704, last, { mode: 0o755, uid: 10001, gid: 10001 }),
+    f("srv/app/config.json", "file", 412, last, { uid: 10001, gid: 10001 }),
+  ].sort((a, b) => a.path.localeCompare(b.path));
+  return {
+    manifest,
+    layers: layers.map((n, i) => ({ digest: n.id, size: n.size, uncompressedSize: n.size * 3, compression: "gzip", entries: entries.filter((e) => e.layer === i).length, refused: [] })),
+    entries,
+    deleted: last > 0 ? [{ path: "var/cache/apk/APKINDEX.tar.gz", layer: 1 }] : [],
+  };
+}
+
 /** A config as a Dockerfile build writes one, over the image's own layers in the mock graph. */
 function imageConfigOf(manifest: string, data: GraphData) {
   const layers = data.edges.filter((e) => e.from === manifest && e.kind === "layer").map((e) => data.nodes.find((n) => n.id === e.to)).filter((n) => n !== undefined);
@@ -288,6 +314,20 @@ mockIPC(async (cmd, payload) => {
       return transfers.deletePlan(args as unknown as Parameters<typeof transfers.deletePlan>[0], mocks);
     case "delete":
       return transfers.deleteManifests(args as unknown as Parameters<typeof transfers.deleteManifests>[0], mocks);
+    case "image_files": {
+      await sleep(60);
+      const data = graphs.get(String(args.repository));
+      if (!data) return reject("not_found", "no graph");
+      return imageFilesOf(String(args.reference), data);
+    }
+    case "layer_file": {
+      await sleep(40);
+      const path = String(args.path);
+      if (path === "bin/busybox") return { text: null, hex: "00000000  7f 45 4c 46 02 01 01 00 00 00 00 00 00 00 00 00  |.ELF............|\n00000010  03 00 3e 00 01 00 00 00 c0 5b 01 00 00 00 00 00  |..>......[......|\n", size: 919304, truncated: true };
+      return { text: path.endsWith("passwd") ? "root:x:0:0:root:/root:/bin/sh\napp:x:10001:10001::/home/app:/sbin/nologin\n" : `contents of ${path}\n`, hex: null, size: 84, truncated: false };
+    }
+    case "save_layer_file":
+      return `/home/me/Downloads/${String(args.path).split("/").pop()}`;
     case "helm_chart":
       await sleep(30);
       return {

@@ -432,6 +432,23 @@ describe("screens", () => {
     await shot(page, "05b-graph-details-image-config");
     await page.getByTestId("image-history").scrollIntoViewIfNeeded();
     await shot(page, "05c-graph-details-image-history");
+    // The files the image holds: a tree, a file's details and first bytes, a search.
+    await page.getByTestId("browse-files").click();
+    const files = page.getByTestId("files-dialog");
+    await files.getByTestId("files-rows").waitFor();
+    await files.getByRole("option", { name: /^etc L\d/ }).click();
+    await files.getByRole("option", { name: /passwd/ }).click();
+    await files.getByTestId("files-preview").waitFor();
+    assert.match(await files.getByTestId("files-preview").innerText(), /^root:x:0:0/);
+    assert.match(await files.getByTestId("files-detail").innerText(), /-rw-r--r--/);
+    await shot(page, "05e-files-dialog");
+    await files.getByTestId("files-search").fill("busy");
+    await files.getByRole("option", { name: /bin\/busybox/ }).click();
+    await files.getByTestId("files-preview").waitFor();
+    assert.match(await files.getByTestId("files-preview").innerText(), /7f 45 4c 46/);
+    await shot(page, "05f-files-dialog-search-hex");
+    await page.keyboard.press("Escape");
+    await files.waitFor({ state: "detached" });
     // A step's layer selects that layer in the graph.
     await config.getByRole("button", { name: /^layer 1/ }).click();
     const selected = await page.getByTestId("details").getAttribute("data-node");
