@@ -11,6 +11,7 @@
 
 mod archive;
 mod blob;
+mod docker_archive;
 mod index;
 mod walk;
 mod write;
@@ -115,11 +116,19 @@ impl Layout {
     /// of the archive, devices and FIFOs are refused with the entry's name.
     pub fn open_tar(tar_path: &Path, scratch_dir: &Path) -> Result<Layout> {
         archive::extract(tar_path, scratch_dir)?;
-        let root = archive::layout_root(scratch_dir).ok_or_else(|| Error::NotFound {
-            what: "an OCI image layout (oci-layout) at the top of the archive".into(),
-            url: tar_path.display().to_string(),
-        })?;
-        let mut layout = Layout::open(root)?;
+        let mut layout = match archive::layout_root(scratch_dir) {
+            Some(root) => Layout::open(root)?,
+            // `docker save` (and skopeo's docker-archive:) write no layout: one is built.
+            None if docker_archive::is_docker_archive(scratch_dir) => {
+                docker_archive::convert(scratch_dir, &scratch_dir.join(".stowage-oci"))?
+            }
+            None => {
+                return Err(Error::NotFound {
+                    what: "an OCI image layout (oci-layout) or a docker-archive (manifest.json) at the top of the archive".into(),
+                    url: tar_path.display().to_string(),
+                })
+            }
+        };
         layout.archive = Some(tar_path.to_path_buf());
         Ok(layout)
     }

@@ -429,3 +429,106 @@ async fn the_merged_files_are_what_umoci_unpacks_file_by_file() {
     });
     assert_eq!(leftovers.count(), 0, "no partial file left behind");
 }
+
+#[tokio::test]
+async fn a_docker_save_archive_made_by_skopeo_reads_like_the_layout_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let (location, _) = umoci_image(dir.path()).await;
+    let archive = dir.path().join("saved.tar");
+    peer(
+        "skopeo",
+        &[
+            "copy",
+            "--insecure-policy",
+            &location,
+            &format!("docker-archive:{}:example/app:1.0", text(&archive)),
+        ],
+    )
+    .await;
+    let from_archive = format!("oci:{}:1.0", text(&archive));
+
+    let json = |args: Vec<String>| {
+        let home = home.clone();
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = run(&home, &args, "", &[]).await;
+            assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+            serde_json::from_slice::<Value>(&out.stdout).unwrap()
+        }
+    };
+    let ours = json(vec![
+        "config".into(),
+        from_archive.clone(),
+        "-o".into(),
+        "json".into(),
+    ])
+    .await;
+    let theirs = json(vec![
+        "config".into(),
+        location.clone(),
+        "-o".into(),
+        "json".into(),
+    ])
+    .await;
+    assert_eq!(ours["config"], theirs["config"], "the same config");
+    assert_eq!(ours["steps"], theirs["steps"]);
+    let files = json(vec![
+        "ls".into(),
+        from_archive.clone(),
+        "-o".into(),
+        "json".into(),
+    ])
+    .await;
+    let layout_files = json(vec![
+        "ls".into(),
+        location.clone(),
+        "-o".into(),
+        "json".into(),
+    ])
+    .await;
+    assert_eq!(files["tree"], layout_files["tree"], "the same files");
+    let graph = json(vec![
+        "graph".into(),
+        from_archive.clone(),
+        "-o".into(),
+        "json".into(),
+    ])
+    .await;
+    let root = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == graph["root"])
+        .unwrap();
+    assert_eq!(root["kind"], "image");
+    assert_eq!(root["tags"], serde_json::json!(["1.0"]));
+
+    // A hostile manifest.json naming a file outside the archive is refused by name.
+    let evil = dir.path().join("evil");
+    std::fs::create_dir_all(&evil).unwrap();
+    std::fs::write(
+        evil.join("manifest.json"),
+        r#"[{"Config":"../../etc/passwd","RepoTags":["x:1"],"Layers":[]}]"#,
+    )
+    .unwrap();
+    let evil_tar = dir.path().join("evil.tar");
+    let mut builder = tar::Builder::new(std::fs::File::create(&evil_tar).unwrap());
+    builder
+        .append_path_with_name(evil.join("manifest.json"), "manifest.json")
+        .unwrap();
+    builder.into_inner().unwrap();
+    let out = run(
+        &home,
+        &["graph", &format!("oci:{}:1", text(&evil_tar))],
+        "",
+        &[],
+    )
+    .await;
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("../../etc/passwd"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -41,7 +41,7 @@ pub(super) fn entries(raw: impl Read, limits: &FileLimits, what: &str) -> Result
         read: 0,
         cap: limits.max_bytes,
     };
-    let mut archive = tar::Archive::new(counted);
+    let mut archive = tar::Archive::new(Padded::new(counted));
     let mut entries = Vec::new();
     let mut refused = Vec::new();
     let iter = archive.entries().map_err(|e| read_error(what, e))?;
@@ -58,7 +58,7 @@ pub(super) fn entries(raw: impl Read, limits: &FileLimits, what: &str) -> Result
             Err(r) => refused.push(r),
         }
     }
-    let uncompressed = archive.into_inner().read;
+    let uncompressed = archive.into_inner().inner.read;
     Ok(Listed {
         entries,
         refused,
@@ -90,7 +90,7 @@ pub(super) fn find_file(
         read: 0,
         cap: limits.max_bytes,
     };
-    let mut archive = tar::Archive::new(counted);
+    let mut archive = tar::Archive::new(Padded::new(counted));
     let mut hit = false;
     for entry in archive.entries().map_err(|e| read_error(what, e))? {
         let mut entry = entry.map_err(|e| read_error(what, e))?;
@@ -133,6 +133,45 @@ impl std::error::Error for Carried {}
 
 pub(super) fn carried(message: String) -> io::Error {
     io::Error::other(Carried(message))
+}
+
+/// Ends the stream on a 512-byte boundary followed by the end-of-archive blocks, when the writer
+/// left them out: some tools (umoci's insert among them) end a layer right after its last
+/// file's bytes, and Go's reader, as container runtimes use, accepts that. An archive cut short
+/// inside a file is still an error: at most a block and the end marker are made up.
+struct Padded<R> {
+    inner: R,
+    read: u64,
+    /// Zero bytes still to give once the inner stream ended.
+    padding: Option<u64>,
+}
+
+impl<R: Read> Padded<R> {
+    fn new(inner: R) -> Padded<R> {
+        Padded {
+            inner,
+            read: 0,
+            padding: None,
+        }
+    }
+}
+
+impl<R: Read> Read for Padded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.padding.is_none() {
+            let n = self.inner.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                self.read += n as u64;
+                return Ok(n);
+            }
+            self.padding = Some((512 - self.read % 512) % 512 + 1024);
+        }
+        let left = self.padding.unwrap_or(0);
+        let n = (left as usize).min(buf.len());
+        buf[..n].fill(0);
+        self.padding = Some(left - n as u64);
+        Ok(n)
+    }
 }
 
 /// Counts the uncompressed bytes and stops a bomb at the cap.
@@ -313,6 +352,20 @@ mod tests {
         let listed = entries(&gz[..], &FileLimits::default(), "layer L").unwrap();
         assert_eq!(listed.compression, "gzip");
         assert_eq!(listed.entries[0].size, 1 << 20);
+    }
+
+    #[test]
+    fn a_layer_ending_right_after_its_last_file_reads_but_one_cut_inside_a_file_does_not() {
+        use tar::EntryType as T;
+        let whole = raw_tar(&[("a.txt", T::Regular, b"a\n")]);
+        // Header and the two bytes: no padding, no end blocks (as umoci's insert writes them).
+        let listed = entries(&whole[..514], &FileLimits::default(), "layer L").unwrap();
+        assert_eq!(listed.entries[0].path, "a.txt");
+        let big = raw_tar(&[("big", T::Regular, &[7u8; 4096])]);
+        let err = entries(&big[..1500], &FileLimits::default(), "layer L")
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("layer L"), "{err}");
     }
 
     #[test]
