@@ -6,6 +6,7 @@ pub mod commands;
 pub mod dialogs;
 pub mod dto;
 pub mod grants;
+pub mod layouts;
 pub mod pending;
 pub mod progress;
 pub mod sboms;
@@ -41,6 +42,9 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::sources::sources,
             commands::sources::add_registry,
             commands::sources::open_reference,
+            commands::sources::open_layout,
+            commands::sources::pick_layout,
+            commands::sources::close_layout,
             commands::image::image_config,
             commands::helm::helm_chart,
             commands::files::image_files,

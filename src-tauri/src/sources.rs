@@ -28,6 +28,7 @@ pub async fn list(state: &AppState) -> Result<Vec<Source>> {
     for (name, origin) in origins {
         sources.push(describe(state, &name, origin).await?);
     }
+    sources.extend(state.layouts.sources());
     Ok(sources)
 }
 
@@ -82,8 +83,9 @@ pub async fn open_reference(state: &AppState, text: &str) -> Result<OpenedRefere
         ));
     }
     if text.starts_with("oci:") || text.starts_with('/') || text.starts_with('.') {
+        // A path typed in the webview is not one the user chose in a dialog or dropped.
         return Err(Error::Invalid(format!(
-            "{text} is a path: OCI layouts and archives are read from the command line for now (stowage graph oci:PATH)"
+            "{text} is a path: open a layout folder or archive with Open layout… or by dropping it on the sidebar"
         )));
     }
     let parsed: Reference = text.parse()?;
@@ -103,6 +105,14 @@ pub async fn open_reference(state: &AppState, text: &str) -> Result<OpenedRefere
         reference,
         name,
     })
+}
+
+/// Opens the layout folder or archive at `path` (granted by the caller) read-only as a source.
+/// It is opened once here, so what is not a layout is refused now, with what it lacks.
+pub async fn open_layout(state: &AppState, path: &std::path::Path) -> Result<Source> {
+    let path = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+    crate::layouts::open(&state.client(), &path, &state.dirs.cache).await?;
+    Ok(state.layouts.add(&path))
 }
 
 /// Adds (or updates) a registry. With a username and secret, they are checked against the

@@ -19,6 +19,7 @@ use stowage::{Error, Result};
 use tokio::task::AbortHandle;
 
 use crate::grants::Grants;
+use crate::layouts::{self, OpenedLayouts};
 use crate::pending::{PendingPulls, PendingPushes};
 use crate::sboms::KeptSboms;
 
@@ -49,6 +50,8 @@ pub struct AppState {
     pub grants: Grants,
     /// The SBOMs the SBOM view has open.
     pub sboms: KeptSboms,
+    /// Layout folders and archives opened read-only as sources.
+    pub layouts: OpenedLayouts,
     /// What signatures are checked against, built from the trust settings.
     trust: RwLock<Arc<CurrentTrust>>,
     credentials: Credentials,
@@ -100,6 +103,7 @@ impl AppState {
             pulls: PendingPulls::default(),
             grants: Grants::default(),
             sboms: KeptSboms::default(),
+            layouts: OpenedLayouts::default(),
             dirs,
             credentials,
             client: RwLock::new(Arc::new(client)),
@@ -170,6 +174,11 @@ impl AppState {
     }
 
     async fn open(&self, source: &str, repository: &str, create: bool) -> Result<Store> {
+        if layouts::is_layout(source) {
+            // Read-only whatever the caller meant: writes to it are refused by the layout.
+            let path = self.layouts.path_of(source)?;
+            return layouts::open(&self.client(), &path, &self.dirs.cache).await;
+        }
         if source == LOCAL {
             let local = LocalStore::new(self.local.root());
             let repository = repository.to_string();
@@ -189,6 +198,9 @@ impl AppState {
 
     /// How the CLI names a repository of a source: `host/repo` or `oci:PATH`.
     pub fn base(&self, source: &str, repository: &str) -> Result<String> {
+        if layouts::is_layout(source) {
+            return Ok(format!("oci:{}", self.layouts.path_of(source)?.display()));
+        }
         if source == LOCAL {
             return Ok(format!("oci:{}", self.local.path(repository)?.display()));
         }
@@ -289,6 +301,10 @@ impl AppState {
 
     /// Remembers that `repository` of `source` was just opened.
     pub fn remember(&self, source: &str, repository: &str) -> Result<()> {
+        // An opened layout is for this session; its path is not written down.
+        if layouts::is_layout(source) {
+            return Ok(());
+        }
         let _guard = self.recent_lock.lock();
         let path = self.recent_file();
         let mut all = read_recent(&path);

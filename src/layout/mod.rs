@@ -48,6 +48,8 @@ pub struct Layout {
     root: PathBuf,
     /// The archive this layout was unpacked from; such a layout refuses writes.
     archive: Option<PathBuf>,
+    /// Opened only to be read (a folder the user opened to look inside): refuses writes.
+    read_only: bool,
 }
 
 impl Layout {
@@ -84,6 +86,7 @@ impl Layout {
         Ok(Layout {
             root,
             archive: None,
+            read_only: false,
         })
     }
 
@@ -158,13 +161,23 @@ impl Layout {
         self.root.join(INDEX_FILE).display().to_string()
     }
 
-    /// Refuses writes to a copy unpacked from an archive.
+    /// The same layout, refusing every write.
+    pub fn read_only(mut self) -> Layout {
+        self.read_only = true;
+        self
+    }
+
+    /// Refuses writes to a copy unpacked from an archive, and to a layout opened read-only.
     fn writable(&self) -> Result<()> {
         match &self.archive {
             Some(tar) => Err(Error::Invalid(format!(
                 "{} is a read-only copy of {}; changes would not reach the archive",
                 self.root.display(),
                 tar.display()
+            ))),
+            None if self.read_only => Err(Error::Invalid(format!(
+                "{} is open read-only: copy what you need to the Local store or a registry",
+                self.root.display()
             ))),
             None => Ok(()),
         }

@@ -16,7 +16,11 @@ const SUMMARY_CONCURRENCY: usize = 8;
 #[tauri::command]
 pub async fn repositories(state: State<'_, AppState>, source: String) -> Answer<Repositories> {
     let recent = state.recent(&source);
-    let listed = if source == LOCAL {
+    let listed = if crate::layouts::is_layout(&source) {
+        // A layout is one repository: the folder or archive itself.
+        let path = state.layouts.path_of(&source)?;
+        Ok(vec![crate::layouts::repository_name(&path)])
+    } else if source == LOCAL {
         state.local.repositories()
     } else {
         state.client().registry(&source).await?.catalog().await

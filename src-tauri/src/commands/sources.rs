@@ -1,8 +1,9 @@
 //! Commands of the sidebar: list sources, add a registry and sign in, sign out, remove.
 
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use super::Answer;
+use crate::dialogs;
 use crate::dto::{AddRegistry, OpenedReference, Source};
 use crate::sources;
 use crate::state::AppState;
@@ -16,6 +17,40 @@ pub async fn sources(state: State<'_, AppState>) -> Answer<Vec<Source>> {
 #[tauri::command]
 pub async fn open_reference(state: State<'_, AppState>, text: String) -> Answer<OpenedReference> {
     Ok(sources::open_reference(&state, &text).await?)
+}
+
+/// Opens a dropped layout folder or archive read-only as a source (only a path the user dropped).
+#[tauri::command]
+pub async fn open_layout(state: State<'_, AppState>, path: String) -> Answer<Source> {
+    let path = std::path::PathBuf::from(path);
+    state.grants.check(&path)?;
+    Ok(sources::open_layout(&state, &path).await?)
+}
+
+/// Asks for a layout folder (or with `archive`, a `.tar`) in the shell's dialog and opens it
+/// read-only; None when the user cancelled.
+#[tauri::command]
+pub async fn pick_layout<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    archive: bool,
+) -> Answer<Option<Source>> {
+    let picked = if archive {
+        let tars = ("Layout or docker save archives", &["tar", "tgz", "gz"][..]);
+        dialogs::pick_file(&app, "Open an OCI layout archive or docker save tar", tars).await?
+    } else {
+        dialogs::pick_folder(&app, "Open an OCI layout folder").await?
+    };
+    match picked {
+        Some(path) => Ok(Some(sources::open_layout(&state, &path).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Closes a layout opened read-only.
+#[tauri::command]
+pub async fn close_layout(state: State<'_, AppState>, source: String) -> Answer<bool> {
+    Ok(state.layouts.remove(&source))
 }
 
 /// A CA file is read only when the user chose it in the shell's dialog (`pick_ca_file`).

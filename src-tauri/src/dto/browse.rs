@@ -11,6 +11,8 @@ use ts_rs::TS;
 pub enum SourceKind {
     Local,
     Registry,
+    /// An OCI layout folder or archive opened read-only (id `layout:PATH`).
+    Layout,
 }
 
 /// Why a source is in the sidebar.

@@ -113,3 +113,101 @@ fn the_reference_box_names_what_the_core_and_the_cli_name() {
         "{path}"
     );
 }
+
+#[test]
+fn a_dropped_layout_opens_read_only_as_a_source_and_closes() {
+    use stowage::layout::Layout;
+    use stowage::ops::push::{push, FileSpec, PushOptions, PushRequest};
+    use stowage::registry::Cancel;
+    use stowage::store::Store;
+    use stowage::transfer::Transfer;
+    let f = fixture();
+    let folder = f.dirs.data.join("shared/site-layout");
+    let file = f.dirs.data.join("notes.md");
+    std::fs::create_dir_all(&f.dirs.data).unwrap();
+    std::fs::write(&file, "# notes\n").unwrap();
+    let request = PushRequest {
+        files: vec![FileSpec {
+            path: file,
+            media_type: None,
+        }],
+        tags: vec!["v1".into()],
+        ..Default::default()
+    };
+    let store = Store::Layout(Layout::open_or_create(&folder).unwrap());
+    let pushed = tauri::async_runtime::block_on(push(
+        &store,
+        &request,
+        &PushOptions::default(),
+        &Transfer::new(),
+        &Cancel::new(),
+    ))
+    .unwrap();
+    let path = folder.to_str().unwrap();
+
+    // Not dropped nor picked: refused, whatever the webview says.
+    let refused = invoke(&f, "open_layout", json!({ "path": path })).unwrap_err();
+    assert_eq!(refused["code"], "forbidden", "{refused}");
+
+    drop_on_window(&f, std::slice::from_ref(&folder));
+    let source = invoke(&f, "open_layout", json!({ "path": path })).unwrap();
+    assert_eq!(source["kind"], "layout");
+    assert_eq!(source["name"], "site-layout");
+    let id = source["id"].as_str().unwrap().to_string();
+    let sources = invoke(&f, "sources", json!({})).unwrap();
+    assert!(sources
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == id.as_str()));
+    let repos = invoke(&f, "repositories", json!({ "source": id })).unwrap();
+    assert_eq!(repos["repositories"], json!(["site-layout"]));
+    let tags = invoke(
+        &f,
+        "tags",
+        json!({ "source": id, "repository": "site-layout" }),
+    )
+    .unwrap();
+    assert_eq!(tags, json!(["v1"]));
+    let tag = invoke(
+        &f,
+        "add_tag",
+        json!({ "source": id, "repository": "site-layout",
+        "digest": pushed.digest.to_string(), "tag": "v2" }),
+    )
+    .unwrap_err();
+    assert!(
+        tag["message"].as_str().unwrap().contains("read-only"),
+        "{tag}"
+    );
+
+    // A folder that is not a layout says so, and is not listed.
+    let plain = f.dirs.data.join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    drop_on_window(&f, std::slice::from_ref(&plain));
+    let not = invoke(
+        &f,
+        "open_layout",
+        json!({ "path": plain.to_str().unwrap() }),
+    )
+    .unwrap_err();
+    assert!(
+        not["message"].as_str().unwrap().contains("oci-layout"),
+        "{not}"
+    );
+
+    assert_eq!(
+        invoke(&f, "close_layout", json!({ "source": id })).unwrap(),
+        true
+    );
+    let gone = invoke(
+        &f,
+        "tags",
+        json!({ "source": id, "repository": "site-layout" }),
+    )
+    .unwrap_err();
+    assert!(
+        gone["message"].as_str().unwrap().contains("not open"),
+        "{gone}"
+    );
+}

@@ -1,6 +1,6 @@
 // Generated from src-tauri/src/dto.rs by `STOWAGE_WRITE_BINDINGS=1 cargo test -p stowage-app bindings`. Do not edit.
 
-export type SourceKind = "local" | "registry";
+export type SourceKind = "local" | "registry" | "layout";
 
 export type SourceOrigin = "local" | "docker-config" | "added" | "opened";
 
