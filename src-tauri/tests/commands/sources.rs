@@ -109,7 +109,7 @@ fn the_reference_box_names_what_the_core_and_the_cli_name() {
         path["message"]
             .as_str()
             .unwrap()
-            .contains("stowage graph oci:"),
+            .contains("Open layout"),
         "{path}"
     );
 }
