@@ -3,6 +3,7 @@
 //   data-drop="source"      data-drop-source=ID                   push to that source (asks a name)
 //   data-drop="repository"  data-drop-source=ID data-drop-repository=NAME
 //   data-drop="graph"       the canvas: the node under the point decides (see graphTarget)
+//   data-drop="open"        the sidebar around the sources: open a layout folder or archive
 // The push sheet, while open, takes every drop (its files are added).
 import type { NodeKind } from "../ipc";
 import { LAYERS_SUFFIX, TAG_PREFIX, type GraphModel, type ViewNode } from "../graph/model";
@@ -23,9 +24,11 @@ export type DropTarget =
   | { kind: "repository"; key: string; source: string; repository: string }
   | { kind: "node"; key: string; source: string; repository: string; viewId: string; subject: Subject }
   | { kind: "refused"; key: string; viewId: string; reason: string }
-  | { kind: "sheet"; key: string };
+  | { kind: "sheet"; key: string }
+  | { kind: "open"; key: string };
 
 export const SHEET_TARGET: DropTarget = { kind: "sheet", key: "sheet" };
+export const OPEN_TARGET: DropTarget = { kind: "open", key: "open" };
 
 /** Asks the graph canvas what lies under a viewport point (CSS pixels). */
 export type GraphHitTest = (p: Point) => DropTarget | null;
@@ -40,6 +43,7 @@ export function targetAt(p: Point, elementAt: ElementAt, graph: GraphHitTest | n
   const kind = hit.getAttribute("data-drop");
   if (kind === "graph") return graph ? graph(p) : null;
   if (kind === "sheet") return SHEET_TARGET;
+  if (kind === "open") return OPEN_TARGET;
   const source = hit.getAttribute("data-drop-source");
   if (!source) return null;
   if (kind === "source") return { kind: "source", key: `source:${source}`, source };
@@ -111,5 +115,7 @@ export function targetLabel(t: DropTarget | null, sourceName: (id: string) => st
       return t.reason;
     case "sheet":
       return "Add to the push";
+    case "open":
+      return "Open read-only: an OCI layout folder, a layout .tar or a docker save .tar";
   }
 }

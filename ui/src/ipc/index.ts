@@ -63,6 +63,14 @@ export const addRegistry = (request: AddRegistry) => call<Source>("add_registry"
 
 export const openReference = (text: string) => call<OpenedReference>("open_reference", { text });
 
+/** Opens a dropped layout folder or archive read-only as a source. */
+export const openLayout = (path: string) => call<Source>("open_layout", { path });
+
+/** Asks for a layout folder (or an archive) in the shell's dialog; null when cancelled. */
+export const pickLayout = (archive: boolean) => call<Source | null>("pick_layout", { archive });
+
+export const closeLayout = (source: string) => call<boolean>("close_layout", { source });
+
 export const signOut = (source: string) => call<Source>("sign_out", { source });
 
 export const removeRegistry = (source: string) => call<void>("remove_registry", { source });

@@ -113,6 +113,36 @@ export class Workbench {
       case "refused":
         this.toasts.show(target.reason, { kind: "error" });
         break;
+      case "open":
+        void this.openLayouts(paths);
+        break;
+    }
+  }
+
+  /** Opens dropped layout folders and archives as read-only sources; the last one opened shows. */
+  async openLayouts(paths: string[]) {
+    let last: string | null = null;
+    for (const path of paths) {
+      try {
+        const source = await ipc.openLayout(path);
+        this.browser.updateSource(source);
+        last = source.id;
+      } catch (e) {
+        this.toasts.show(`${path.split(/[\\/]/).pop()}: ${ipc.toAppError(e).message}`, { kind: "error" });
+      }
+    }
+    if (last) await this.browser.openSource(last);
+  }
+
+  /** "Open layout…": a folder, or with `archive` a .tar, picked in the shell's dialog. */
+  async pickLayout(archive: boolean) {
+    try {
+      const source = await ipc.pickLayout(archive);
+      if (!source) return;
+      this.browser.updateSource(source);
+      await this.browser.openSource(source.id);
+    } catch (e) {
+      this.toasts.show(ipc.toAppError(e).message, { kind: "error" });
     }
   }
 

@@ -248,6 +248,19 @@ mockIPC(async (cmd, payload) => {
       return sources;
     case "add_registry":
       return addRegistry(args.request as AddRegistry);
+    case "pick_layout":
+    case "open_layout": {
+      await sleep(30);
+      const path = args.archive ? "/home/alice/Downloads/app-1.0.tar" : String(args.path ?? "/home/alice/src/site/oci-layout-out");
+      const source: Source = { id: `layout:${path}`, kind: "layout", name: path.split("/").pop() ?? path, origin: "opened", signedIn: false, username: null, credentialFrom: path, insecure: false, customCa: false };
+      if (!sources.some((x) => x.id === source.id)) sources.push(source);
+      return source;
+    }
+    case "close_layout": {
+      const i = sources.findIndex((x) => x.id === args.source);
+      if (i >= 0) sources.splice(i, 1);
+      return i >= 0;
+    }
     case "open_reference":
       return openReference(String(args.text));
     case "sign_out": {
@@ -264,6 +277,10 @@ mockIPC(async (cmd, payload) => {
     }
     case "repositories": {
       await sleep(40);
+      if (String(args.source).startsWith("layout:")) {
+        const name = String(args.source).split("/").pop() ?? "layout";
+        return { repositories: [name], recent: [], catalog: "listed", message: null };
+      }
       const listed = repositoriesOf(String(args.source));
       const extra = mocks.extraRepos.get(String(args.source)) ?? [];
       return listed.catalog === "listed" ? { ...listed, repositories: [...new Set([...extra, ...listed.repositories])] } : listed;

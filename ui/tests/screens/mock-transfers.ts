@@ -27,7 +27,7 @@ export type TransferMocks = {
   extraTags: Map<string, string[]>;
   extraRepos: Map<string, string[]>;
   deleted: Set<string>;
-  sourceKind: (id: string) => "local" | "registry";
+  sourceKind: (id: string) => "local" | "registry" | "layout";
   sourceHost: (id: string) => string;
 };
 

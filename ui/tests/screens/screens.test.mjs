@@ -123,6 +123,23 @@ describe("screens", () => {
     await app.done();
   });
 
+  test("a layout folder opens read-only as a source, and closes", async () => {
+    const app = await open();
+    const { page } = app;
+    await page.getByTestId("open-layout-folder").click();
+    const row = page.locator('[data-source="layout:/home/alice/src/site/oci-layout-out"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /oci-layout-out[\s\S]*read-only · not kept/);
+    await page.getByTestId("repo-list").getByText("oci-layout-out", { exact: true }).click();
+    await page.getByTestId("tag-list").getByText("v1", { exact: true }).waitFor();
+    await shot(page, "01d-layout-source");
+    await row.getByRole("button", { name: /Actions for/ }).click();
+    await page.getByTestId("close-layout").click();
+    await row.waitFor({ state: "detached" });
+    assert.match(await page.locator("nav").innerText(), /Local store/);
+    await app.done();
+  });
+
   test("add-registry dialog says plainly that the password is wrong", async () => {
     const app = await open();
     const { page } = app;
