@@ -11,6 +11,7 @@ mod app;
 mod drag;
 mod drop;
 mod expect;
+mod open;
 mod peers;
 mod pick;
 mod sbom;
