@@ -106,10 +106,7 @@ fn the_reference_box_names_what_the_core_and_the_cli_name() {
     );
     let path = invoke(&f, "open_reference", json!({"text": "oci:/tmp/x"})).unwrap_err();
     assert!(
-        path["message"]
-            .as_str()
-            .unwrap()
-            .contains("Open layout"),
+        path["message"].as_str().unwrap().contains("Open layout"),
         "{path}"
     );
 }
