@@ -23,7 +23,7 @@ pub enum Error {
     Tls { registry: String, detail: String },
 
     /// No credentials, or the registry refused the ones we have.
-    #[error("{registry} refused the credentials{}: {detail}", username.as_deref().map(|u| format!(" of {u}")).unwrap_or_default())]
+    #[error("{}", unauthorized_text(registry, username.as_deref(), detail))]
     Unauthorized {
         registry: String,
         username: Option<String>,
@@ -119,6 +119,16 @@ pub enum Error {
 
     #[error("{0}")]
     Invalid(String),
+}
+
+/// A refusal said as what it is: wrong credentials, or none where the registry wants some.
+fn unauthorized_text(registry: &str, username: Option<&str>, detail: &str) -> String {
+    match username {
+        Some(u) => format!("{registry} refused the credentials of {u}: {detail}"),
+        None => format!(
+            "{registry} needs you to sign in (it refused an anonymous request): {detail}"
+        ),
+    }
 }
 
 impl Error {
