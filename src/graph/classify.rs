@@ -22,7 +22,8 @@ pub enum NodeKind {
 }
 
 /// A kind and, where known, the format within it (`cosign`, `notation`, `sigstore-bundle`,
-/// `spdx`, `cyclonedx`, `in-toto`, `slsa-provenance`).
+/// `spdx`, `cyclonedx`, `in-toto`, `slsa-provenance`; for artifacts `homebrew`, `tekton`,
+/// `flux`, `sif`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Classification {
     pub kind: NodeKind,
@@ -61,6 +62,10 @@ pub fn classify_type(t: &str) -> Option<Classification> {
         s if s.contains("slsa") => class(Attestation, Some("slsa-provenance")),
         "application/vnd.cncf.helm.config.v1+json"
         | "application/vnd.cncf.helm.chart.content.v1.tar+gzip" => class(HelmChart, None),
+        "application/vnd.cncf.flux.config.v1+json"
+        | "application/vnd.cncf.flux.content.v1.tar+gzip" => class(Artifact, Some("flux")),
+        "application/vnd.sylabs.sif.config.v1+json"
+        | "application/vnd.sylabs.sif.layer.v1.sif" => class(Artifact, Some("sif")),
         "application/wasm"
         | "application/vnd.wasm.config.v0+json"
         | "application/vnd.module.wasm.config.v1+json"
@@ -90,6 +95,16 @@ pub fn classify_manifest(manifest: &Manifest) -> Classification {
             }
             if let Some(c) = m.artifact_type.as_deref().and_then(classify_type) {
                 return c;
+            }
+            // Homebrew bottles are images by their config; their annotations say otherwise.
+            if m.annotations.keys().any(|k| k.starts_with("sh.brew.")) {
+                return class(Artifact, Some("homebrew"));
+            }
+            if m.layers
+                .iter()
+                .any(|l| l.annotations.contains_key("dev.tekton.image.kind"))
+            {
+                return class(Artifact, Some("tekton"));
             }
             if let Some(c) = classify_type(&m.config.media_type) {
                 return c;
@@ -252,6 +267,29 @@ mod tests {
         assert_eq!(classify_manifest(&m).kind, NodeKind::Signature);
         let m = image(None, "application/vnd.dev.cosign.artifact.sig.v1+json", &[]);
         assert_eq!(classify_manifest(&m).format, Some("cosign"));
+    }
+
+    #[test]
+    fn artifacts_of_the_field_say_what_they_are() {
+        let flux = image(None, "application/vnd.cncf.flux.config.v1+json", &[]);
+        assert_eq!(classify_manifest(&flux), class(NodeKind::Artifact, Some("flux")));
+        let sif = image(None, "application/vnd.sylabs.sif.config.v1+json", &[]);
+        assert_eq!(classify_manifest(&sif), class(NodeKind::Artifact, Some("sif")));
+        let bottle: Manifest = Manifest::parse(
+            br#"{"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},
+                "layers":[],"annotations":{"sh.brew.bottle.digest":"abc","org.opencontainers.image.title":"wget 1.24.5"}}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(classify_manifest(&bottle), class(NodeKind::Artifact, Some("homebrew")));
+        let tekton: Manifest = Manifest::parse(
+            br#"{"schemaVersion":2,"config":{"mediaType":"application/vnd.cdk8s.config.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},
+                "layers":[{"mediaType":"application/vnd.cdk8s.layer.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2,
+                "annotations":{"dev.tekton.image.kind":"task","dev.tekton.image.name":"git-clone"}}]}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(classify_manifest(&tekton), class(NodeKind::Artifact, Some("tekton")));
     }
 
     #[test]
