@@ -103,7 +103,14 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    if let Err(e) = app(tauri::Builder::default(), state).run(tauri::generate_context!()) {
+    // Under Stowage's own config folder (STOWAGE_CONFIG_DIR in tests), not Tauri's: the plugin
+    // joins this absolute path onto its folder, which leaves the absolute path as it is.
+    let window_file = state.dirs.config.join("window-state.json");
+    let window_state = tauri_plugin_window_state::Builder::default()
+        .with_filename(window_file.to_string_lossy())
+        .build();
+    let builder = tauri::Builder::default().plugin(window_state);
+    if let Err(e) = app(builder, state).run(tauri::generate_context!()) {
         eprintln!("stowage-app: {e}");
         std::process::exit(1);
     }

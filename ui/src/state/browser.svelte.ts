@@ -35,8 +35,12 @@ export class Browser {
       const opened = this.sources.filter((s) => s.origin === "opened" && !listed.some((l) => l.id === s.id));
       this.sources = [...listed, ...opened];
       this.sourcesError = null;
-      const want = select ?? this.sourceId ?? this.sources[0]?.id ?? null;
+      // The first listing comes back to where the user was when the app last closed.
+      const last = this.sourceId === null && select === undefined ? lastPlace() : null;
+      const back = last && this.sources.some((s) => s.id === last.source && s.kind !== "layout") ? last : null;
+      const want = select ?? this.sourceId ?? back?.source ?? this.sources[0]?.id ?? null;
       if (want && want !== this.sourceId) await this.openSource(want);
+      if (back?.repository && this.sourceId === back.source && !this.repository) await this.openRepository(back.repository);
       else if (!this.sources.some((s) => s.id === this.sourceId)) this.sourceId = null;
     } catch (e) {
       this.sourcesError = ipc.toAppError(e);
@@ -69,6 +73,7 @@ export class Browser {
     // Another source's graph would sit beside this source's list as if it belonged to it.
     if (this.graph && this.graph.source !== id) this.closeGraph();
     this.sourceId = id;
+    rememberPlace(id, null);
     this.repository = null;
     this.tags = null;
     this.repositories = null;
@@ -90,6 +95,7 @@ export class Browser {
     const repository = name.trim();
     if (!repository) return;
     this.repository = repository;
+    rememberPlace(source, repository);
     this.tags = null;
     this.tagsError = null;
     this.tagsLoading = true;
@@ -193,5 +199,27 @@ export class Browser {
     const session = new GraphSession(g.source, g.repository, g.reference, g.host);
     this.graph = session;
     void session.load(true);
+  }
+}
+
+const PLACE_KEY = "stowage.place";
+type Place = { source: string; repository: string | null };
+
+/** Where the user was: a source and a repository (no secret, kept in the webview's storage). */
+function rememberPlace(source: string, repository: string | null) {
+  if (source.startsWith("layout:")) return;
+  try {
+    localStorage.setItem(PLACE_KEY, JSON.stringify({ source, repository } satisfies Place));
+  } catch {
+    // Storage full or unavailable: the next start opens the first source, as before.
+  }
+}
+
+function lastPlace(): Place | null {
+  try {
+    const v = JSON.parse(localStorage.getItem(PLACE_KEY) ?? "null") as Partial<Place> | null;
+    return v && typeof v.source === "string" ? { source: v.source, repository: typeof v.repository === "string" ? v.repository : null } : null;
+  } catch {
+    return null;
   }
 }

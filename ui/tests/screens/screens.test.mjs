@@ -140,6 +140,18 @@ describe("screens", () => {
     await app.done();
   });
 
+  test("a restart comes back to the source and repository the user was in", async () => {
+    const app = await open();
+    const { page } = app;
+    await page.locator('[data-source="localhost:5000"]').click();
+    await page.getByTestId("repo-list").getByText("demo/app", { exact: true }).click();
+    await page.getByTestId("tag-list").getByText("v1", { exact: true }).waitFor();
+    await page.reload();
+    await page.getByTestId("tag-list").getByText("v1", { exact: true }).waitFor();
+    assert.match((await page.locator('[data-source="localhost:5000"]').getAttribute("class")) ?? "", /selected/);
+    await app.done();
+  });
+
   test("add-registry dialog says plainly that the password is wrong", async () => {
     const app = await open();
     const { page } = app;
@@ -480,6 +492,8 @@ describe("screens", () => {
     await box.fill("localhost:5000/charts/demo:0.4.0");
     await box.press("Enter");
     await page.waitForSelector('[data-testid="graph-status"][data-status="done"]');
+    // Positions from the final layout: a click where a node was before it would miss it.
+    await page.waitForFunction(() => /** @type {any} */ (window).__stowagePerf.marks.some((/** @type {{name: string}} */ m) => m.name === "graph:first-render"));
     const nodes = await graphNodes(page);
     const chart = nodes.find((/** @type {any} */ n) => n.kind === "helm-chart");
     assert.ok(chart);
