@@ -99,7 +99,37 @@ export function edgeLabel(edge: GraphEdge): string {
 
 const edgeKey = (e: GraphEdge) => `${e.from}|${e.to}|${e.kind}`;
 
+/** The annotation an artifact's files are named by (oras, `stowage push`: the file's name). */
+export const IMAGE_TITLE = "org.opencontainers.image.title";
+
+/** A named blob's node grows to show its name on one line, up to this width. */
+const NAMED_MAX_WIDTH = 240;
+/** The label's average character width at 11 px, a little generous: a wrapped title would push
+ * the digest out of the node. */
+const LABEL_CHAR_PX = 6.8;
+/** What a node's box keeps beside its label (the icon on the left, the margins). */
+const LABEL_INSET = 40;
+
+/** A blob's own title, when it has one (an artifact's notes.md or site). */
+function blobName(n: GraphNode): string | null {
+  if (n.kind !== "layer" && n.kind !== "config") return null;
+  return n.annotations[IMAGE_TITLE]?.trim() || null;
+}
+
+/** `text` in at most `max` characters, cut in the middle: a file's extension is worth keeping. */
+function middle(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.ceil((max - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}
+
 function nodeTitle(n: GraphNode): string {
+  // A blob that says what it is goes by that name; the icon already says layer or config.
+  const name = blobName(n);
+  if (name) {
+    const size = ` · ${humanSize(n.size)}`;
+    return `${middle(name, Math.floor((NAMED_MAX_WIDTH - LABEL_INSET) / LABEL_CHAR_PX) - size.length)}${size}`;
+  }
   let title = KIND_TITLES[n.kind];
   if (n.kind === "image" && n.platform) title = `${title} ${n.platform}`;
   else if (n.format) title = `${title} · ${n.format}`;
@@ -406,11 +436,13 @@ export class GraphModel {
   }
 
   private viewNode(n: GraphNode): ViewNode {
-    const [width, height] = SIZES[n.kind];
+    const [base, height] = SIZES[n.kind];
+    const title = nodeTitle(n);
+    const width = blobName(n) ? Math.min(NAMED_MAX_WIDTH, Math.max(base, LABEL_INSET + Math.ceil(title.length * LABEL_CHAR_PX))) : base;
     return {
       id: n.id,
       kind: n.kind,
-      title: nodeTitle(n),
+      title,
       subtitle: shortDigest(n.id),
       node: n,
       error: n.error,

@@ -5,6 +5,12 @@ import { iconUri, KINDS, PALETTES, type Theme } from "./theme";
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 export const NODE_BORDER = 1.5;
+/** Node labels' size in model pixels: on screen they are this times the zoom. */
+export const NODE_FONT_SIZE = 11;
+/** Edge labels ("config", "cosign tag") are smaller than node labels; below the zoom where they
+ * would be drawn under EDGE_MIN_PX on screen they are left out rather than drawn as smudges. */
+export const EDGE_FONT_SIZE = 10;
+const EDGE_MIN_PX = 8;
 /** How much of its kind's colour a node's fill takes on a lite graph; the label stays readable. */
 const LITE_TINT = 0.3;
 
@@ -40,7 +46,7 @@ export function graphStyle(theme: Theme, lite = false): StylesheetJson {
         "border-color": p.edge,
         label: "data(label)",
         "font-family": FONT,
-        "font-size": 11,
+        "font-size": NODE_FONT_SIZE,
         "line-height": 1.35,
         color: p.text,
         "text-wrap": "ellipsis",
@@ -73,13 +79,13 @@ export function graphStyle(theme: Theme, lite = false): StylesheetJson {
         "arrow-scale": 0.75,
         label: "data(label)",
         "font-family": FONT,
-        "font-size": 9,
+        "font-size": EDGE_FONT_SIZE,
         color: p.muted,
         "text-background-color": p.background,
         "text-background-opacity": 1,
         "text-background-padding": "2px",
         "text-background-shape": "roundrectangle",
-        "min-zoomed-font-size": 7,
+        "min-zoomed-font-size": EDGE_MIN_PX,
       },
     },
     {

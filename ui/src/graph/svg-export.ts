@@ -1,7 +1,7 @@
 // Writes the graph as it is drawn (positions, colours, icons, labels) as a standalone SVG.
 // Our own serializer, so export needs no extra Cytoscape extension; every text is XML-escaped.
 import type { Core } from "cytoscape";
-import { FONT } from "./style";
+import { EDGE_FONT_SIZE, FONT, NODE_FONT_SIZE } from "./style";
 import { iconPaths, PALETTES, type Theme } from "./theme";
 import type { ViewKind } from "./model";
 
@@ -34,10 +34,10 @@ export function graphSvg(cy: Core, theme: Theme): string {
     if (label) {
       const mx = (s.x + t.x) / 2;
       const my = (s.y + t.y) / 2;
-      const lw = label.length * 5.2 + 6;
+      const lw = label.length * EDGE_FONT_SIZE * 0.58 + 6;
       parts.push(
         `<rect x="${r(mx - lw / 2)}" y="${r(my - 7)}" width="${r(lw)}" height="14" rx="3" fill="${p.background}"/>`,
-        `<text x="${r(mx)}" y="${r(my + 3)}" font-size="9" text-anchor="middle" fill="${p.muted}">${escapeXml(label)}</text>`,
+        `<text x="${r(mx)}" y="${r(my + 3)}" font-size="${EDGE_FONT_SIZE}" text-anchor="middle" fill="${p.muted}">${escapeXml(label)}</text>`,
       );
     }
   });
@@ -59,7 +59,7 @@ export function graphSvg(cy: Core, theme: Theme): string {
     const firstY = pos.y - ((lines.length - 1) * lineHeight) / 2 + 4;
     lines.forEach((line, i) => {
       parts.push(
-        `<text x="${r(pos.x + 13)}" y="${r(firstY + i * lineHeight)}" font-size="11" text-anchor="middle" fill="${n.hasClass("error") ? p.error : p.text}">${escapeXml(line)}</text>`,
+        `<text x="${r(pos.x + 13)}" y="${r(firstY + i * lineHeight)}" font-size="${NODE_FONT_SIZE}" text-anchor="middle" fill="${n.hasClass("error") ? p.error : p.text}">${escapeXml(line)}</text>`,
       );
     });
     parts.push("</g>");

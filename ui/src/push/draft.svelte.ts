@@ -5,6 +5,7 @@ import * as ipc from "../ipc";
 import type { Subject } from "../drop/hit";
 import type { AppError, InspectedPaths, PushPreview, TransferProgress } from "../ipc";
 import { newOp } from "../lib/ops";
+import { EtaEstimator } from "../transfers/format";
 import { draftProblems, draftSpec, type Annotation, type DraftFile, type DraftInput, type Problem } from "./validate";
 
 export type SheetMode = "push" | "attach";
@@ -62,6 +63,8 @@ export class PushDraft {
   previewFor = $state("");
   preparing = $state(false);
   progress = $state.raw<TransferProgress | null>(null);
+  /** Seconds of hashing left, once the estimate is steady. */
+  eta = $state<number | null>(null);
   prepareError = $state<AppError | null>(null);
 
   readonly input: DraftInput = $derived({
@@ -224,9 +227,13 @@ export class PushDraft {
     this.prepareError = null;
     this.prepareFor = key;
     this.progress = null;
+    this.eta = null;
+    const estimator = new EtaEstimator();
     try {
       const preview = await this.api.preparePush(spec, op, (p) => {
-        if (this.op === op) this.progress = p;
+        if (this.op !== op) return;
+        this.progress = p;
+        this.eta = estimator.update(p);
       });
       if (this.op !== op || this.closed) {
         void this.api.discardPush(preview.plan).catch(() => {});

@@ -29,6 +29,9 @@ export function repositoryProblem(name: string): string | null {
   return null;
 }
 
+/** What the core puts in a manifest pushed without an artifact type. */
+export const DEFAULT_ARTIFACT_TYPE = "application/vnd.unknown.artifact.v1";
+
 const MEDIA_TYPE = /^[A-Za-z0-9][\w!#$&^.+-]*\/[A-Za-z0-9][\w!#$&^.+-]*(\s*;.*)?$/;
 
 /** A media type (`type/subtype[;params]`); empty means "use what was sniffed" or "the default". */

@@ -5,7 +5,8 @@ import { SHEET_TARGET, type DropTarget, type Subject } from "../drop/hit";
 import { kindTitle } from "../graph/model";
 import type { GraphSession } from "../graph/session.svelte";
 import * as ipc from "../ipc";
-import { humanSize, shortDigest } from "../lib/format";
+import { humanSize } from "../lib/format";
+import { attachedText, copiedText, filesTitle, pushedText } from "../lib/names";
 import { Toasts } from "../lib/toasts.svelte";
 import { PushDraft } from "../push/draft.svelte";
 import { sboms } from "../sbom/store.svelte";
@@ -85,8 +86,12 @@ export class Workbench {
     });
   }
 
+  private sourceOf(id: string): ipc.Source | undefined {
+    return this.browser.sources.find((x) => x.id === id);
+  }
+
   sourceName(id: string): string {
-    const s = this.browser.sources.find((x) => x.id === id);
+    const s = this.sourceOf(id);
     if (!s) return id;
     return s.kind === "local" ? "Local store" : s.name;
   }
@@ -237,6 +242,8 @@ export class Workbench {
       subject: draft.subject?.digest ?? null,
       what: `${files} ${files === 1 ? "file" : "files"} (${humanSize(upload)} to upload)${tags}`,
       total: upload,
+      title: filesTitle(draft.files.map((f) => f.name)),
+      subjectTitle: draft.subject?.title ?? null,
     });
     this.sheet = null;
     return t;
@@ -277,7 +284,7 @@ export class Workbench {
 
   /** A tag was added: the tag list and the open graph show it. */
   tagged(target: ActionTarget & { digest: string }, tag: string) {
-    this.toasts.show(`Tagged ${shortDigest(target.digest)} as ${tag}`, { kind: "ok" });
+    this.toasts.show(`Tagged ${target.title} as ${tag}`, { kind: "ok" });
     const b = this.browser;
     if (b.sourceId === target.source && b.repository === target.repository) void b.reloadTags();
     const g = b.graph;
@@ -335,18 +342,17 @@ export class Workbench {
     if (result.kind === "attach" && r.kind === "attach") {
       const g = b.graph;
       const shown = !!g && g.source === r.source && g.repository === r.repository && g.addPushed(result.value);
-      this.toasts.show(`Attached ${shortDigest(result.value.digest)} to ${shortDigest(r.subject ?? "")}`, {
+      this.toasts.show(attachedText(r.title, r.subjectTitle, r.subject, result.value.digest), {
         kind: "ok",
         action: shown ? null : show,
       });
     } else if (result.kind === "push" && r.kind === "push") {
       if (b.sourceId === r.source && b.repository === r.repository) void b.reloadTags();
       else if (b.sourceId === r.source && !b.repository) void b.reloadRepositories();
-      const tag = result.value.tags[0];
-      this.toasts.show(`Pushed ${result.value.target}${tag ? `:${tag}` : `@${shortDigest(result.value.digest)}`}`, { kind: "ok", action: show });
+      this.toasts.show(pushedText(r.title, this.sourceOf(r.source), r.repository, result.value.tags), { kind: "ok", action: show });
     } else if (result.kind === "copy" && r.kind === "copy") {
       if (b.sourceId === r.target.source && b.repository === r.target.repository) void b.reloadTags();
-      this.toasts.show(`Copied to ${result.value.target}`, { kind: "ok", action: show });
+      this.toasts.show(copiedText(r, this.sourceOf(r.target.source), r.target, result.value.digest), { kind: "ok", action: show });
     } else if (result.kind === "pull") {
       this.toasts.show(pulledText(result.value), { kind: "ok" });
     }

@@ -5,6 +5,7 @@
 import * as ipc from "../ipc";
 import type { AppError, Copied, CopyTarget, PullConfirmation, Pulled, PushResult, TransferProgress } from "../ipc";
 import { newOp } from "../lib/ops";
+import { EtaEstimator } from "./format";
 
 export type TransferKind = "push" | "attach" | "pull" | "copy";
 export type TransferState = "running" | "done" | "failed" | "cancelled";
@@ -19,6 +20,10 @@ export type PushRequest = {
   subject: string | null;
   /** What the row says, e.g. "3 files, tags latest". */
   what: string;
+  /** The files by their titles, e.g. "notes.md and 2 more": what messages call what was pushed. */
+  title?: string;
+  /** For an attach: the subject as the graph names it, e.g. "Image linux/amd64". */
+  subjectTitle?: string | null;
   /** Bytes the preview said would go (a first total before progress arrives). */
   total: number;
 };
@@ -69,6 +74,8 @@ export class Transfer {
   state = $state<TransferState>("running");
   /** The latest progress, as rendered (throttled). */
   progress = $state.raw<TransferProgress | null>(null);
+  /** Seconds left as the estimator sees it, rendered with the progress; null while unsure. */
+  eta = $state<number | null>(null);
   error = $state<AppError | null>(null);
   result = $state.raw<TransferResult | null>(null);
   /** Cancel was pressed; the shell has not confirmed yet. */
@@ -81,6 +88,8 @@ export class Transfer {
 
   /** The newest progress not yet rendered. */
   pending: TransferProgress | null = null;
+  estimator = new EtaEstimator();
+  pendingEta: number | null = null;
   timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(request: TransferRequest) {
@@ -174,6 +183,8 @@ export class Transfers {
   private report(t: Transfer, op: string, p: TransferProgress) {
     if (t.op !== op) return;
     t.pending = p;
+    // Every report goes into the estimate, not only the rendered ones.
+    t.pendingEta = t.estimator.update(p);
     if (t.progress === null) {
       // The first report shows at once: the row should not sit at "Starting…".
       this.flush(t);
@@ -186,7 +197,10 @@ export class Transfers {
   private flush(t: Transfer) {
     if (t.timer) clearTimeout(t.timer);
     t.timer = null;
-    if (t.pending) t.progress = t.pending;
+    if (t.pending) {
+      t.progress = t.pending;
+      t.eta = t.pendingEta;
+    }
     t.pending = null;
   }
 
@@ -215,6 +229,8 @@ export class Transfers {
     t.cancelling = false;
     t.progress = null;
     t.pending = null;
+    t.eta = null;
+    t.estimator = new EtaEstimator();
     t.attempts++;
     for (const l of this.startListeners) l(t);
     const onProgress = (p: TransferProgress) => this.report(t, op, p);

@@ -50,13 +50,18 @@ describe("push, attach and transfers", () => {
     assert.equal(await bad.count(), 1);
     assert.match(await bad.innerText(), /secret\.key cannot be read: permission denied/);
     assert.match(await page.getByTestId("push-files-problem").innerText(), /secret\.key cannot be pushed: remove it to go on/);
-    assert.ok(await page.getByTestId("push-submit").isDisabled(), "an errored file blocks the push");
     assert.equal(await page.getByTestId("push-preview").getAttribute("data-state"), "blocked");
+    // What the user brought in is told at once; nothing they have not been at is red.
+    assert.equal(await sheet.locator(".field-problem").count(), 0);
     // The folder says what it holds; "latest" is the default tag of a push.
     assert.match(await page.locator(`[data-testid="push-file"][data-path="${f("site")}"]`).innerText(), /37 files, packed as tar\+gzip/);
     assert.deepEqual((await page.getByTestId("push-tag").allInnerTexts()).map((t) => t.replace("✕", "").trim()), ["latest"]);
     await shot(page, "21-push-sheet-errored-file");
     assert.equal((await calls(page, "prepare_push")).length, 0, "nothing is prepared while a file is errored");
+    // Push with the errored file: nothing is sent, the sheet stays and says what to fix.
+    await page.getByTestId("push-submit").click();
+    assert.equal(await sheet.count(), 1);
+    assert.equal((await calls(page, "push")).length, 0, "an errored file blocks the push");
 
     // Remove it: the push prepares and previews.
     await sheet.getByRole("button", { name: "Remove secret.key" }).click();
@@ -68,7 +73,7 @@ describe("push, attach and transfers", () => {
     await tagInput.fill("-bad");
     await tagInput.press("Enter");
     assert.match(await page.getByTestId("push-tag-problem").innerText(), /must start with a letter, a digit or _/);
-    assert.ok(await page.getByTestId("push-submit").isDisabled());
+    assert.equal(await page.getByTestId("push-preview").getAttribute("data-state"), "blocked");
     await sheet.getByRole("button", { name: "Remove tag -bad" }).click();
     await tagInput.fill("v1.0");
     await tagInput.press("Enter");
@@ -109,7 +114,7 @@ describe("push, attach and transfers", () => {
     const pushed = (await calls(page, "push")).at(-1).plan;
     const discarded = (await calls(page, "discard_push")).map((/** @type {any} */ c) => c.plan);
     assert.ok(pushed && !discarded.includes(pushed), "Push sends the plan that was previewed last");
-    await page.getByTestId("toast").filter({ hasText: "Pushed localhost:5000/demo/app:latest" }).waitFor();
+    await page.getByTestId("toast").filter({ hasText: /^Pushed (.+ to )?localhost:5000\/demo\/app:latest/ }).waitFor();
     // The tag list was read again and shows the new tag.
     await page.getByTestId("tag-list").getByText("v1.0", { exact: true }).first().waitFor();
     await shot(page, "23-push-done");

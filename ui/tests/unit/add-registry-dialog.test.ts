@@ -65,6 +65,15 @@ describe("add-registry dialog errors", () => {
     expect(screen.queryByRole("alert")).toBeNull();
   });
 
+  test("typing goes into the first field to fill, not to the close button", async () => {
+    const { unmount } = render(AddRegistryDialog, { onclose: vi.fn(), onadded: vi.fn() });
+    expect(document.activeElement).toBe(screen.getByLabelText("Registry host"));
+    unmount();
+    // Signing in to a listed registry: the host is given, the username is next.
+    render(AddRegistryDialog, { host: "ghcr.io", onclose: vi.fn(), onadded: vi.fn() });
+    expect(document.activeElement).toBe(screen.getByLabelText("Username"));
+  });
+
   test("an empty host cannot be submitted", async () => {
     render(AddRegistryDialog, { onclose: vi.fn(), onadded: vi.fn() });
     const button = screen.getByRole("button", { name: "Verify and save" }) as HTMLButtonElement;

@@ -135,6 +135,34 @@ describe("graph model", () => {
     expect(m.view().edges.map((e) => e.label)).toEqual(["referrers API"]);
   });
 
+  test("an artifact's blobs go by their title annotation, an image's by kind and size", () => {
+    const m = new GraphModel();
+    const art = `sha256:${hex("e")}`;
+    const notes = `sha256:${hex("f")}`;
+    const site = `sha256:${hex("9")}`;
+    m.applyEvent({
+      type: "nodes",
+      nodes: [
+        node(art, "artifact"),
+        node(D.cfg, "config", { size: 2, annotations: {} }),
+        node(notes, "layer", { size: 34, annotations: { "org.opencontainers.image.title": "notes.md" } }),
+        node(site, "layer", { size: 2048, annotations: { "org.opencontainers.image.title": "site", "io.deis.oras.content.unpack": "true" } }),
+      ],
+      edges: [edge(art, D.cfg, "config"), edge(art, notes, "layer"), edge(art, site, "layer")],
+    });
+    const view = m.view().nodes;
+    const titles = Object.fromEntries(view.map((v) => [v.id, v.title]));
+    expect(titles[notes]).toBe("notes.md · 34 B");
+    expect(titles[site]).toBe("site · 2.0 KiB");
+    expect(titles[D.cfg]).toBe("Config · 2 B");
+    // A long name is cut in its middle, keeping its extension; its node grows, within reason.
+    m.applyEvent({ type: "nodes", nodes: [node(notes, "layer", { size: 34, annotations: { "org.opencontainers.image.title": "quarterly-report-for-the-board-2024-final.pdf" } })], edges: [] });
+    const long = m.view().nodes.find((v) => v.id === notes);
+    expect(long?.title).toBe("quarterly-r…-final.pdf · 34 B");
+    expect(long?.width).toBeLessThanOrEqual(240);
+    expect(long?.width).toBeGreaterThan(164);
+  });
+
   test("edges are labelled by how they were found", () => {
     const m = demo();
     const labels = new Set(m.view().edges.map((e) => e.label));
