@@ -20,7 +20,9 @@ pub async fn export_graph<R: Runtime>(
 ) -> Answer<Option<String>> {
     let bytes = decode(format, data)?;
     let extension = extension(format);
-    let file_name = format!("{}.{extension}", file_stem(&name));
+    // A name that already ends in the extension keeps one (`app-1.0.png`, not `app-1.0.png.png`).
+    let name = name.strip_suffix(&format!(".{extension}")).unwrap_or(&name);
+    let file_name = format!("{}.{extension}", file_stem(name));
     let Some(path) = dialogs::save_file(&app, &file_name, extension).await? else {
         return Ok(None);
     };

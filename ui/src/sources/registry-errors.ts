@@ -4,8 +4,14 @@ import type { AppError } from "../ipc";
 
 export type RegistryErrorText = { title: string; detail: string };
 
-export function registryErrorText(error: AppError, host: string): RegistryErrorText {
+export function registryErrorText(error: AppError, host: string, withCredentials = true): RegistryErrorText {
   const where = host.trim() || "the registry";
+  if (error.code === "unauthorized" && !withCredentials) {
+    return {
+      title: "This registry needs a sign-in",
+      detail: `${where} answers only signed-in users. Enter a username and a password or token.`,
+    };
+  }
   switch (error.code) {
     case "unauthorized":
       return {
