@@ -49,7 +49,7 @@ export function copiedText(from: { repository: string; reference: string }, targ
 }
 
 /** A word for a shell: quoted when it holds anything a shell would read. */
-function shellWord(word: string): string {
+export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -5,8 +5,10 @@ import { SHEET_TARGET, type DropTarget, type Subject } from "../drop/hit";
 import { kindTitle } from "../graph/model";
 import type { GraphSession } from "../graph/session.svelte";
 import * as ipc from "../ipc";
-import { humanSize } from "../lib/format";
+import { humanSize, shortDigest } from "../lib/format";
+import { copyCommands, pullCommands, pushCommands } from "../lib/commands";
 import { attachedText, copiedText, filesTitle, pushedText } from "../lib/names";
+import { draftSpec } from "../push/validate";
 import { Toasts } from "../lib/toasts.svelte";
 import { PushDraft } from "../push/draft.svelte";
 import { sboms } from "../sbom/store.svelte";
@@ -234,7 +236,9 @@ export class Workbench {
     const files = draft.files.length;
     const tags = draft.tags.length ? ` · ${draft.tags.join(", ")}` : "";
     const upload = preview.blobs.filter((b) => b.action === "upload").reduce((s, b) => s + b.size, 0);
+    const where = this.sourceOf(draft.source);
     const t = this.transfers.start({
+      command: where ? pushCommands(where, draftSpec(draft.input)) : null,
       kind: draft.mode,
       plan: preview.plan,
       source: draft.source,
@@ -250,10 +254,18 @@ export class Workbench {
   }
 
   pull(target: ActionTarget) {
-    this.transfers.start({ kind: "pull", source: target.source, repository: target.repository, reference: target.reference });
+    const where = this.sourceOf(target.source);
+    this.transfers.start({
+      kind: "pull",
+      source: target.source,
+      repository: target.repository,
+      reference: target.reference,
+      command: where ? pullCommands(where, target.repository, target.reference) : null,
+    });
   }
 
   copy(target: ActionTarget, to: ipc.CopyTarget, referrers: boolean) {
+    const [from, into] = [this.sourceOf(target.source), this.sourceOf(to.source)];
     this.transfers.start({
       kind: "copy",
       source: target.source,
@@ -261,6 +273,7 @@ export class Workbench {
       reference: target.reference,
       target: to,
       referrers,
+      command: from && into ? copyCommands(from, target.repository, target.reference, into, to.repository, to.tag, referrers) : null,
     });
   }
 
@@ -280,6 +293,23 @@ export class Workbench {
     if (!n) return null;
     const detail = n.platform ?? n.format;
     return detail ? `${kindTitle(n.kind)} · ${detail}` : kindTitle(n.kind);
+  }
+
+  /** The indexes in the open graph that list `digest` (a platform image), with their tags. */
+  indexesOf(target: ActionTarget, digest: string): Array<{ title: string; tags: string[] }> {
+    const g = this.browser.graph;
+    if (!g || g.source !== target.source || g.repository !== target.repository) return [];
+    const m = g.model;
+    return [...m.edges.values()]
+      .filter((e) => e.to === digest && e.kind === "child")
+      .map((e) => m.nodes.get(e.from))
+      .filter((n): n is NonNullable<typeof n> => n !== undefined && n.kind === "index")
+      .map((n) => ({ title: `${kindTitle(n.kind)} ${shortDigest(n.id)}`, tags: n.tags }));
+  }
+
+  /** The source a transfer or a dialog acts on, as the sidebar lists it. */
+  source(id: string): ipc.Source | undefined {
+    return this.sourceOf(id);
   }
 
   /** A tag was added: the tag list and the open graph show it. */

@@ -4,6 +4,7 @@
 // `throttleMs`, so multi-gigabyte transfers with many blobs never make the page sluggish.
 import * as ipc from "../ipc";
 import type { AppError, Copied, CopyTarget, PullConfirmation, Pulled, PushResult, TransferProgress } from "../ipc";
+import type { Commands } from "../lib/commands";
 import { newOp } from "../lib/ops";
 import { EtaEstimator } from "./format";
 
@@ -36,7 +37,8 @@ export type CopyRequest = {
   target: CopyTarget;
   referrers: boolean;
 };
-export type TransferRequest = PushRequest | PullRequest | CopyRequest;
+/** Every request may carry the command line that does the same (shown in the transfers panel). */
+export type TransferRequest = (PushRequest | PullRequest | CopyRequest) & { command?: Commands | null };
 
 export type TransferResult =
   | { kind: "push" | "attach"; value: PushResult }

@@ -97,6 +97,9 @@ describe("push, attach and transfers", () => {
     assert.match(manifest, /"org\.opencontainers\.image\.description":"Team reports"/);
     const actions = await page.locator("[data-action]").evaluateAll((els) => els.map((e) => e.getAttribute("data-action")));
     assert.deepEqual(actions, ["skip", "upload", "skip", "mount"]);
+    // The command that does the same, for a terminal or CI.
+    assert.match(await page.getByTestId("push-command-stowage").innerText(), /^stowage push localhost:5000\/demo\/app:latest \/home\/alice\/drop\/sbom\.spdx\.json .*\/site --artifact-type application\/spdx\+json -t v1\.0 -a 'org\.opencontainers\.image\.description=Team reports'$/);
+    assert.match(await page.getByTestId("push-command-oras").innerText(), /^oras push localhost:5000\/demo\/app:latest,v1\.0 /);
     await shot(page, "22-push-sheet-preview");
     // Every superseded preview's plan was discarded.
     const plans = (await calls(page, "prepare_push")).length;
@@ -226,6 +229,7 @@ describe("push, attach and transfers", () => {
     await page.getByTestId("copy-repository").fill("denied/app");
     assert.equal(await page.getByTestId("copy-tag").inputValue(), "edge");
     assert.ok(await page.getByTestId("copy-referrers").isChecked());
+    assert.equal(await page.getByTestId("command-line-stowage").innerText(), "stowage cp -r localhost:5000/demo/app:edge ghcr.io/denied/app:edge");
     await shot(page, "29-copy-dialog-dark");
     await page.getByTestId("copy-submit").click();
     await copy.waitFor({ state: "detached" });
@@ -332,6 +336,8 @@ describe("push, attach and transfers", () => {
     await list.waitFor();
     assert.equal(await list.locator("li").count(), 1);
     assert.match(await dialog.innerText(), /3 referrers/);
+    assert.match(await page.getByTestId("delete-listed-by").innerText(), /Index sha256:\w+ \(tags v1, v1\.0\.0, latest, stable\) still lists this image/);
+    assert.match(await page.getByTestId("command-line-stowage").innerText(), /^stowage rm localhost:5000\/demo\/app@sha256:/);
     await page.getByTestId("delete-cascade").check();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="delete-list"] li').length === 4);
     const order = await list.locator("li").evaluateAll((els) => els.map((e) => e.getAttribute("data-digest")));
