@@ -78,6 +78,9 @@ pub struct PathInfo {
     pub media_type: Option<String>,
     /// Why it cannot be pushed, said with the path.
     pub error: Option<String>,
+    /// A folder that is itself an OCI image layout (`oci-layout` and `index.json`): its images
+    /// are better copied, or opened, than packed into one layer.
+    pub layout: bool,
 }
 
 /// The push sheet's view of `paths`, in order: each checked as `push::prepare` will check it
@@ -97,6 +100,7 @@ pub fn inspect_paths(paths: &[PathBuf]) -> Vec<PathInfo> {
                 files: 0,
                 media_type: None,
                 error: None,
+                layout: path.join("oci-layout").is_file() && path.join("index.json").is_file(),
             };
             match check_path(path, Rules::STRICT) {
                 Ok(checked) => {

@@ -363,3 +363,18 @@ fn the_sheet_sniffs_types_and_flags_a_second_file_of_the_same_name() {
     let json = serde_json::to_value(&sheet[0]).unwrap();
     assert_eq!(json["media_type"], "application/spdx+json");
 }
+
+#[test]
+fn a_folder_that_is_an_oci_layout_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("app-layout");
+    fs::create_dir_all(layout.join("blobs/sha256")).unwrap();
+    fs::write(layout.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+    fs::write(layout.join("index.json"), r#"{"schemaVersion":2,"manifests":[]}"#).unwrap();
+    let plain = dir.path().join("site");
+    fs::create_dir_all(&plain).unwrap();
+    fs::write(plain.join("index.html"), "<h1>hi</h1>").unwrap();
+    let sheet = inspect_paths(&[layout, plain]);
+    assert!(sheet[0].layout);
+    assert!(!sheet[1].layout);
+}

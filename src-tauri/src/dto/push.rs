@@ -25,6 +25,8 @@ pub struct PathEntry {
     pub media_type: Option<String>,
     /// Why it cannot be pushed, naming the path.
     pub error: Option<String>,
+    /// A folder that is an OCI image layout: the sheet offers to open it or copy its images.
+    pub layout: bool,
 }
 
 impl From<pack::PathInfo> for PathEntry {
@@ -37,6 +39,7 @@ impl From<pack::PathInfo> for PathEntry {
             files: p.files,
             media_type: p.media_type,
             error: p.error,
+            layout: p.layout,
         }
     }
 }

@@ -214,7 +214,11 @@ mediaType: string | null,
 /**
  * Why it cannot be pushed, naming the path.
  */
-error: string | null, };
+error: string | null, 
+/**
+ * A folder that is an OCI image layout: the sheet offers to open it or copy its images.
+ */
+layout: boolean, };
 
 export type InspectedPaths = { entries: Array<PathEntry>, 
 /**

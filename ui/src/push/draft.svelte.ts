@@ -181,6 +181,7 @@ export class PushDraft {
         sniffed: e.mediaType,
         mediaType: typed.get(e.path) ?? e.mediaType ?? "",
         error: e.error,
+        layout: e.layout,
       }));
       this.inspectError = null;
       this.suggestedArtifactType = found.artifactType;

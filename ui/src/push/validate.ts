@@ -54,6 +54,8 @@ export type DraftFile = {
   mediaType: string;
   /** Why it cannot be pushed (from inspect_paths). */
   error: string | null;
+  /** A folder that is itself an OCI image layout (from inspect_paths). */
+  layout?: boolean;
 };
 
 export type Annotation = { key: string; value: string };

@@ -141,6 +141,29 @@ export class Workbench {
     if (last) await this.browser.openSource(last);
   }
 
+  /**
+   * A dropped layout folder, copied image by image (with referrers) into `source`/`repository`
+   * instead of packed into one layer: it is opened read-only, and each tag is copied as it is.
+   */
+  async copyLayout(path: string, source: string, repository: string) {
+    try {
+      const layout = await ipc.openLayout(path);
+      this.browser.updateSource(layout);
+      const tags = await ipc.tags(layout.id, layout.name);
+      if (!tags.length) {
+        this.toasts.show(`${layout.name} has no tagged images to copy; open it to look inside.`, { kind: "error" });
+        return;
+      }
+      this.closeSheet();
+      for (const tag of tags) {
+        const from = { source: layout.id, repository: layout.name, reference: tag, digest: null, title: `${layout.name}:${tag}` };
+        this.copy(from, { source, repository, tag }, true);
+      }
+    } catch (e) {
+      this.toasts.show(`${path.split(/[\\/]/).pop()}: ${ipc.toAppError(e).message}`, { kind: "error" });
+    }
+  }
+
   /** "Open layout…": a folder, or with `archive` a .tar, picked in the shell's dialog. */
   async pickLayout(archive: boolean) {
     try {

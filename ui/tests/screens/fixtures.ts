@@ -270,7 +270,7 @@ export function contentOf(digest: string, data: GraphData): { mediaType: string;
 /** Where the screen tests' dropped files live. */
 export const DROP_DIR = "/home/alice/drop";
 
-type Entry = { name: string; folder?: boolean; size: number; files?: number; mediaType: string | null; error?: string };
+type Entry = { name: string; folder?: boolean; size: number; files?: number; mediaType: string | null; error?: string; layout?: boolean };
 const DROPPABLE: Record<string, Entry> = {
   "sbom.spdx.json": { name: "sbom.spdx.json", size: 48_213, mediaType: "application/spdx+json" },
   "bom.cdx.json": { name: "bom.cdx.json", size: 91_377, mediaType: "application/vnd.cyclonedx+json" },
@@ -282,6 +282,7 @@ const DROPPABLE: Record<string, Entry> = {
   "secret.key": { name: "secret.key", size: 0, mediaType: null, error: `${DROP_DIR}/secret.key cannot be read: permission denied (os error 13)` },
   "empty.txt": { name: "empty.txt", size: 0, mediaType: null, error: `${DROP_DIR}/empty.txt is empty: there is nothing to push` },
   "loop": { name: "loop", folder: true, size: 0, mediaType: null, error: `${DROP_DIR}/loop holds a symlink loop (loop/self -> ..); it cannot be packed` },
+  "app-layout": { name: "app-layout", folder: true, size: 5_200_000, files: 9, mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", layout: true },
 };
 
 /** What inspect_paths says about a path of the screen tests. */
@@ -296,6 +297,7 @@ export function pathEntry(path: string): PathEntry {
     files: e.files ?? (e.folder ? 0 : 1),
     mediaType: e.error ? null : e.mediaType,
     error: e.error ?? null,
+    layout: !!e.layout,
   };
 }
 

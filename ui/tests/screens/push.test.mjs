@@ -124,6 +124,31 @@ describe("push, attach and transfers", () => {
     await app.done();
   });
 
+  test("a dropped OCI layout folder is offered as images to copy, not a folder to pack", async () => {
+    const app = await open(env);
+    const { page } = app;
+    await page.locator('[data-source="localhost:5000"]').click();
+    await page.getByTestId("repo-list").getByText("demo/app", { exact: true }).click();
+    await page.getByTestId("tag-list").waitFor();
+    const over = await centre(page.getByTestId("tag-list"));
+    const paths = [f("app-layout")];
+    await drag(page, "enter", over, paths);
+    await drag(page, "drop", over, paths);
+    const offer = page.getByTestId("push-layout-offer");
+    await offer.waitFor();
+    assert.match(await offer.innerText(), /app-layout is an OCI image layout/);
+    await shot(page, "21d-push-sheet-layout-offer");
+    await page.getByTestId("push-layout-copy").click();
+    await page.getByTestId("push-sheet").waitFor({ state: "detached" });
+    await page.getByTestId("transfers-panel").waitFor();
+    const copies = await calls(page, "copy");
+    assert.ok(copies.length >= 1, "each tag of the layout is copied");
+    assert.equal(copies[0].source, `layout:${f("app-layout")}`);
+    assert.equal(copies[0].referrers, true);
+    assert.deepEqual(copies[0].target, { source: "localhost:5000", repository: "demo/app", tag: copies[0].reference });
+    await app.done();
+  });
+
   test("drop on a graph node attaches (HiDPI positions); layers refuse; a drop elsewhere says where to drop", async () => {
     const app = await open(env, { scale: 2 });
     const { page } = app;

@@ -78,7 +78,7 @@ describe("push sheet validation", () => {
 
 function entry(path: string, extra: Partial<PathEntry> = {}): PathEntry {
   const name = path.split("/").pop() ?? path;
-  return { path, name, folder: false, size: 100, files: 1, mediaType: name.endsWith(".spdx.json") ? "application/spdx+json" : "text/plain", error: name === "bad" ? `${path} cannot be read` : null, ...extra };
+  return { path, name, folder: false, size: 100, files: 1, mediaType: name.endsWith(".spdx.json") ? "application/spdx+json" : "text/plain", error: name === "bad" ? `${path} cannot be read` : null, layout: false, ...extra };
 }
 
 function fakeApi() {

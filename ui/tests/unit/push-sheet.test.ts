@@ -15,7 +15,7 @@ const sources: Source[] = [{ id: "local", kind: "local", name: "Local store", or
 
 function api(): DraftApi {
   return {
-    inspectPaths: vi.fn(async (paths: string[]) => ({ entries: paths.map((path) => ({ path, name: path.split("/").pop() ?? path, folder: false, size: 10, files: 1, mediaType: "text/plain", error: null })), artifactType: null })),
+    inspectPaths: vi.fn(async (paths: string[]) => ({ entries: paths.map((path) => ({ path, name: path.split("/").pop() ?? path, folder: false, size: 10, files: 1, mediaType: "text/plain", error: null, layout: false })), artifactType: null })),
     preparePush: vi.fn(async (): Promise<PushPreview> => ({ plan: "p1", manifest: "{}", digest: "sha256:m", artifactType: "a/b", blobs: [] })),
     discardPush: vi.fn(async () => {}),
     cancel: vi.fn(async () => true),
