@@ -125,9 +125,9 @@ pub enum Error {
 fn unauthorized_text(registry: &str, username: Option<&str>, detail: &str) -> String {
     match username {
         Some(u) => format!("{registry} refused the credentials of {u}: {detail}"),
-        None => format!(
-            "{registry} needs you to sign in (it refused an anonymous request): {detail}"
-        ),
+        None => {
+            format!("{registry} needs you to sign in (it refused an anonymous request): {detail}")
+        }
     }
 }
 

@@ -64,8 +64,9 @@ pub fn classify_type(t: &str) -> Option<Classification> {
         | "application/vnd.cncf.helm.chart.content.v1.tar+gzip" => class(HelmChart, None),
         "application/vnd.cncf.flux.config.v1+json"
         | "application/vnd.cncf.flux.content.v1.tar+gzip" => class(Artifact, Some("flux")),
-        "application/vnd.sylabs.sif.config.v1+json"
-        | "application/vnd.sylabs.sif.layer.v1.sif" => class(Artifact, Some("sif")),
+        "application/vnd.sylabs.sif.config.v1+json" | "application/vnd.sylabs.sif.layer.v1.sif" => {
+            class(Artifact, Some("sif"))
+        }
         "application/wasm"
         | "application/vnd.wasm.config.v0+json"
         | "application/vnd.module.wasm.config.v1+json"
@@ -272,16 +273,25 @@ mod tests {
     #[test]
     fn artifacts_of_the_field_say_what_they_are() {
         let flux = image(None, "application/vnd.cncf.flux.config.v1+json", &[]);
-        assert_eq!(classify_manifest(&flux), class(NodeKind::Artifact, Some("flux")));
+        assert_eq!(
+            classify_manifest(&flux),
+            class(NodeKind::Artifact, Some("flux"))
+        );
         let sif = image(None, "application/vnd.sylabs.sif.config.v1+json", &[]);
-        assert_eq!(classify_manifest(&sif), class(NodeKind::Artifact, Some("sif")));
+        assert_eq!(
+            classify_manifest(&sif),
+            class(NodeKind::Artifact, Some("sif"))
+        );
         let bottle: Manifest = Manifest::parse(
             br#"{"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},
                 "layers":[],"annotations":{"sh.brew.bottle.digest":"abc","org.opencontainers.image.title":"wget 1.24.5"}}"#,
             None,
         )
         .unwrap();
-        assert_eq!(classify_manifest(&bottle), class(NodeKind::Artifact, Some("homebrew")));
+        assert_eq!(
+            classify_manifest(&bottle),
+            class(NodeKind::Artifact, Some("homebrew"))
+        );
         let tekton: Manifest = Manifest::parse(
             br#"{"schemaVersion":2,"config":{"mediaType":"application/vnd.cdk8s.config.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},
                 "layers":[{"mediaType":"application/vnd.cdk8s.layer.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2,
@@ -289,7 +299,10 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(classify_manifest(&tekton), class(NodeKind::Artifact, Some("tekton")));
+        assert_eq!(
+            classify_manifest(&tekton),
+            class(NodeKind::Artifact, Some("tekton"))
+        );
     }
 
     #[test]

@@ -369,8 +369,16 @@ fn a_folder_that_is_an_oci_layout_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let layout = dir.path().join("app-layout");
     fs::create_dir_all(layout.join("blobs/sha256")).unwrap();
-    fs::write(layout.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
-    fs::write(layout.join("index.json"), r#"{"schemaVersion":2,"manifests":[]}"#).unwrap();
+    fs::write(
+        layout.join("oci-layout"),
+        r#"{"imageLayoutVersion":"1.0.0"}"#,
+    )
+    .unwrap();
+    fs::write(
+        layout.join("index.json"),
+        r#"{"schemaVersion":2,"manifests":[]}"#,
+    )
+    .unwrap();
     let plain = dir.path().join("site");
     fs::create_dir_all(&plain).unwrap();
     fs::write(plain.join("index.html"), "<h1>hi</h1>").unwrap();
