@@ -2,8 +2,10 @@
 //!
 //! Layers, each using only those above it: [`reference`](mod@reference) and [`digest`] (names),
 //! [`transport`] (HTTP, TLS, retries), [`auth`] (challenges, tokens, credential stores),
-//! [`registry`] (the distribution API), [`graph`] (the artifact DAG over a registry or a
-//! layout), [`local`] (the app's Local store of layouts). No Tauri here.
+//! [`registry`] (the distribution API), [`layout`] and [`local`] (OCI layouts, the app's Local
+//! store), [`store`] (one interface over both), [`pack`], [`image`], [`helm`], [`sbom`],
+//! [`signature`] and [`graph`] (what content is, for people), [`ops`] (the use cases: push, pull,
+//! copy, delete). docs/architecture.md draws them. No Tauri here.
 
 pub mod allocator;
 pub mod auth;
