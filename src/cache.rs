@@ -48,14 +48,7 @@ impl ManifestCache {
         if path.exists() {
             return;
         }
-        let write = || -> std::io::Result<()> {
-            let parent = path.parent().unwrap_or(&self.dir);
-            std::fs::create_dir_all(parent)?;
-            let tmp = parent.join(format!(".{}.{}.tmp", digest.hex(), std::process::id()));
-            std::fs::write(&tmp, bytes)?;
-            std::fs::rename(&tmp, &path)
-        };
-        if let Err(e) = write() {
+        if let Err(e) = crate::atomic::write(&path, bytes) {
             tracing::debug!(error = %e, "manifest cache write failed");
         }
     }

@@ -48,14 +48,10 @@ impl Settings {
         }
     }
 
-    /// Writes through a temporary file and a rename, so a crash never leaves half a file.
+    /// Writes the whole file or nothing (see [`crate::atomic`]).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::Invalid(e.to_string()))?;
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+        crate::atomic::write(path, &bytes)
     }
 
     pub fn registry(&self, registry: &str) -> RegistrySettings {

@@ -123,17 +123,7 @@ fn file_key(path: &Path, meta: &Metadata) -> Option<Vec<u8>> {
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) {
-    let write = || -> std::io::Result<()> {
-        let parent = path
-            .parent()
-            .ok_or_else(|| std::io::Error::other("no parent folder"))?;
-        std::fs::create_dir_all(parent)?;
-        let tmp = tempfile::NamedTempFile::new_in(parent)?;
-        std::fs::write(tmp.path(), bytes)?;
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
-    };
-    if let Err(e) = write() {
+    if let Err(e) = crate::atomic::write(path, bytes) {
         tracing::debug!(path = %path.display(), error = %e, "blob record write failed");
     }
 }

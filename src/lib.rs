@@ -8,6 +8,7 @@
 //! copy, delete). docs/architecture.md draws them. No Tauri here.
 
 pub mod allocator;
+pub mod atomic;
 pub mod auth;
 pub mod cache;
 pub mod config;

@@ -313,10 +313,7 @@ impl AppState {
         list.insert(0, repository.to_string());
         list.truncate(RECENT_LIMIT);
         let bytes = serde_json::to_vec_pretty(&all).map_err(|e| Error::Invalid(e.to_string()))?;
-        std::fs::create_dir_all(&self.dirs.config).map_err(|e| Error::io(&self.dirs.config, e))?;
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+        stowage::atomic::write(&path, &bytes)
     }
 }
 

@@ -23,14 +23,10 @@ pub(super) fn save(cache: &ManifestCache, registry: &Registry, repository: &str,
         return;
     }
     let path = path(cache, registry.name(), repository, &graph.root);
-    let write = || -> std::io::Result<()> {
-        let dir = path.parent().unwrap_or(cache.dir());
-        std::fs::create_dir_all(dir)?;
-        let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
-        std::fs::write(&tmp, serde_json::to_vec(graph)?)?;
-        std::fs::rename(&tmp, &path)
-    };
-    if let Err(e) = write() {
+    let written = serde_json::to_vec(graph)
+        .map_err(|e| crate::error::Error::Invalid(e.to_string()))
+        .and_then(|bytes| crate::atomic::write(&path, &bytes));
+    if let Err(e) = written {
         tracing::debug!(error = %e, "graph snapshot not saved");
     }
 }

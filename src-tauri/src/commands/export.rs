@@ -1,12 +1,9 @@
 //! Saving an exported graph where the user chooses, through a save dialog opened from Rust.
 
-use std::path::{Path, PathBuf};
-
 use super::Answer;
 use crate::dialogs;
 use crate::dto::{AppError, ExportFormat};
 use base64::Engine;
-use stowage::Error;
 use tauri::{AppHandle, Runtime};
 
 /// Asks where to save, then writes. `data` is base64 for PNG, text otherwise. `None` when the
@@ -26,7 +23,7 @@ pub async fn export_graph<R: Runtime>(
     let Some(path) = dialogs::save_file(&app, &file_name, extension).await? else {
         return Ok(None);
     };
-    write_atomically(&path, &bytes)?;
+    stowage::atomic::write(&path, &bytes)?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -64,17 +61,6 @@ pub fn file_stem(name: &str) -> String {
     }
 }
 
-/// Through a temporary file and a rename: a failed write never leaves half an export.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let mut tmp = PathBuf::from(path);
-    tmp.as_mut_os_string().push(".part");
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,17 +81,5 @@ mod tests {
             decode(ExportFormat::Svg, "<svg/>".into()).unwrap(),
             b"<svg/>"
         );
-    }
-
-    #[test]
-    fn an_export_is_written_whole_and_leaves_no_part_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("g.json");
-        write_atomically(&path, b"{}").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"{}");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        let missing = dir.path().join("no/such/dir/g.json");
-        let err = write_atomically(&missing, b"{}").unwrap_err();
-        assert!(err.to_string().contains("no/such/dir"), "{err}");
     }
 }

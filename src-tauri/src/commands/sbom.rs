@@ -9,7 +9,7 @@ use stowage::sbom::{self, Direction, FindOptions, Sbom, TreeNode, MAX_SBOM_BYTES
 use stowage::Error;
 use tauri::{AppHandle, Runtime, State};
 
-use super::export::{file_stem, write_atomically};
+use super::export::file_stem;
 use super::Answer;
 use crate::dialogs;
 use crate::dto::{
@@ -272,7 +272,7 @@ async fn save<R: Runtime>(app: &AppHandle<R>, name: &str, bytes: &[u8]) -> Answe
     let Some(path) = dialogs::save_file(app, &file_name, extension).await? else {
         return Ok(None);
     };
-    write_atomically(&path, bytes)?;
+    stowage::atomic::write(&path, bytes)?;
     Ok(Some(path.display().to_string()))
 }
 

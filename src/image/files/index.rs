@@ -1,7 +1,7 @@
 //! The on-disk index of layer entries, one file per layer digest: a layer's bytes never change,
 //! so what was listed once is listed again without reading the layer.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::LayerListing;
 use crate::digest::Digest;
@@ -36,22 +36,11 @@ impl EntryIndex {
     /// Keeps a listing. Failures only cost a later re-read, so they are logged, not raised.
     pub fn put(&self, listing: &LayerListing) {
         let path = self.path(&listing.digest);
-        if let Err(e) = write(&path, listing) {
+        let written = serde_json::to_vec(listing)
+            .map_err(|e| crate::error::Error::Invalid(e.to_string()))
+            .and_then(|bytes| crate::atomic::write(&path, &bytes));
+        if let Err(e) = written {
             tracing::debug!(path = %path.display(), error = %e, "layer entry index write failed");
         }
     }
-}
-
-fn write(path: &Path, listing: &LayerListing) -> std::io::Result<()> {
-    let parent = path
-        .parent()
-        .ok_or_else(|| std::io::Error::other("no parent folder"))?;
-    std::fs::create_dir_all(parent)?;
-    let tmp = tempfile::NamedTempFile::new_in(parent)?;
-    let mut out = std::io::BufWriter::new(tmp.as_file());
-    serde_json::to_writer(&mut out, listing)?;
-    std::io::Write::flush(&mut out)?;
-    drop(out);
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
