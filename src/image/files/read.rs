@@ -26,22 +26,7 @@ pub(super) struct Listed {
 /// Lists the tar archive in `raw` (compressed or not: told by its first bytes, since media
 /// types are often wrong). `what` names the layer in errors.
 pub(super) fn entries(raw: impl Read, limits: &FileLimits, what: &str) -> Result<Listed> {
-    let mut raw = BufReader::with_capacity(1 << 20, raw);
-    let head = raw.fill_buf().map_err(|e| read_error(what, e))?.to_vec();
-    let (stream, compression): (Box<dyn Read>, &'static str) = if head.starts_with(&[0x1f, 0x8b]) {
-        (Box::new(MultiGzDecoder::new(raw)), "gzip")
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        let decoder = zstd::Decoder::with_buffer(raw).map_err(|e| read_error(what, e))?;
-        (Box::new(decoder), "zstd")
-    } else {
-        (Box::new(raw), "none")
-    };
-    let counted = Counted {
-        inner: stream,
-        read: 0,
-        cap: limits.max_bytes,
-    };
-    let mut archive = tar::Archive::new(Padded::new(counted));
+    let (mut archive, compression) = open_tar(raw, limits, what)?;
     let mut entries = Vec::new();
     let mut refused = Vec::new();
     let iter = archive.entries().map_err(|e| read_error(what, e))?;
@@ -76,21 +61,7 @@ pub(super) fn find_file(
     wanted: &str,
     found: &mut dyn FnMut(&mut dyn Read, u64) -> Result<()>,
 ) -> Result<bool> {
-    let mut raw = BufReader::with_capacity(1 << 20, raw);
-    let head = raw.fill_buf().map_err(|e| read_error(what, e))?.to_vec();
-    let stream: Box<dyn Read> = if head.starts_with(&[0x1f, 0x8b]) {
-        Box::new(MultiGzDecoder::new(raw))
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Box::new(zstd::Decoder::with_buffer(raw).map_err(|e| read_error(what, e))?)
-    } else {
-        Box::new(raw)
-    };
-    let counted = Counted {
-        inner: stream,
-        read: 0,
-        cap: limits.max_bytes,
-    };
-    let mut archive = tar::Archive::new(Padded::new(counted));
+    let (mut archive, _) = open_tar(raw, limits, what)?;
     let mut hit = false;
     for entry in archive.entries().map_err(|e| read_error(what, e))? {
         let mut entry = entry.map_err(|e| read_error(what, e))?;
@@ -106,6 +77,34 @@ pub(super) fn find_file(
         }
     }
     Ok(hit)
+}
+
+type Stream<'a> = tar::Archive<Padded<Counted<Box<dyn Read + 'a>>>>;
+
+/// The tar inside `raw`, decompressed as its first bytes say (media types are often wrong),
+/// capped and padded; and the compression found.
+fn open_tar<'a>(
+    raw: impl Read + 'a,
+    limits: &FileLimits,
+    what: &str,
+) -> Result<(Stream<'a>, &'static str)> {
+    let mut raw = BufReader::with_capacity(1 << 20, raw);
+    let head = raw.fill_buf().map_err(|e| read_error(what, e))?;
+    let (stream, compression): (Box<dyn Read + 'a>, &'static str) =
+        if head.starts_with(&[0x1f, 0x8b]) {
+            (Box::new(MultiGzDecoder::new(raw)), "gzip")
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            let decoder = zstd::Decoder::with_buffer(raw).map_err(|e| read_error(what, e))?;
+            (Box::new(decoder), "zstd")
+        } else {
+            (Box::new(raw), "none")
+        };
+    let counted = Counted {
+        inner: stream,
+        read: 0,
+        cap: limits.max_bytes,
+    };
+    Ok((tar::Archive::new(Padded::new(counted)), compression))
 }
 
 fn read_error(what: &str, e: io::Error) -> Error {
