@@ -29,6 +29,7 @@ run: setup app
 # The shell embeds ui/dist at compile time, so anything compiling it needs the UI built first.
 lint: ui
 	cargo fmt --all --check
+	scripts/import-circles src && scripts/import-circles src-tauri/src
 	cargo clippy --workspace --all-targets -- -D warnings
 	# The app's end-to-end tests and benchmarks build only with the e2e feature.
 	cargo clippy --all-targets --features e2e -- -D warnings

@@ -27,8 +27,8 @@ use serde_json::json;
 use stowage::local::LocalStore;
 use stowage::manifest::Descriptor;
 use stowage::ops::push::{self, FileSpec, PushOptions, PushRequest};
-use stowage::registry::Cancel;
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::transfer::Transfer;
 
 use app::App;

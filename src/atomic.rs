@@ -1,38 +1,57 @@
 //! Writing a whole file so that a crash or a failure never leaves half of it: the bytes go to a
-//! temporary file of a unique name beside the target, are synced, renamed over the target, and
-//! the folder is synced so the rename itself survives a crash.
-//!
-//! Layouts keep their own writer (layout/index.rs), whose temporary names their garbage
-//! collection recognises.
+//! temporary file of a unique name, are synced, renamed over the target, and the folder is
+//! synced so the rename itself survives a crash. Layouts write index.json and their manifest
+//! blobs through here too; their garbage collection knows the temporary names by
+//! [`TEMP_PREFIX`] and [`TEMP_SUFFIX`].
 
 use std::io::Write;
 use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// Replaces `path` with `bytes`, creating its folder when missing.
+/// Every temporary file Stowage writes starts with this, so leftovers of a crashed process can be
+/// recognised (a layout's `gc` removes them).
+pub const TEMP_PREFIX: &str = ".stowage-";
+/// And ends with this.
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Replaces `path` with `bytes`, creating its folder when missing; the temporary file is beside it.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    write_via(dir, path, bytes)
+}
+
+/// Replaces `path` with `bytes` through a temporary file in `temp_dir`, which must be on the
+/// same file system as `path` (a layout keeps its temporary files where its `gc` looks).
+pub fn write_via(temp_dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = tempfile::Builder::new()
-        .prefix(".stowage-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(temp_dir)
+        .map_err(|e| Error::io(temp_dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::io(tmp.path(), e))?;
     // A failed rename drops (removes) the temporary file.
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    // Best effort: not every platform or file system can sync a folder.
+    sync_dir(path.parent().unwrap_or(temp_dir));
+    Ok(())
+}
+
+/// Flushes a folder's entries (a rename) to disk. Best effort: not every platform or file system
+/// can open a folder for syncing, and the data itself was synced already.
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
     if let Ok(folder) = std::fs::File::open(dir) {
         let _ = folder.sync_all();
     }
-    Ok(())
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 #[cfg(test)]

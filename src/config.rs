@@ -1,5 +1,6 @@
 //! User settings that are not secrets: per-registry transport options, what signatures are
-//! verified against, and where Stowage keeps its files.
+//! verified against, and where Stowage keeps its files; and the caps on what a registry or a
+//! layout can make unbounded.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::signature::TrustSettings;
+
+/// Caps on what a registry can make unbounded (manifest size, pages and entries of a listing),
+/// applied to layouts too since their files come from anywhere.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_manifest_bytes: u64,
+    pub max_pages: usize,
+    pub max_listed: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_manifest_bytes: 4 * 1024 * 1024,
+            max_pages: 10_000,
+            max_listed: 1_000_000,
+        }
+    }
+}
 
 /// What the user told us about one registry. Secrets never live here; they are in the OS keyring.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,13 +1,16 @@
-//! OCI and Docker manifest types: media types, descriptors, image manifests and indexes.
+//! OCI and Docker manifest types: media types, descriptors, image manifests and indexes; and a
+//! manifest as fetched (its bytes, verified against its digest), from a registry or a layout.
 //!
 //! These types are for reading. The bytes a registry served stay the source of truth: digests are
 //! computed over them and they are never re-serialised, because serde would drop unknown fields.
 
 use std::collections::BTreeMap;
 
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use crate::digest::Digest;
+use crate::error::{Error, Result};
 
 pub mod media_type {
     pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
@@ -190,6 +193,58 @@ impl Manifest {
                 .or(Some(m.config.media_type.as_str())),
             Manifest::Index(i) => i.artifact_type.as_deref(),
         }
+    }
+}
+
+/// A manifest exactly as served, with its verified digest.
+#[derive(Debug, Clone)]
+pub struct FetchedManifest {
+    pub digest: Digest,
+    pub media_type: String,
+    pub bytes: Bytes,
+}
+
+impl FetchedManifest {
+    /// Checks `bytes` against the digest they are known by and wraps them.
+    pub fn verified(
+        bytes: Bytes,
+        expected: &Digest,
+        served_type: Option<&str>,
+        what: &str,
+    ) -> Result<Self> {
+        let actual = expected.recompute(&bytes);
+        if &actual != expected {
+            return Err(Error::DigestMismatch {
+                what: what.to_string(),
+                expected: expected.clone(),
+                actual,
+            });
+        }
+        Ok(FetchedManifest::from_parts(
+            bytes,
+            expected.clone(),
+            served_type,
+        ))
+    }
+
+    pub(crate) fn from_parts(bytes: Bytes, digest: Digest, served_type: Option<&str>) -> Self {
+        let media_type = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v.get("mediaType")?.as_str().map(str::to_string))
+            .or_else(|| served_type.map(str::to_string))
+            .unwrap_or_default();
+        FetchedManifest {
+            digest,
+            media_type,
+            bytes,
+        }
+    }
+
+    pub fn parse(&self) -> Result<Manifest> {
+        Manifest::parse(&self.bytes, Some(&self.media_type)).map_err(|e| Error::Malformed {
+            url: self.digest.to_string(),
+            detail: format!("not a valid manifest: {e}"),
+        })
     }
 }
 

@@ -12,12 +12,13 @@ use crate::known_blobs::KnownBlobs;
 use crate::layout::Layout;
 use crate::location::Location;
 use crate::manifest::Descriptor;
+use crate::manifest::FetchedManifest;
 use crate::reference::Reference;
-use crate::registry::{
-    Cancel, Client, FetchedManifest, Progress, PushedManifest, Registry, UploadOptions,
-};
-use crate::transfer::Outcome;
+use crate::registry::{Client, PushedManifest, Registry, UploadOptions};
+use crate::transfer::{Cancel, Outcome, Progress};
 
+/// Where manifests and blobs are read and written: a registry repository or an OCI layout.
+#[derive(Clone)]
 pub enum Store {
     Remote {
         registry: Arc<Registry>,
@@ -241,7 +242,7 @@ impl Store {
                 let mut done = 0u64;
                 loop {
                     if cancel.is_cancelled() {
-                        return Err(crate::registry::cancelled());
+                        return Err(crate::Error::Cancelled);
                     }
                     let n = tokio::io::AsyncReadExt::read(&mut file, &mut buf)
                         .await
@@ -526,7 +527,7 @@ pub async fn hash_file(path: &Path, cancel: &Cancel) -> Result<(Digest, u64)> {
     let mut size = 0u64;
     loop {
         if cancel.is_cancelled() {
-            return Err(crate::registry::cancelled());
+            return Err(crate::Error::Cancelled);
         }
         let n = tokio::io::AsyncReadExt::read(&mut file, &mut buf)
             .await

@@ -1,13 +1,39 @@
-//! Progress of a transfer (per blob and overall: bytes, total, rate, time left), shared by the
+//! Cancelling and following a transfer: [`Cancel`], the per-blob [`Progress`] callback, and the
+//! progress of the whole (per blob and overall: bytes, total, rate, time left), shared by the
 //! CLI's progress lines and the app's progress channel, with reporting throttled by the reader.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use crate::digest::Digest;
+
+/// Called with the number of bytes of the blob sent so far. It is called from a timer (about
+/// 40 times a second at most) while bytes move, and once with the full size at the end; after
+/// a restart the count can go back.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+
+/// Stops an upload from anywhere: the upload notices within a few tens of milliseconds, cancels
+/// its session on the registry, and fails with [`Error::Cancelled`].
+#[derive(Clone, Debug, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn new() -> Cancel {
+        Cancel::default()
+    }
+
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
 
 /// How a blob got to its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

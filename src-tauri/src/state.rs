@@ -12,9 +12,10 @@ use stowage::config::{Dirs, Settings};
 use stowage::known_blobs::KnownBlobs;
 use stowage::local::LocalStore;
 use stowage::reference::Reference;
-use stowage::registry::{Cancel, Client};
+use stowage::registry::Client;
 use stowage::signature::{Trust, TrustSettings, Verdicts};
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::{Error, Result};
 use tokio::task::AbortHandle;
 

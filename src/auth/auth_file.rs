@@ -8,7 +8,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
 use serde::Deserialize;
 
-use crate::auth::credentials::{Credential, Secret};
+use crate::auth::secret::{Credential, Secret};
 use crate::error::{Error, Result};
 use crate::reference::normalize_registry;
 

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use serde::Deserialize;
 
-use crate::auth::credentials::{Credential, Secret};
+use crate::auth::secret::{Credential, Secret};
 use crate::error::{Error, Result};
 use crate::reference::DOCKER_HUB;
 

@@ -4,7 +4,7 @@
 use keyring::Entry;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::credentials::{Credential, Secret};
+use crate::auth::secret::{Credential, Secret};
 use crate::error::{Error, Result};
 
 const STORE: &str = "keyring";

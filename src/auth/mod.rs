@@ -3,6 +3,7 @@
 
 pub mod challenge;
 pub mod credentials;
+pub mod secret;
 
 mod auth_file;
 mod helper;
@@ -16,5 +17,6 @@ mod test_server;
 #[cfg(fuzzing)]
 pub(crate) use auth_file::AuthFile;
 pub use challenge::{parse_challenges, Challenge};
-pub use credentials::{Credential, CredentialSource, Credentials, Secret};
+pub use credentials::{CredentialSource, Credentials};
+pub use secret::{Credential, Secret};
 pub use token::{Authorizer, Scope};

@@ -10,7 +10,7 @@ use reqwest::header::HeaderValue;
 use reqwest::StatusCode;
 
 use crate::auth::challenge::{parse_challenges, Challenge};
-use crate::auth::credentials::{Credential, Secret};
+use crate::auth::secret::{Credential, Secret};
 use crate::auth::token_request::{self, basic_header, bearer_header, Answer, Grant, Realm, Token};
 use crate::error::{Error, Result};
 use crate::reference::api_host;

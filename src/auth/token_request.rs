@@ -7,7 +7,7 @@ use reqwest::header::HeaderValue;
 use reqwest::StatusCode;
 use serde::Deserialize;
 
-use crate::auth::credentials::Secret;
+use crate::auth::secret::Secret;
 use crate::error::{Error, Result};
 
 /// Sent as `client_id`, so registries can tell Stowage's requests apart in their logs.

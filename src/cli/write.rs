@@ -11,8 +11,9 @@ use stowage::ops::delete;
 use stowage::ops::pull::{self, PullOptions};
 use stowage::ops::push::{self, FileSpec, PushOptions, PushRequest};
 use stowage::pack::UnpackLimits;
-use stowage::registry::{Cancel, UploadOptions};
+use stowage::registry::UploadOptions;
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::transfer::Transfer;
 use stowage::{Error, Result};
 

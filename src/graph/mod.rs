@@ -4,8 +4,8 @@
 
 mod classify;
 mod load;
+mod origin;
 mod snapshot;
-mod source;
 mod subjects;
 mod summary;
 mod walk;
@@ -13,7 +13,9 @@ mod walk;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc::UnboundedSender;
 
+use crate::cache::ManifestCache;
 use crate::digest::Digest;
 use crate::manifest::Platform;
 
@@ -21,8 +23,66 @@ pub use classify::{
     classify_descriptor, classify_manifest, classify_type, is_sbom_predicate, Classification,
     NodeKind,
 };
-pub use load::{load, load_store, GraphEvent, GraphOptions, MAX_DEPTH, MAX_NODES};
+pub use load::{load, load_store};
 pub use summary::{summarize_tags, TagSummary};
+
+/// How far from the root a walk goes by default: deeper than any real chain of referrers,
+/// shallow enough that a hostile registry's endless chain ends quickly.
+pub const MAX_DEPTH: usize = 32;
+/// How many manifests and blobs a walk takes in by default.
+pub const MAX_NODES: usize = 20_000;
+
+#[derive(Debug, Clone)]
+pub struct GraphOptions {
+    /// How far from the root the walk goes (index -> manifest -> referrer -> … each count one).
+    pub max_depth: usize,
+    pub max_nodes: usize,
+    /// Requests (or layout reads) in flight at once.
+    pub concurrency: usize,
+    /// Whether to look for referrers (API, fallback tag, subject scan, cosign tags) at all.
+    pub referrers: bool,
+    /// Where manifests fetched from a registry by digest are kept between runs.
+    pub cache: Option<ManifestCache>,
+    /// Reuse the last graph of the same registry root when the root's referrers did not change
+    /// (costs about two round trips; nested referrers added since are seen on a full load).
+    pub reuse_snapshot: bool,
+    /// Where to send the graph as it grows, for a view that draws before the walk ends.
+    pub events: Option<UnboundedSender<GraphEvent>>,
+}
+
+impl Default for GraphOptions {
+    fn default() -> Self {
+        GraphOptions {
+            max_depth: MAX_DEPTH,
+            max_nodes: MAX_NODES,
+            concurrency: 8,
+            referrers: true,
+            cache: None,
+            reuse_snapshot: false,
+            events: None,
+        }
+    }
+}
+
+/// A change to the graph being loaded. A node is sent when added and again, whole, whenever
+/// it changes (its manifest arrived, a tag or an error was found): the receiver replaces the
+/// node of the same id. Edges and warnings are sent once.
+// Events are a few per node and move once through a channel; boxing the node would only make
+// the app's match on them clumsier.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum GraphEvent {
+    Node(Node),
+    Edge(Edge),
+    Warning(String),
+}
+
+/// Sends an event if anyone listens; a receiver that went away does not concern the walk.
+fn emit(options: &GraphOptions, event: impl FnOnce() -> GraphEvent) {
+    if let Some(tx) = &options.events {
+        let _ = tx.send(event());
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,6 +1,6 @@
 //! The walk behind every graph: a concurrent walk that fetches each manifest and its referrers
 //! as soon as its digest is known, so the time grows with the graph's depth, not its size. It
-//! reads through a [`Source`], the same way for a registry and a layout.
+//! reads through an [`Origin`], the same way for a registry and a layout.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,13 +12,12 @@ use super::classify::{
     classify_cosign_suffix, classify_descriptor, classify_manifest, Classification,
     BUILDX_REFERENCE_DIGEST, BUILDX_REFERENCE_TYPE,
 };
-use super::load::{emit, GraphEvent, GraphOptions};
-use super::source::{Found, Selector, Source, TagList};
-use super::{Edge, EdgeKind, Graph, Node, NodeKind, Via};
+use super::origin::{Found, Origin, Selector, TagList};
+use super::{emit, Edge, EdgeKind, Graph, GraphEvent, GraphOptions, Node, NodeKind, Via};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::manifest::FetchedManifest;
 use crate::manifest::{Descriptor, Manifest};
-use crate::registry::FetchedManifest;
 
 pub(super) const COSIGN_SUFFIXES: [&str; 3] = ["sig", "att", "sbom"];
 
@@ -31,7 +30,7 @@ enum Done {
 }
 
 pub(super) struct Walk<'a> {
-    source: Source,
+    origin: Origin,
     root: Selector,
     /// The tag the root was asked for by, which labels it even where tags cannot be listed.
     root_tag: Option<String>,
@@ -55,13 +54,13 @@ pub(super) struct Walk<'a> {
 
 impl<'a> Walk<'a> {
     pub(super) fn new(
-        source: Source,
+        origin: Origin,
         root: Selector,
         root_tag: Option<String>,
         options: &'a GraphOptions,
     ) -> Self {
         Walk {
-            source,
+            origin,
             root,
             root_tag,
             options,
@@ -80,10 +79,10 @@ impl<'a> Walk<'a> {
     }
 
     pub(super) async fn run(mut self) -> Result<Graph> {
-        let fetch = self.source.manifest(self.root.clone());
+        let fetch = self.origin.manifest(self.root.clone());
         self.pending.push(fetch.map(Done::Root).boxed());
-        if self.options.referrers || self.source.tags_are_local() {
-            let tags = self.source.tags();
+        if self.options.referrers || self.origin.tags_are_local() {
+            let tags = self.origin.tags();
             self.pending.push(tags.map(Done::Tags).boxed());
         }
         let mut root = None;
@@ -223,7 +222,7 @@ impl<'a> Walk<'a> {
             return;
         }
         self.visited.insert(digest.clone(), depth);
-        let fetch = self.source.manifest(Selector::Digest(digest.clone()));
+        let fetch = self.origin.manifest(Selector::Digest(digest.clone()));
         let d = digest.clone();
         self.pending
             .push(async move { Done::Manifest(d, depth, fetch.await) }.boxed());
@@ -235,7 +234,7 @@ impl<'a> Walk<'a> {
         if !self.options.referrers {
             return;
         }
-        let found = self.source.referrers(digest);
+        let found = self.origin.referrers(digest);
         let d = digest.clone();
         self.pending
             .push(async move { Done::Referrers(d, depth, found.await) }.boxed());
@@ -333,7 +332,7 @@ impl<'a> Walk<'a> {
             Ok(tags) => tags,
             // Listing tags may be denied while pulling is allowed; only cosign links are lost.
             Err(e) => {
-                let name = self.source.name();
+                let name = self.origin.name();
                 return self.warn(format!("tags of {name}: {e} (cosign tags not checked)"));
             }
         };
@@ -375,7 +374,7 @@ impl<'a> Walk<'a> {
             .filter(|(_, tag)| tags.contains(tag))
             .collect();
         for (suffix, tag) in found {
-            let fetch = self.source.manifest(Selector::Tag(tag.clone()));
+            let fetch = self.origin.manifest(Selector::Tag(tag.clone()));
             let s = subject.clone();
             self.pending
                 .push(async move { Done::CosignTag(s, depth, suffix, tag, fetch.await) }.boxed());

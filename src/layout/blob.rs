@@ -9,12 +9,9 @@ use std::time::SystemTime;
 
 use tokio::io::{AsyncWriteExt, BufWriter};
 
+use crate::atomic::{sync_dir, TEMP_PREFIX, TEMP_SUFFIX};
 use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
-
-/// Temp files start with this, so `gc` can recognise leftovers of a crashed process.
-pub(super) const TEMP_PREFIX: &str = ".stowage-";
-const TEMP_SUFFIX: &str = ".tmp";
 
 /// Large enough that a GiB blob takes few trips to the blocking pool, small enough per writer.
 const WRITE_BUFFER: usize = 1 << 20;
@@ -31,17 +28,6 @@ pub(super) fn temp_path(dir: &Path) -> PathBuf {
 
 pub(super) fn is_temp_name(name: &str) -> bool {
     name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
-}
-
-/// Flushes a folder's entries (a rename) to disk. Best effort: not every platform can open a
-/// folder for syncing, and the data itself was synced already.
-pub(super) fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 /// Marks an existing blob as just written, so a `gc` running meanwhile (which spares recent
@@ -200,7 +186,5 @@ pub(super) fn write_whole(blobs_dir: &Path, target: &Path, bytes: &[u8]) -> Resu
     }
     let parent = target.parent().unwrap_or(blobs_dir);
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    super::index::write_atomically(blobs_dir, target, bytes)?;
-    sync_dir(parent);
-    Ok(())
+    crate::atomic::write_via(blobs_dir, target, bytes)
 }

@@ -5,12 +5,10 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::blob::{sync_dir, temp_path};
 use crate::error::{Error, Result};
 use crate::manifest::Descriptor;
 
@@ -239,31 +237,8 @@ impl IndexFile {
         let bytes = serde_json::to_vec(&Value::Object(self.doc)).map_err(|e| {
             Error::Invalid(format!("cannot serialise {}: {e}", self.path.display()))
         })?;
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        write_atomically(dir, &self.path, &bytes)
+        crate::atomic::write(&self.path, &bytes)
     }
-}
-
-/// Writes `bytes` to `path` through a synced temp file in `dir` and a rename.
-pub(super) fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = temp_path(dir);
-    let result = (|| {
-        let mut file = File::options()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(|e| Error::io(&tmp, e))?;
-        file.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
-        file.sync_all().map_err(|e| Error::io(&tmp, e))?;
-        drop(file);
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result?;
-    sync_dir(dir);
-    Ok(())
 }
 
 fn new_entry(desc: &Descriptor) -> Entry {

@@ -28,10 +28,11 @@ use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 
+use crate::config::Limits;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::manifest::FetchedManifest;
 use crate::manifest::{media_type, Descriptor, Manifest};
-use crate::registry::{FetchedManifest, Limits};
 
 pub use blob::BlobWriter;
 pub use index::REF_NAME;
@@ -99,7 +100,7 @@ impl Layout {
         let marker = root.join(LAYOUT_FILE);
         if !marker.exists() {
             let body = serde_json::json!({ "imageLayoutVersion": LAYOUT_VERSION }).to_string();
-            index::write_atomically(&root, &marker, body.as_bytes())?;
+            crate::atomic::write(&marker, body.as_bytes())?;
         }
         let index_path = root.join(INDEX_FILE);
         if !index_path.exists() {
@@ -107,7 +108,7 @@ impl Layout {
             // after one of them already added an entry.
             let _lock = IndexLock::acquire(&root)?;
             if !index_path.exists() {
-                index::write_atomically(&root, &index_path, &IndexFile::empty_bytes())?;
+                crate::atomic::write(&index_path, &IndexFile::empty_bytes())?;
             }
         }
         Layout::open(root)

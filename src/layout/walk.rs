@@ -173,7 +173,7 @@ impl Layout {
     fn parse_at(
         &self,
         digest: &Digest,
-        fetched: &crate::registry::FetchedManifest,
+        fetched: &crate::manifest::FetchedManifest,
     ) -> Result<Manifest> {
         fetched.parse().map_err(|e| match e {
             Error::Malformed { detail, .. } => Error::Malformed {

@@ -2,10 +2,10 @@
 
 use super::index::{IndexFile, IndexLock};
 use super::{blob, Layout};
+use crate::config::Limits;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::{media_type, Descriptor, Manifest};
-use crate::registry::Limits;
 
 impl Layout {
     /// Stores a manifest and lists it in index.json: once per tag (moving tags that pointed

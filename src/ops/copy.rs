@@ -13,8 +13,9 @@ use super::fallback;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::{Descriptor, Manifest};
-use crate::registry::{Cancel, UploadOptions};
+use crate::registry::UploadOptions;
 use crate::store::Store;
+use crate::transfer::Cancel;
 use crate::transfer::{Outcome, Transfer};
 
 #[derive(Debug, Clone)]

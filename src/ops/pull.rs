@@ -25,8 +25,8 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::{Descriptor, Manifest};
 use crate::pack::{self, UnpackLimits, ORAS_DIGEST, ORAS_UNPACK, TITLE_ANNOTATION};
-use crate::registry::Cancel;
 use crate::store::Store;
+use crate::transfer::Cancel;
 use crate::transfer::{Outcome, Transfer};
 
 #[derive(Debug, Clone, Serialize)]

@@ -8,10 +8,11 @@ use bytes::Bytes;
 use reqwest::header::{CONTENT_LENGTH, RANGE};
 use reqwest::{Method, Response, StatusCode};
 
-use super::{expect_success, Progress, Registry};
+use super::{expect_success, Registry};
 use crate::auth::Scope;
 use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
+use crate::transfer::Progress;
 
 /// How many times a dropped download is resumed before giving up.
 const MAX_RESUMES: u32 = 3;

@@ -16,15 +16,16 @@ use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, 
 use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
+use super::body::{FileBody, ReadOutcome};
 use super::session::{
     check_stored_digest, redact, registry_offset, with_digest, Session, UploadStatus,
 };
-use super::source::{FileSource, ReadOutcome};
-use super::upload::{algorithm_for, cancelled, push_scope, Cancel, Progress};
+use super::upload::{algorithm_for, push_scope};
 use super::{expect_success, Registry};
 use crate::auth::Scope;
 use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
+use crate::transfer::{Cancel, Progress};
 
 /// Failed attempts in a row (a chunk, a status query, a new session) before giving up.
 const MAX_FAILURES: u32 = 4;
@@ -76,14 +77,14 @@ impl Registry {
     pub(super) async fn put_whole(
         &self,
         repository: &str,
-        source: &FileSource,
+        body: &FileBody,
         expected: &Digest,
         progress: Progress<'_>,
         cancel: &Cancel,
     ) -> Result<()> {
         let watch = Watch { progress, cancel };
         let scope = push_scope(repository);
-        let what = format!("blob {expected} (file {})", source.path().display());
+        let what = format!("blob {expected} (file {})", body.path().display());
         let (session, _) = self.start_upload(repository, &scope).await?;
         let url = with_digest(&session.location, expected);
         let outcome = self
@@ -95,11 +96,11 @@ impl Registry {
                     scope: &scope,
                     content_range: None,
                     start: 0,
-                    end: source.len(),
+                    end: body.len(),
                     hasher: Hasher::new(expected.algorithm()),
                     expected: Some(expected),
                 },
-                source,
+                body,
                 &watch,
             )
             .await;
@@ -129,7 +130,7 @@ impl Registry {
     pub(super) async fn upload_in_chunks(
         &self,
         repository: &str,
-        source: &FileSource,
+        body: &FileBody,
         expected: Option<&Digest>,
         chunk: u64,
         progress: Progress<'_>,
@@ -138,8 +139,8 @@ impl Registry {
         let watch = Watch { progress, cancel };
         let scope = push_scope(repository);
         let what = match expected {
-            Some(d) => format!("blob {d} (file {})", source.path().display()),
-            None => format!("file {}", source.path().display()),
+            Some(d) => format!("blob {d} (file {})", body.path().display()),
+            None => format!("file {}", body.path().display()),
         };
         let (session, min_chunk) = self.start_upload(repository, &scope).await?;
         let chunk = chunk.max(min_chunk.unwrap_or(0));
@@ -155,7 +156,7 @@ impl Registry {
         };
         let result = self
             .run_chunks(
-                repository, &scope, source, expected, chunk, &what, &watch, &mut run,
+                repository, &scope, body, expected, chunk, &what, &watch, &mut run,
             )
             .await;
         let digest = match result {
@@ -168,7 +169,7 @@ impl Registry {
         if let Some(expected) = expected.filter(|e| **e != digest) {
             self.cancel_upload(repository, &run.session).await;
             return Err(Error::DigestMismatch {
-                what: format!("file {}", source.path().display()),
+                what: format!("file {}", body.path().display()),
                 expected: expected.clone(),
                 actual: digest,
             });
@@ -188,31 +189,31 @@ impl Registry {
         &self,
         repository: &str,
         scope: &Scope,
-        source: &FileSource,
+        body: &FileBody,
         expected: Option<&Digest>,
         chunk: u64,
         what: &str,
         watch: &Watch<'_>,
         run: &mut Run,
     ) -> Result<()> {
-        let len = source.len();
+        let len = body.len();
         let mut step = Step::Send;
         loop {
             if watch.cancel.is_cancelled() {
-                return Err(cancelled());
+                return Err(Error::Cancelled);
             }
             step = match step {
                 Step::Send if run.offset >= len => return Ok(()),
                 Step::Send => {
                     // The chunk size may be the registry's OCI-Chunk-Min-Length: any number.
                     let end = run.offset.saturating_add(chunk).min(len);
-                    self.send_chunk(scope, source, expected, end, watch, run)
+                    self.send_chunk(scope, body, expected, end, watch, run)
                         .await?
                 }
                 Step::Resync => match self.upload_status(&run.session, scope, what).await {
                     Ok(UploadStatus::At(at, session)) => {
                         run.session = session;
-                        self.resume_at(source, at, run).await?
+                        self.resume_at(body, at, run).await?
                     }
                     Ok(UploadStatus::Gone) => Step::Restart,
                     Err(e) => run.failed(e, Step::Resync),
@@ -255,7 +256,7 @@ impl Registry {
     async fn send_chunk(
         &self,
         scope: &Scope,
-        source: &FileSource,
+        body: &FileBody,
         expected: Option<&Digest>,
         end: u64,
         watch: &Watch<'_>,
@@ -277,7 +278,7 @@ impl Registry {
                     hasher: run.hasher.clone(),
                     expected,
                 },
-                source,
+                body,
                 watch,
             )
             .await;
@@ -320,7 +321,7 @@ impl Registry {
             // The registry acknowledged less than it was sent: continue from what it has. An
             // answer that keeps the upload where it was is a failure, or a registry that always
             // says `0-0` would be sent the same chunk forever.
-            let next = self.resume_at(source, at, run).await?;
+            let next = self.resume_at(body, at, run).await?;
             if run.offset > start || matches!(next, Step::Restart) {
                 return Ok(next);
             }
@@ -376,14 +377,14 @@ impl Registry {
 
     /// Continues where the registry says it is: within the chunk just tried, by re-hashing the
     /// part it kept; anywhere else, in a new session.
-    async fn resume_at(&self, source: &FileSource, at: u64, run: &mut Run) -> Result<Step> {
+    async fn resume_at(&self, body: &FileBody, at: u64, run: &mut Run) -> Result<Step> {
         let at = if at == 0 && run.zero_is_one { 1 } else { at };
-        if at < run.offset || at > source.len() {
+        if at < run.offset || at > body.len() {
             tracing::debug!(at, offset = run.offset, "the registry's offset is unusable");
             return Ok(Step::Restart);
         }
         if at > run.offset {
-            run.hasher = source.rehash(run.hasher.clone(), run.offset, at).await?;
+            run.hasher = body.rehash(run.hasher.clone(), run.offset, at).await?;
             run.offset = at;
         }
         Ok(Step::Send)
@@ -405,11 +406,11 @@ impl Registry {
     async fn send_body(
         &self,
         req: BodyRequest<'_>,
-        source: &FileSource,
+        file: &FileBody,
         watch: &Watch<'_>,
     ) -> BodyOutcome {
         let (body, reader) =
-            source.stream(req.start, req.end, req.hasher, req.expected, watch.cancel);
+            file.stream(req.start, req.end, req.hasher, req.expected, watch.cancel);
         let client = self.transport.upload_client();
         let mut builder = client
             .request(req.method, req.url.as_str())
@@ -440,7 +441,7 @@ impl Registry {
         match (answer, read) {
             // What the file or the caller did explains the failure better than the network.
             (_, ReadOutcome::Failed(e)) => BodyOutcome::Fatal(e),
-            (Err(Stop::Cancelled), _) => BodyOutcome::Fatal(cancelled()),
+            (Err(Stop::Cancelled), _) => BodyOutcome::Fatal(Error::Cancelled),
             (Err(Stop::Stalled), _) => BodyOutcome::Broken(
                 Error::Connect {
                     url: redact(req.url),

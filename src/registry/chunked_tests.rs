@@ -9,10 +9,12 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::auth::Authorizer;
+use crate::config::Limits;
 use crate::config::RegistrySettings;
 use crate::digest::Digest;
-use crate::registry::upload::{Cancel, UploadOptions};
-use crate::registry::{Limits, Registry};
+use crate::registry::upload::UploadOptions;
+use crate::registry::Registry;
+use crate::transfer::Cancel;
 use crate::transport::Transport;
 
 /// The fake's state: the one upload's bytes, the chunk headers seen, and the cuts to make.

@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::{Limits, Registry};
+use super::Registry;
 use crate::auth::{Authorizer, Credential, CredentialSource, Credentials};
+use crate::config::Limits;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::known_blobs::KnownBlobs;

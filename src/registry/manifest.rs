@@ -9,62 +9,10 @@ use crate::auth::Scope;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::media_type::MANIFEST_ACCEPT;
-use crate::manifest::Manifest;
+use crate::manifest::FetchedManifest;
 use crate::reference::Reference;
 
 const DOCKER_CONTENT_DIGEST: &str = "docker-content-digest";
-
-/// A manifest exactly as served, with its verified digest.
-#[derive(Debug, Clone)]
-pub struct FetchedManifest {
-    pub digest: Digest,
-    pub media_type: String,
-    pub bytes: Bytes,
-}
-
-impl FetchedManifest {
-    /// Checks `bytes` against the digest they are known by and wraps them.
-    pub fn verified(
-        bytes: Bytes,
-        expected: &Digest,
-        served_type: Option<&str>,
-        what: &str,
-    ) -> Result<Self> {
-        let actual = expected.recompute(&bytes);
-        if &actual != expected {
-            return Err(Error::DigestMismatch {
-                what: what.to_string(),
-                expected: expected.clone(),
-                actual,
-            });
-        }
-        Ok(FetchedManifest::from_parts(
-            bytes,
-            expected.clone(),
-            served_type,
-        ))
-    }
-
-    fn from_parts(bytes: Bytes, digest: Digest, served_type: Option<&str>) -> Self {
-        let media_type = serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
-            .and_then(|v| v.get("mediaType")?.as_str().map(str::to_string))
-            .or_else(|| served_type.map(str::to_string))
-            .unwrap_or_default();
-        FetchedManifest {
-            digest,
-            media_type,
-            bytes,
-        }
-    }
-
-    pub fn parse(&self) -> Result<Manifest> {
-        Manifest::parse(&self.bytes, Some(&self.media_type)).map_err(|e| Error::Malformed {
-            url: self.digest.to_string(),
-            detail: format!("not a valid manifest: {e}"),
-        })
-    }
-}
 
 impl Registry {
     /// GETs the manifest `reference` points at. A digest in the reference is checked against the

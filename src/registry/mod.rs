@@ -2,6 +2,7 @@
 //! typed errors, and the read operations (manifests, blobs, tags, catalog, referrers).
 
 mod blob;
+mod body;
 mod chunked;
 mod client;
 mod listing;
@@ -9,7 +10,6 @@ mod manifest;
 mod manifest_push;
 mod referrers;
 mod session;
-mod source;
 mod upload;
 
 use std::collections::HashMap;
@@ -20,6 +20,7 @@ use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::Deserialize;
 
 use crate::auth::{Authorizer, Scope};
+use crate::config::Limits;
 use crate::error::{Error, Result};
 use crate::known_blobs::KnownBlobs;
 use crate::transport::Transport;
@@ -27,33 +28,14 @@ use crate::transport::Transport;
 pub use blob::BlobStream;
 pub use client::Client;
 pub use listing::next_link;
-pub use manifest::FetchedManifest;
 pub use manifest_push::PushedManifest;
 pub use referrers::{Referrers, ReferrersSource};
-pub use upload::{cancelled, Cancel, Progress, UploadOptions};
+pub use upload::UploadOptions;
 
 /// The upload status's Range parser, for the fuzz targets (src/fuzz.rs) only.
 #[cfg(fuzzing)]
 pub(crate) fn fuzz_parse_range(value: &str) -> Option<u64> {
     session::parse_range(value)
-}
-
-/// Caps on what a registry can make unbounded.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub max_manifest_bytes: u64,
-    pub max_pages: usize,
-    pub max_listed: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_manifest_bytes: 4 * 1024 * 1024,
-            max_pages: 10_000,
-            max_listed: 1_000_000,
-        }
-    }
 }
 
 /// One registry host: its transport, its authorizer, and what we learned about it.

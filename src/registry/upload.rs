@@ -2,47 +2,17 @@
 //! streamed from disk (the engines are in `chunked`, the upload session in `session`).
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::header::CONTENT_LENGTH;
 use reqwest::{Method, StatusCode};
 
-use super::source::FileSource;
+use super::body::FileBody;
 use super::{expect_success, Registry};
 use crate::auth::Scope;
 use crate::digest::{Algorithm, Digest};
 use crate::error::{Error, Result};
-
-/// Called with the number of bytes of the blob sent so far. It is called from a timer (about
-/// 40 times a second at most) while bytes move, and once with the full size at the end; after
-/// a restart the count can go back.
-pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
-
-/// Stops an upload from anywhere: the upload notices within a few tens of milliseconds, cancels
-/// its session on the registry, and fails with [`cancelled`]'s error.
-#[derive(Clone, Debug, Default)]
-pub struct Cancel(Arc<AtomicBool>);
-
-impl Cancel {
-    pub fn new() -> Cancel {
-        Cancel::default()
-    }
-
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-/// The error a cancelled upload ends with.
-pub fn cancelled() -> Error {
-    Error::Cancelled
-}
+use crate::transfer::{Cancel, Progress};
 
 /// How files are uploaded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,8 +184,8 @@ impl Registry {
         progress: Progress<'_>,
         cancel: &Cancel,
     ) -> Result<(Digest, u64)> {
-        let source = FileSource::open(path)?;
-        let len = source.len();
+        let body = FileBody::open(path)?;
+        let len = body.len();
         if let Some((_, size)) = known.filter(|(_, size)| *size != len) {
             return Err(Error::SizeMismatch {
                 what: format!("file {}", path.display()),
@@ -224,11 +194,11 @@ impl Registry {
             });
         }
         if cancel.is_cancelled() {
-            return Err(cancelled());
+            return Err(Error::Cancelled);
         }
         let digest = match known {
             Some((expected, _)) if len < options.chunk_threshold => {
-                self.put_whole(repository, &source, expected, progress, cancel)
+                self.put_whole(repository, &body, expected, progress, cancel)
                     .await?;
                 expected.clone()
             }
@@ -239,7 +209,7 @@ impl Registry {
                     len.max(1)
                 };
                 let expected = known.map(|(d, _)| d);
-                self.upload_in_chunks(repository, &source, expected, chunk, progress, cancel)
+                self.upload_in_chunks(repository, &body, expected, chunk, progress, cancel)
                     .await?
             }
         };

@@ -26,6 +26,7 @@ mod rekor;
 mod time;
 mod trust;
 mod trust_settings;
+mod verdict;
 mod verdicts;
 mod verify;
 mod vulns;
@@ -52,12 +53,29 @@ pub use provenance::{provenance, Dependency, Provenance, SLSA_PROVENANCE_V02, SL
 pub use rekor::{InclusionProof, KindVersion, TlogEntry};
 pub use time::DateTime;
 pub use trust::{Identity, Pattern, Trust, TrustedRoot};
-pub use trust_settings::{
-    IdentitySetting, NotationSetting, RootSetting, TrustError, TrustSettings,
-};
+pub use trust_settings::{IdentitySetting, NotationSetting, RootSetting, TrustSettings};
+pub use verdict::Verdict;
 pub use verdicts::Verdicts;
-pub use verify::{verify, verify_with_keys, Verdict};
+pub use verify::{verify, verify_with_keys};
 pub use vulns::{vuln_report, VulnReport, COSIGN_VULN_V1};
+
+// Shared by the trust settings and notation's trust store, each reading what the user gave.
+/// An entry that cannot be trusted as written: `what` names it, `detail` says why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what}: {detail}")]
+pub struct TrustError {
+    pub what: String,
+    pub detail: String,
+}
+
+impl TrustError {
+    pub(crate) fn at(self, what: String) -> TrustError {
+        TrustError {
+            what,
+            detail: self.detail,
+        }
+    }
+}
 
 /// The layer media types [`decode`] reads.
 pub mod media_type {

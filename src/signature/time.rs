@@ -19,6 +19,15 @@ impl fmt::Display for DateTime {
 }
 
 impl DateTime {
+    /// Now, to the second (the Unix epoch on a clock set before it).
+    pub fn now() -> DateTime {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        DateTime::from_unix(secs)
+    }
+
     /// The instant `unix_seconds` as RFC 3339 in UTC, to the second.
     pub fn from_unix(unix_seconds: i64) -> DateTime {
         let (days, rem) = (

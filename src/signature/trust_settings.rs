@@ -10,7 +10,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    pem_blocks, pem_encode, Identity, NotationTrust, Pattern, PublicKey, Trust, TrustedRoot,
+    pem_blocks, pem_encode, Identity, NotationTrust, Pattern, PublicKey, Trust, TrustError,
+    TrustedRoot,
 };
 
 /// The trust part of `settings.json`. The roots Stowage ships are always trusted besides these.
@@ -54,14 +55,6 @@ pub struct IdentitySetting {
 pub struct RootSetting {
     pub name: String,
     pub json: String,
-}
-
-/// An entry that cannot be trusted as written: `what` names it, `detail` says why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what}: {detail}")]
-pub struct TrustError {
-    pub what: String,
-    pub detail: String,
 }
 
 impl TrustSettings {
@@ -190,15 +183,6 @@ impl IdentitySetting {
             identity: pattern(&self.identity, self.identity_regexp, "the identity")?,
             issuer: pattern(&self.issuer, self.issuer_regexp, "the OIDC issuer")?,
         })
-    }
-}
-
-impl TrustError {
-    fn at(self, what: String) -> TrustError {
-        TrustError {
-            what,
-            detail: self.detail,
-        }
     }
 }
 

@@ -4,28 +4,9 @@
 //! and policy ([`super::notary`]).
 
 use super::trust::Trust;
+use super::verdict::{not_this_artifact, Verdict};
 use super::{keyless, Bundle, BundleContent, CosignSignature, Envelope, PublicKey, Signed};
 use crate::Digest;
-
-/// What checking one signature with the given keys found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// `by` verifies the signature ("key …" with a [`PublicKey::id`], or the identity and the
-    /// trusted root a keyless certificate checks out against), and it signs `signed_digest`,
-    /// the artifact's digest.
-    Verified { by: String, signed_digest: Digest },
-    /// Checked, and not good: no key verifies it, or it signs another artifact.
-    Failed { reason: String },
-    /// Not checked: no key given, or the signature needs what a key cannot give (a trusted
-    /// root for certificates, a trust store for notation, the artifact's bytes).
-    NotChecked { reason: String },
-}
-
-impl Verdict {
-    pub fn is_verified(&self) -> bool {
-        matches!(self, Verdict::Verified { .. })
-    }
-}
 
 /// Checks `signed`, a signature or attestation attached to the artifact `subject` in the
 /// repository `scope` (`registry/repository`; `None` in a layout), against all that `trust`
@@ -187,12 +168,6 @@ fn verified(key: &PublicKey, signed_digest: Digest) -> Verdict {
     Verdict::Verified {
         by: format!("key {}", key.id()),
         signed_digest,
-    }
-}
-
-pub(super) fn not_this_artifact(signed: &str, subject: &Digest) -> Verdict {
-    Verdict::Failed {
-        reason: format!("signs {signed}, not this artifact ({subject})"),
     }
 }
 

@@ -32,8 +32,9 @@ use stowage::manifest::{Descriptor, Manifest};
 use stowage::ops::copy::{self, CopyOptions};
 use stowage::ops::fallback::{self, Change};
 use stowage::ops::push::{self, FileSpec, PushOptions, PushRequest};
-use stowage::registry::{Cancel, Client, Registry};
+use stowage::registry::{Client, Registry};
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::transfer::Transfer;
 use stowage::Digest;
 

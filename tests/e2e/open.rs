@@ -6,8 +6,8 @@ use serde_json::Value;
 use stowage::graph::{self, GraphOptions, NodeKind};
 use stowage::layout::Layout;
 use stowage::ops::copy::{self, CopyOptions};
-use stowage::registry::Cancel;
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::transfer::Transfer;
 
 use crate::app::App;

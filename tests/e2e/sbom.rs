@@ -8,8 +8,8 @@ use serde_json::Value;
 use stowage::layout::Layout;
 use stowage::local::LocalStore;
 use stowage::ops::copy::{self, CopyOptions};
-use stowage::registry::Cancel;
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::transfer::Transfer;
 
 use super::app::{self, App};

@@ -12,8 +12,8 @@ use stowage::ops::copy::{self, CopyOptions};
 use stowage::ops::delete;
 use stowage::ops::pull;
 use stowage::ops::push::{self, FileSpec, PushOptions, PushRequest, Pushed};
-use stowage::registry::Cancel;
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::transfer::{Outcome, Transfer};
 use stowage::{Digest, Error, Reference};
 

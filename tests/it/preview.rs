@@ -9,8 +9,8 @@ use stowage::manifest::Manifest;
 use stowage::ops::push::{
     self, BlobAction, FileSpec, Plan, Preview, PushOptions, PushRequest, Pushed,
 };
-use stowage::registry::Cancel;
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::transfer::{Outcome, Transfer};
 use stowage::{Digest, Error};
 

@@ -7,8 +7,8 @@ use stowage::config::RegistrySettings;
 use stowage::known_blobs::KnownBlobs;
 use stowage::ops::copy::{self, CopyOptions};
 use stowage::ops::push::{self, BlobAction, FileSpec, PushOptions, PushRequest, Pushed};
-use stowage::registry::Cancel;
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::transfer::{BlobState, Outcome, Transfer};
 use stowage::Digest;
 

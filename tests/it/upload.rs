@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use bytes::Bytes;
 use serde_json::json;
 use stowage::config::RegistrySettings;
-use stowage::registry::{Cancel, Registry, UploadOptions};
+use stowage::registry::{Registry, UploadOptions};
+use stowage::transfer::Cancel;
 use stowage::{Digest, Error, Reference};
 
 use crate::harness::{Fault, FaultProxy, Pusher, ReferrersFront, TestRegistry, OCI_MANIFEST};

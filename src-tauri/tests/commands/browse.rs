@@ -169,8 +169,8 @@ fn an_image_config_comes_with_each_step_beside_its_layer_and_an_artifact_says_it
 #[test]
 fn a_pushed_chart_reads_as_its_chart_yaml_values_and_templates() {
     use stowage::ops::push::{push, FileSpec, PushOptions, PushRequest};
-    use stowage::registry::Cancel;
     use stowage::store::Store;
+    use stowage::transfer::Cancel;
     use stowage::transfer::Transfer;
     let f = fixture();
     let chart = f.dirs.data.join("demo-0.1.0.tgz");

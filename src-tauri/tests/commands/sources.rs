@@ -115,8 +115,8 @@ fn the_reference_box_names_what_the_core_and_the_cli_name() {
 fn a_dropped_layout_opens_read_only_as_a_source_and_closes() {
     use stowage::layout::Layout;
     use stowage::ops::push::{push, FileSpec, PushOptions, PushRequest};
-    use stowage::registry::Cancel;
     use stowage::store::Store;
+    use stowage::transfer::Cancel;
     use stowage::transfer::Transfer;
     let f = fixture();
     let folder = f.dirs.data.join("shared/site-layout");

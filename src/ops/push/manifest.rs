@@ -65,7 +65,7 @@ pub(super) fn artifact_manifest(
     if request.created && !annotations.contains_key(CREATED_ANNOTATION) {
         // The plan's time, so that a preview and its push agree; a plan made for a request
         // without `created` has none, and then it is now.
-        let created = plan.created.clone().unwrap_or_else(rfc3339_now);
+        let created = plan.created.clone().unwrap_or_else(|| DateTime::now().text);
         annotations.insert(CREATED_ANNOTATION.into(), created);
     }
     let manifest = ArtifactManifest {
@@ -97,13 +97,4 @@ fn config_descriptor(plan: &Plan) -> Descriptor {
         OCI_EMPTY
     };
     Descriptor::new(media_type, Digest::sha256_of(&bytes), bytes.len() as u64)
-}
-
-/// Now in RFC 3339, UTC, to the second.
-pub(super) fn rfc3339_now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    DateTime::from_unix(secs).text
 }

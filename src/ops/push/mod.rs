@@ -23,14 +23,16 @@ use serde::Serialize;
 use super::fallback;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::known_blobs::FileKey;
 use crate::manifest::media_type::OCI_MANIFEST;
 use crate::manifest::{Descriptor, Manifest};
-use crate::registry::{Cancel, UploadOptions};
+use crate::registry::UploadOptions;
 use crate::store::Store;
-use crate::transfer::{Outcome, Transfer};
+use crate::transfer::{Cancel, Outcome, Transfer};
+use plan::FileStamp;
 
 pub use helm::ChartPlan;
-pub use plan::{plan, prepare, Plan, PlannedLayer};
+pub use plan::{plan, prepare};
 pub use preview::{preview, BlobAction, PlannedBlob, Preview};
 
 /// oras' artifact type for artifacts nobody typed.
@@ -56,6 +58,38 @@ pub struct PushRequest {
     pub created: bool,
     /// Makes the artifact a referrer of this manifest or index.
     pub subject: Option<Descriptor>,
+}
+
+/// A layer ready to upload: what the manifest will say, and where its bytes are.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedLayer {
+    pub title: String,
+    pub source: PathBuf,
+    pub media_type: String,
+    pub size: u64,
+    /// Known for folders (packed here) and files hashed in advance (all of them, by [`prepare`]).
+    pub digest: Option<Digest>,
+    pub annotations: BTreeMap<String, String>,
+    /// The user's file as it was when hashed; none for a packed folder, which is ours.
+    #[serde(skip)]
+    read_as: Option<FileStamp>,
+    /// The file's version, under which its digest is remembered once known.
+    #[serde(skip)]
+    key: Option<FileKey>,
+}
+
+/// What was planned. Spooled folder archives live as long as the plan.
+pub struct Plan {
+    pub layers: Vec<PlannedLayer>,
+    pub artifact_type: String,
+    /// The `org.opencontainers.image.created` the manifest gets, fixed when the plan was made
+    /// so that a preview and the push agree. None when the request does not ask for it, or
+    /// gives its own in its annotations.
+    pub created: Option<String>,
+    /// A Helm chart, pushed as `helm push` does.
+    pub chart: Option<ChartPlan>,
+    _spool: Option<tempfile::TempDir>,
 }
 
 #[derive(Debug, Clone)]

@@ -1,4 +1,5 @@
-//! Planning a push: every path checked, folders packed, files hashed, before anything is sent; and what a planned file looked like when it was read, so a push can tell it changed.
+//! Planning a push: every path checked, folders packed, files hashed, before anything is sent;
+//! and what a planned file looked like when it was read, so a push can tell it changed.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, Metadata};
@@ -8,17 +9,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use serde::Serialize;
-
-use super::helm::{chart_plan, ChartPlan};
-use super::manifest::rfc3339_now;
-use super::{FileSpec, PushRequest, CREATED_ANNOTATION, UNKNOWN_ARTIFACT};
+use super::helm::chart_plan;
+use super::{FileSpec, Plan, PlannedLayer, PushRequest, CREATED_ANNOTATION, UNKNOWN_ARTIFACT};
 use crate::digest::{Algorithm, Digest, Hasher};
 use crate::error::{Error, Result};
 use crate::known_blobs::{FileKey, KnownBlobs};
 use crate::pack::{self, CheckedPath, Rules, ORAS_DIGEST, ORAS_UNPACK, TAR_GZIP, TITLE_ANNOTATION};
-use crate::registry::Cancel;
-use crate::transfer::Transfer;
+use crate::signature::DateTime;
+use crate::transfer::{Cancel, Transfer};
 
 /// Files up to this size are hashed by [`plan`] before upload; [`prepare`] hashes all.
 const PREHASH_LIMIT: u64 = 16 * 1024 * 1024;
@@ -26,38 +24,6 @@ const PREHASH_LIMIT: u64 = 16 * 1024 * 1024;
 const READ_CHUNK: usize = 1 << 20;
 /// How often [`prepare`] copies hashing progress into the transfer.
 const REPORT_EVERY: Duration = Duration::from_millis(50);
-
-/// A layer ready to upload: what the manifest will say, and where its bytes are.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PlannedLayer {
-    pub title: String,
-    pub source: PathBuf,
-    pub media_type: String,
-    pub size: u64,
-    /// Known for folders (packed here) and files hashed in advance (all of them, by [`prepare`]).
-    pub digest: Option<Digest>,
-    pub annotations: BTreeMap<String, String>,
-    /// The user's file as it was when hashed; none for a packed folder, which is ours.
-    #[serde(skip)]
-    pub(super) read_as: Option<FileStamp>,
-    /// The file's version, under which its digest is remembered once known.
-    #[serde(skip)]
-    pub(super) key: Option<FileKey>,
-}
-
-/// What was planned. Spooled folder archives live as long as the plan.
-pub struct Plan {
-    pub layers: Vec<PlannedLayer>,
-    pub artifact_type: String,
-    /// The `org.opencontainers.image.created` the manifest gets, fixed when the plan was made
-    /// so that a preview and the push agree. None when the request does not ask for it, or
-    /// gives its own in its annotations.
-    pub created: Option<String>,
-    /// A Helm chart, pushed as `helm push` does.
-    pub chart: Option<ChartPlan>,
-    _spool: Option<tempfile::TempDir>,
-}
 
 /// What a file looked like when it was read: a later look that differs means it may have
 /// changed. The size alone decides nothing about content, so times and identity count too.
@@ -370,7 +336,7 @@ fn finish(request: &PushRequest, mut layers: Vec<PlannedLayer>, spool: Spool) ->
             .to_string()
     });
     let created = (request.created && !request.annotations.contains_key(CREATED_ANNOTATION))
-        .then(rfc3339_now);
+        .then(|| DateTime::now().text);
     Ok(Plan {
         layers,
         artifact_type,

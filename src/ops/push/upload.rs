@@ -5,8 +5,8 @@ use super::plan::{hash_file, FileStamp};
 use super::{Plan, PlannedLayer, PushOptions, PushedBlob};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::registry::Cancel;
 use crate::store::Store;
+use crate::transfer::Cancel;
 use crate::transfer::Transfer;
 
 pub(super) async fn upload_layer(

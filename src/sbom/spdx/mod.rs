@@ -18,6 +18,7 @@ pub mod yaml;
 
 mod v2;
 mod v2_model;
+mod v2_package;
 mod v3_graph;
 
 /// A string borrowed from the bytes where the encoding allows (JSON without escapes, plain

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 
 use crate::sbom::{Document, Encoding, Problem};
 
-use super::v2::{RawChecksum, RawExternalRef, RawPackage};
 use super::v2_model::{assemble, Link, Parts};
+use super::v2_package::{RawChecksum, RawExternalRef, RawPackage};
 use super::Text;
 
 /// Which section the lines read belong to: tags such as SPDXID mean the document's, a

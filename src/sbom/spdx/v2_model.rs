@@ -8,7 +8,7 @@ use foldhash::{HashMap, HashSet};
 use crate::sbom::model::{license_list, stated};
 use crate::sbom::{Dependency, Document, Encoding, ExternalRef, Format, Hash, Package, Problem};
 
-use super::v2::RawPackage;
+use super::v2_package::RawPackage;
 use super::Text;
 
 /// What a kept relationship says, `from` and `to` as the document writes them.

@@ -12,7 +12,7 @@ use sigstore_verify::types::{Artifact, Bundle as SigstoreBundle, Sha256Hash};
 use sigstore_verify::{VerificationPolicy, VerificationResult};
 
 use super::trust::{Trust, TrustedRoot};
-use super::verify::not_this_artifact;
+use super::verdict::not_this_artifact;
 use super::{Bundle, BundleContent, Envelope, MessageSignature, Signed, Verdict};
 use crate::Digest;
 

@@ -13,7 +13,7 @@ use rustls_pki_types::{CertificateDer, UnixTime};
 use webpki::{EndEntityCert, KeyUsage};
 
 use super::{Level, NotationTrust, PolicyStatement};
-use crate::signature::verify::not_this_artifact;
+use crate::signature::verdict::not_this_artifact;
 use crate::signature::{JwsAlgorithm, NotationSignature, SigningScheme, Verdict};
 use crate::Digest;
 

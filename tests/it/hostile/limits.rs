@@ -5,8 +5,8 @@
 use stowage::ops::copy::{self, CopyOptions};
 use stowage::ops::pull::{self, PullOptions};
 use stowage::pack::UnpackLimits;
-use stowage::registry::Cancel;
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::transfer::Transfer;
 use stowage::{Digest, Error};
 

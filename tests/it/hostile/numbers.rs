@@ -2,7 +2,8 @@
 //! checked, and an upload that makes no progress fails after a few tries.
 
 use stowage::config::RegistrySettings;
-use stowage::registry::{Cancel, UploadOptions};
+use stowage::registry::UploadOptions;
+use stowage::transfer::Cancel;
 use stowage::{Error, Reference};
 
 use crate::harness::{Fault, FaultProxy, TestRegistry};

@@ -2,8 +2,8 @@
 //! leaves the destination exactly as it was; no file outside the destination ever changes.
 
 use stowage::ops::pull::{self, PullOptions};
-use stowage::registry::Cancel;
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::transfer::Transfer;
 use stowage::Error;
 

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use stowage::manifest::Manifest;
 use stowage::ops::push::{self, FileSpec, PushOptions, PushRequest};
-use stowage::registry::Cancel;
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::transfer::Transfer;
 use stowage::Digest;
 

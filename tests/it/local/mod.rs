@@ -13,8 +13,8 @@ use stowage::local::LocalStore;
 use stowage::manifest::{Descriptor, Manifest};
 use stowage::ops::copy::{self, CopyOptions};
 use stowage::ops::push::{self, FileSpec, PushOptions, PushRequest};
-use stowage::registry::Cancel;
 use stowage::store::Store;
+use stowage::transfer::Cancel;
 use stowage::transfer::Transfer;
 use stowage::Digest;
 

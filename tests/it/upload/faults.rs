@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use stowage::registry::{cancelled, Cancel, UploadOptions};
+use stowage::registry::UploadOptions;
+use stowage::transfer::Cancel;
 use stowage::{Digest, Error};
 
 use super::{assert_stored, chunked, content, image_manifest, quiet, write_file, MIB};
@@ -267,7 +268,7 @@ async fn cancel_stops_an_upload_promptly_and_deletes_the_session() {
             .push_blob_file("app", &path, None, &options, &progress, &cancel)
             .await
             .unwrap_err();
-        assert_eq!(err.to_string(), cancelled().to_string());
+        assert_eq!(err.to_string(), stowage::Error::Cancelled.to_string());
         let at = cancelled_at
             .lock()
             .unwrap()
@@ -312,6 +313,6 @@ async fn cancel_stops_an_upload_promptly_and_deletes_the_session() {
         )
         .await
         .unwrap_err();
-    assert_eq!(err.to_string(), cancelled().to_string());
+    assert_eq!(err.to_string(), stowage::Error::Cancelled.to_string());
     assert_eq!(proxy.upload_requests().len(), before);
 }

@@ -1,5 +1,6 @@
-//! Where a graph walk reads from, a registry repository or an OCI layout, behind the three
-//! questions the walk asks: a manifest (by digest or tag), the referrers of a digest, the tags.
+//! The origin of a graph walk: the store it reads from (a registry repository or an OCI
+//! layout) with the walk's request budget, behind the three questions the walk asks: a manifest
+//! (by digest or tag), the referrers of a digest, the tags.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -13,11 +14,12 @@ use super::Via;
 use crate::cache::ManifestCache;
 use crate::digest::Digest;
 use crate::error::Result;
-use crate::layout::{Layout, REF_NAME};
+use crate::layout::REF_NAME;
 use crate::manifest::Descriptor;
+use crate::manifest::FetchedManifest;
 use crate::reference::Reference;
-use crate::registry::{FetchedManifest, ReferrersSource, Registry};
-use crate::store::blocking;
+use crate::registry::ReferrersSource;
+use crate::store::{blocking, Store};
 
 /// A manifest named by digest or by tag.
 #[derive(Debug, Clone)]
@@ -36,16 +38,6 @@ impl Selector {
     }
 }
 
-#[derive(Clone)]
-pub(super) enum Origin {
-    /// `repository` names the registry and repository; its tag and digest are ignored.
-    Registry {
-        registry: Arc<Registry>,
-        repository: Reference,
-    },
-    Layout(Layout),
-}
-
 /// Tags, each with the digest it points at when the store tells that without a request.
 pub(super) type TagList = Vec<(String, Option<Digest>)>;
 
@@ -56,9 +48,9 @@ pub(super) struct Found {
     pub(super) notes: Vec<String>,
 }
 
-/// An origin with the walk's request budget and, for registries, its manifest cache.
-pub(super) struct Source {
-    origin: Origin,
+/// A store with the walk's request budget and, for registries, its manifest cache.
+pub(super) struct Origin {
+    store: Store,
     permits: Arc<Semaphore>,
     cache: Option<ManifestCache>,
     /// A layout's subject scan, made once per walk by the first referrers question.
@@ -67,15 +59,15 @@ pub(super) struct Source {
     skipped_told: Arc<AtomicBool>,
 }
 
-impl Source {
-    pub(super) fn new(origin: Origin, concurrency: usize, cache: Option<ManifestCache>) -> Self {
+impl Origin {
+    pub(super) fn new(store: Store, concurrency: usize, cache: Option<ManifestCache>) -> Self {
         // Layout manifests are local files already; caching them would only duplicate them.
-        let cache = match origin {
-            Origin::Registry { .. } => cache,
-            Origin::Layout(_) => None,
+        let cache = match store {
+            Store::Remote { .. } => cache,
+            Store::Layout(_) => None,
         };
-        Source {
-            origin,
+        Origin {
+            store,
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             cache,
             subjects: Arc::new(OnceCell::new()),
@@ -85,25 +77,22 @@ impl Source {
 
     /// The repository or layout, for warnings.
     pub(super) fn name(&self) -> String {
-        match &self.origin {
-            Origin::Registry { repository, .. } => repository.repository.clone(),
-            Origin::Layout(l) => format!("oci:{}", l.root().display()),
+        match &self.store {
+            Store::Remote { repository, .. } => repository.clone(),
+            Store::Layout(l) => format!("oci:{}", l.root().display()),
         }
     }
 
     /// Whether listing tags costs nothing and tells their digests (a layout's index.json), so
     /// the walk lists them even when it does not look for referrers, to label nodes.
     pub(super) fn tags_are_local(&self) -> bool {
-        matches!(self.origin, Origin::Layout(_))
+        matches!(self.store, Store::Layout(_))
     }
 
     /// A manifest, verified: from the cache when the digest is known and cached.
     pub(super) fn manifest(&self, at: Selector) -> BoxFuture<'static, Result<FetchedManifest>> {
-        let (origin, permits, cache) = (
-            self.origin.clone(),
-            self.permits.clone(),
-            self.cache.clone(),
-        );
+        let (store, permits, cache) =
+            (self.store.clone(), self.permits.clone(), self.cache.clone());
         async move {
             if let (Some(cache), Selector::Digest(d)) = (&cache, &at) {
                 if let Some(bytes) = cache.get(d) {
@@ -116,14 +105,15 @@ impl Source {
                 }
             }
             let _permit = permits.acquire_owned().await;
-            match origin {
-                Origin::Registry {
+            match store {
+                Store::Remote {
                     registry,
                     repository,
                 } => {
+                    let base = Reference::repository(registry.name(), &repository)?;
                     let reference = match at {
-                        Selector::Digest(d) => repository.with_digest(d),
-                        Selector::Tag(t) => repository.with_tag(&t)?,
+                        Selector::Digest(d) => base.with_digest(d),
+                        Selector::Tag(t) => base.with_tag(&t)?,
                     };
                     let fetched = registry.fetch_manifest(&reference).await?;
                     if let Some(cache) = &cache {
@@ -131,7 +121,7 @@ impl Source {
                     }
                     Ok(fetched)
                 }
-                Origin::Layout(layout) => {
+                Store::Layout(layout) => {
                     blocking(move || {
                         let digest = match at {
                             Selector::Digest(d) => d,
@@ -148,19 +138,16 @@ impl Source {
 
     /// The referrers of `subject`, and how they were found.
     pub(super) fn referrers(&self, subject: &Digest) -> BoxFuture<'static, Result<Found>> {
-        let (origin, permits, subject) =
-            (self.origin.clone(), self.permits.clone(), subject.clone());
+        let (store, permits, subject) = (self.store.clone(), self.permits.clone(), subject.clone());
         let (subjects, skipped_told) = (self.subjects.clone(), self.skipped_told.clone());
         async move {
             let _permit = permits.acquire_owned().await;
-            match origin {
-                Origin::Registry {
+            match store {
+                Store::Remote {
                     registry,
                     repository,
                 } => {
-                    let found = registry
-                        .referrers(&repository.repository, &subject, None)
-                        .await?;
+                    let found = registry.referrers(&repository, &subject, None).await?;
                     let via = match found.source {
                         ReferrersSource::Api => Via::Api,
                         ReferrersSource::TagSchema => Via::TagSchema,
@@ -171,7 +158,7 @@ impl Source {
                         notes: Vec::new(),
                     })
                 }
-                Origin::Layout(layout) => {
+                Store::Layout(layout) => {
                     let scanned = subjects
                         .get_or_try_init(|| blocking(move || Subjects::scan(&layout)))
                         .await?;
@@ -193,20 +180,20 @@ impl Source {
 
     /// Every tag of the repository or layout.
     pub(super) fn tags(&self) -> BoxFuture<'static, Result<TagList>> {
-        let (origin, permits) = (self.origin.clone(), self.permits.clone());
+        let (store, permits) = (self.store.clone(), self.permits.clone());
         async move {
             let _permit = permits.acquire_owned().await;
-            match origin {
-                Origin::Registry {
+            match store {
+                Store::Remote {
                     registry,
                     repository,
                 } => Ok(registry
-                    .tags(&repository.repository)
+                    .tags(&repository)
                     .await?
                     .into_iter()
                     .map(|t| (t, None))
                     .collect()),
-                Origin::Layout(layout) => {
+                Store::Layout(layout) => {
                     let entries = blocking(move || layout.manifests()).await?;
                     Ok(entries
                         .into_iter()

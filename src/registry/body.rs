@@ -14,9 +14,9 @@ use bytes::Bytes;
 use futures::Stream;
 use tokio::sync::mpsc;
 
-use super::upload::{cancelled, Cancel};
 use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
+use crate::transfer::Cancel;
 
 /// Bytes read, hashed and sent at a time: large enough that per-block costs vanish, small enough
 /// that progress and cancellation stay fine-grained.
@@ -28,7 +28,7 @@ const READ_AHEAD: usize = 16;
 const READER_GRACE: Duration = Duration::from_secs(2);
 
 /// A file opened once for the whole upload, with the length it had then.
-pub(super) struct FileSource {
+pub(super) struct FileBody {
     file: Arc<File>,
     path: PathBuf,
     len: u64,
@@ -69,8 +69,8 @@ impl Reader {
     }
 }
 
-impl FileSource {
-    pub fn open(path: &Path) -> Result<FileSource> {
+impl FileBody {
+    pub fn open(path: &Path) -> Result<FileBody> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let meta = file.metadata().map_err(|e| Error::io(path, e))?;
         if !meta.is_file() {
@@ -79,7 +79,7 @@ impl FileSource {
                 path.display()
             )));
         }
-        Ok(FileSource {
+        Ok(FileBody {
             file: Arc::new(file),
             path: path.to_path_buf(),
             len: meta.len(),
@@ -191,7 +191,7 @@ impl ReadJob {
                 return ReadOutcome::Stopped;
             }
             if self.cancel.is_cancelled() {
-                return self.fail(tx, cancelled());
+                return self.fail(tx, Error::Cancelled);
             }
             let n = BLOCK.min((end - pos) as usize);
             let mut buf = vec![0u8; n];
@@ -341,13 +341,13 @@ mod tests {
     use futures::StreamExt;
 
     async fn collect(
-        source: &FileSource,
+        body: &FileBody,
         start: u64,
         end: u64,
         expected: Option<&Digest>,
     ) -> (Vec<u8>, ReadOutcome) {
         let hasher = Hasher::new(Algorithm::Sha256);
-        let (mut body, reader) = source.blocks(start, end, hasher, expected, &Cancel::new());
+        let (mut body, reader) = body.blocks(start, end, hasher, expected, &Cancel::new());
         let mut out = Vec::new();
         while let Some(Ok(chunk)) = body.next().await {
             out.extend_from_slice(&chunk);
@@ -367,15 +367,15 @@ mod tests {
     async fn streams_a_range_and_hashes_it() {
         let content: Vec<u8> = (0..700_000u32).map(|i| (i % 251) as u8).collect();
         let (_dir, path) = file_with(&content);
-        let source = FileSource::open(&path).unwrap();
-        let (bytes, outcome) = collect(&source, 1000, 600_000, None).await;
+        let body = FileBody::open(&path).unwrap();
+        let (bytes, outcome) = collect(&body, 1000, 600_000, None).await;
         assert_eq!(bytes, &content[1000..600_000]);
         let ReadOutcome::Done(h) = outcome else {
             panic!("not done")
         };
         assert_eq!(h.finish(), Digest::sha256_of(&content[1000..600_000]));
 
-        let rehashed = source
+        let rehashed = body
             .rehash(Hasher::new(Algorithm::Sha256), 0, 700_000)
             .await
             .unwrap();
@@ -386,9 +386,9 @@ mod tests {
     async fn a_wrong_expected_digest_withholds_the_last_block() {
         let content = vec![7u8; BLOCK * 2 + 10];
         let (_dir, path) = file_with(&content);
-        let source = FileSource::open(&path).unwrap();
+        let body = FileBody::open(&path).unwrap();
         let wrong = Digest::sha256_of(b"something else");
-        let (bytes, outcome) = collect(&source, 0, content.len() as u64, Some(&wrong)).await;
+        let (bytes, outcome) = collect(&body, 0, content.len() as u64, Some(&wrong)).await;
         assert_eq!(bytes.len(), BLOCK * 2, "the last block was not sent");
         match outcome {
             ReadOutcome::Failed(Error::DigestMismatch { actual, .. }) => {
@@ -401,9 +401,9 @@ mod tests {
     #[tokio::test]
     async fn a_file_that_grew_is_refused() {
         let (_dir, path) = file_with(b"hello");
-        let source = FileSource::open(&path).unwrap();
+        let body = FileBody::open(&path).unwrap();
         std::fs::write(&path, b"hello, world").unwrap();
-        let (_, outcome) = collect(&source, 0, 5, None).await;
+        let (_, outcome) = collect(&body, 0, 5, None).await;
         assert!(
             matches!(
                 outcome,
