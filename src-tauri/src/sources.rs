@@ -3,10 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use stowage::auth::{Credential, Secret};
 use stowage::config::RegistrySettings;
-use stowage::reference::{normalize_registry, Reference};
-use stowage::registry::Client;
+use stowage::ops::sign_in::{self, SignIn};
+use stowage::reference::Reference;
 use stowage::{Error, Result};
 
 use crate::dto::{AddRegistry, OpenedReference, Source, SourceKind, SourceOrigin};
@@ -115,93 +114,44 @@ pub async fn open_layout(state: &AppState, path: &std::path::Path) -> Result<Sou
     Ok(state.layouts.add(&path))
 }
 
-/// Adds (or updates) a registry. With a username and secret, they are checked against the
-/// registry first and kept in the OS keyring only when it accepted them; settings are saved last,
-/// so a failed sign-in changes nothing.
+/// Adds (or updates) a registry, signing in when a username and secret came with it: the core's
+/// `sign_in` checks them against the registry and keeps them in the OS keyring; the settings are
+/// saved last, so a failed sign-in changes nothing.
 pub async fn add(state: &AppState, request: AddRegistry) -> Result<Source> {
-    let host = normalize_registry(request.host.trim());
-    let ca_file = request.ca_file();
-    if host.is_empty() {
-        return Err(Error::Invalid(
-            "enter the registry's host, e.g. ghcr.io".into(),
-        ));
-    }
-    Reference::repository(&host, "probe")?;
-    let username = request.username.filter(|u| !u.trim().is_empty());
-    let secret = request.secret.filter(|s| !s.is_empty());
-    let credential = match (username.clone(), secret) {
-        (Some(username), Some(password)) => Some(Credential::Basic {
-            username,
-            password: Secret::new(password),
-        }),
-        (None, Some(_)) => {
-            return Err(Error::Invalid(
-                "a password or token needs a username (any name works for token-only registries such as ghcr.io)".into(),
-            ))
-        }
-        (Some(_), None) => {
-            return Err(Error::Invalid("enter the password or token".into()))
-        }
-        (None, None) => None,
+    let registry = RegistrySettings {
+        insecure: request.insecure,
+        ca_file: request.ca_file(),
+        username: None,
     };
-    if let Some(path) = &ca_file {
-        std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    }
-    let mut settings = state.settings();
-    settings.registries.insert(
-        host.clone(),
-        RegistrySettings {
-            insecure: request.insecure,
-            ca_file,
-            username: username.clone(),
+    let signed_in = sign_in::sign_in(
+        &state.settings(),
+        state.credentials(),
+        SignIn {
+            host: request.host,
+            username: request.username,
+            secret: request.secret,
+            registry,
         },
-    );
-    let trial = Client::new(settings.clone(), state.credentials().clone());
-    trial
-        .connect(&host, credential.clone())?
-        .check_credentials()
-        .await?;
-    if let Some(credential) = credential {
-        let (credentials, name) = (state.credentials().clone(), host.clone());
-        tokio::task::spawn_blocking(move || credentials.store(&name, &credential))
-            .await
-            .map_err(|e| Error::Invalid(format!("keyring task failed: {e}")))??;
-    }
-    state.replace_settings(settings)?;
-    describe(state, &host, SourceOrigin::Added).await
+    )
+    .await?;
+    state.replace_settings(signed_in.settings)?;
+    describe(state, &signed_in.registry, SourceOrigin::Added).await
 }
 
 /// Removes Stowage's stored credential; one in Docker's config stays (Docker owns it).
 pub async fn sign_out(state: &AppState, host: &str) -> Result<Source> {
-    erase(state, host).await?;
-    let mut settings = state.settings();
-    let origin = match settings.registries.get_mut(host) {
-        Some(entry) => {
-            entry.username = None;
-            SourceOrigin::Added
-        }
-        None => SourceOrigin::DockerConfig,
+    let out = sign_in::sign_out(&state.settings(), state.credentials(), host).await?;
+    let origin = match out.settings.registries.contains_key(&out.registry) {
+        true => SourceOrigin::Added,
+        false => SourceOrigin::DockerConfig,
     };
-    state.replace_settings(settings)?;
-    describe(state, host, origin).await
+    state.replace_settings(out.settings)?;
+    describe(state, &out.registry, origin).await
 }
 
 /// Forgets a registry the user added, and its credential in the keyring.
 pub async fn remove(state: &AppState, host: &str) -> Result<()> {
-    erase(state, host).await?;
-    let mut settings = state.settings();
-    settings.registries.remove(host);
-    state.replace_settings(settings)
-}
-
-async fn erase(state: &AppState, host: &str) -> Result<()> {
-    let (credentials, name) = (state.credentials().clone(), host.to_string());
-    match tokio::task::spawn_blocking(move || credentials.erase(&name))
-        .await
-        .map_err(|e| Error::Invalid(format!("keyring task failed: {e}")))?
-    {
-        // Nothing stored where there is no keyring: nothing to sign out of.
-        Ok(_) | Err(Error::NoKeyring { .. }) => Ok(()),
-        Err(e) => Err(e),
-    }
+    let mut out = sign_in::sign_out(&state.settings(), state.credentials(), host).await?;
+    out.settings.registries.remove(&out.registry);
+    state.replace_settings(out.settings)
 }

@@ -1,9 +1,10 @@
-//! `login` and `logout`: credentials checked against the registry, kept in the OS keyring.
+//! `login` and `logout`: the prompts, over the core's `sign_in` and `sign_out`.
 
 use std::io::BufRead;
 
 use clap::Args;
-use stowage::auth::{Credential, Secret};
+use stowage::auth::Secret;
+use stowage::ops::sign_in::{sign_in, sign_out, SignIn};
 use stowage::reference::normalize_registry;
 use stowage::{Error, Result};
 
@@ -38,41 +39,31 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> Result<()> {
     } else {
         rpassword::prompt_password("Password: ").map_err(|e| Error::io("<terminal>", e))?
     };
-    if username.is_empty() || password.is_empty() {
-        return Err(Error::Invalid(
-            "username and password must not be empty".into(),
-        ));
-    }
-    let credential = Credential::Basic {
-        username: username.clone(),
-        password: Secret::new(password),
-    };
-    ctx.client
-        .connect(&name, Some(credential.clone()))?
-        .check_credentials()
-        .await?;
-    let credentials = ctx.client.credentials();
-    credentials.store(&name, &credential)?;
-    let mut settings = ctx.settings.clone();
-    settings
-        .registries
-        .entry(name.clone())
-        .or_default()
-        .username = Some(username.clone());
-    settings.save(&ctx.dirs.settings_file())?;
-    println!("Logged in to {name} as {username}; the credentials are in the OS keyring.");
+    let signed_in = sign_in(
+        &ctx.settings,
+        ctx.client.credentials(),
+        SignIn {
+            host: args.registry,
+            username: Some(username),
+            secret: Some(Secret::new(password)),
+            registry: ctx.settings.registry(&name),
+        },
+    )
+    .await?;
+    signed_in.settings.save(&ctx.dirs.settings_file())?;
+    let username = signed_in.username.unwrap_or_default();
+    println!(
+        "Logged in to {} as {username}; the credentials are in the OS keyring.",
+        signed_in.registry
+    );
     Ok(())
 }
 
 pub async fn logout(ctx: &Context, registry: &str) -> Result<()> {
-    let name = normalize_registry(registry);
-    let removed = ctx.client.credentials().erase(&name)?;
-    let mut settings = ctx.settings.clone();
-    if let Some(entry) = settings.registries.get_mut(&name) {
-        entry.username = None;
-        settings.save(&ctx.dirs.settings_file())?;
-    }
-    if removed {
+    let out = sign_out(&ctx.settings, ctx.client.credentials(), registry).await?;
+    out.settings.save(&ctx.dirs.settings_file())?;
+    let name = out.registry;
+    if out.removed {
         println!("Removed the credentials for {name} from the OS keyring.");
     } else {
         println!("Stowage had no credentials stored for {name}.");

@@ -6,3 +6,4 @@ pub mod fallback;
 pub mod inspect;
 pub mod pull;
 pub mod push;
+pub mod sign_in;

@@ -138,6 +138,19 @@ async fn login_without_a_keyring_says_so_and_names_the_alternatives() {
 }
 
 #[tokio::test]
+async fn logout_without_a_keyring_has_nothing_to_remove_as_in_the_app() {
+    let home = tempfile::tempdir().unwrap();
+    let no_bus = [(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/stowage-bus",
+    )];
+    let out = run(home.path(), &["logout", "ghcr.io"], "", &no_bus).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("no credentials stored for ghcr.io"), "{said}");
+}
+
+#[tokio::test]
 async fn graph_json_blob_and_tags_from_the_command_line() {
     let reg = TestRegistry::anonymous().await;
     let pusher = Pusher::new(&reg.base_url());

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+use stowage::auth::Secret;
 use stowage::graph;
 use ts_rs::TS;
 
@@ -56,13 +57,14 @@ pub struct OpenedReference {
     pub name: String,
 }
 
-/// The add-registry dialog. The secret travels to Rust once and never back.
+/// The add-registry dialog. The secret travels to Rust once and never back, and prints as `***`.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AddRegistry {
     pub host: String,
     pub username: Option<String>,
-    pub secret: Option<String>,
+    #[ts(type = "string | null")]
+    pub secret: Option<Secret>,
     pub insecure: bool,
     /// As `pick_ca_file` returned it: a path the user did not choose there is refused.
     pub ca_file: Option<String>,
