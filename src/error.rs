@@ -117,8 +117,24 @@ pub enum Error {
     #[error("cancelled")]
     Cancelled,
 
+    /// What a delete (or another confirmed change) would do is no longer what the user was shown.
+    #[error(
+        "{what} changed since the preview ({then} then, {now} now); look again before going on"
+    )]
+    ChangedSincePreview {
+        what: String,
+        then: String,
+        now: String,
+    },
+
+    /// Bad input from the user or a file: what was asked cannot be done as asked.
     #[error("{0}")]
     Invalid(String),
+
+    /// A failure of Stowage's own (a task that panicked, a value that would not serialise),
+    /// not of what the user gave: worth a bug report.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// A refusal said as what it is: wrong credentials, or none where the registry wants some.
@@ -133,30 +149,32 @@ fn unauthorized_text(registry: &str, username: Option<&str>, detail: &str) -> St
 
 impl Error {
     /// A short stable code for programs (the app's UI, `--output json`), one per variant.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Reference(_) => "invalid_reference",
-            Error::Digest(_) => "invalid_digest",
-            Error::Connect { .. } => "unreachable",
-            Error::Tls { .. } => "tls",
-            Error::Unauthorized { .. } => "unauthorized",
-            Error::Denied { .. } => "denied",
-            Error::NotFound { .. } => "not_found",
-            Error::Status { .. } => "registry_error",
-            Error::DigestMismatch { .. } => "digest_mismatch",
-            Error::SizeMismatch { .. } => "size_mismatch",
-            Error::TooLarge { .. } => "too_large",
-            Error::Malformed { .. } => "malformed",
-            Error::Pagination { .. } => "pagination",
-            Error::Redirect { .. } => "redirect_refused",
-            Error::Credentials { .. } => "credentials",
-            Error::NoKeyring { .. } => "no_keyring",
-            Error::Io { .. } => "io",
-            Error::Config { .. } => "config",
-            Error::Sbom { .. } => "unreadable_sbom",
-            Error::Signature(_) => "unreadable_signature",
-            Error::Cancelled => "cancelled",
-            Error::Invalid(_) => "invalid",
+            Error::Reference(_) => ErrorCode::InvalidReference,
+            Error::Digest(_) => ErrorCode::InvalidDigest,
+            Error::Connect { .. } => ErrorCode::Unreachable,
+            Error::Tls { .. } => ErrorCode::Tls,
+            Error::Unauthorized { .. } => ErrorCode::Unauthorized,
+            Error::Denied { .. } => ErrorCode::Denied,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::Status { .. } => ErrorCode::RegistryError,
+            Error::DigestMismatch { .. } => ErrorCode::DigestMismatch,
+            Error::SizeMismatch { .. } => ErrorCode::SizeMismatch,
+            Error::TooLarge { .. } => ErrorCode::TooLarge,
+            Error::Malformed { .. } => ErrorCode::Malformed,
+            Error::Pagination { .. } => ErrorCode::Pagination,
+            Error::Redirect { .. } => ErrorCode::RedirectRefused,
+            Error::Credentials { .. } => ErrorCode::Credentials,
+            Error::NoKeyring { .. } => ErrorCode::NoKeyring,
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Config { .. } => ErrorCode::Config,
+            Error::Sbom { .. } => ErrorCode::UnreadableSbom,
+            Error::Signature(_) => ErrorCode::UnreadableSignature,
+            Error::Cancelled => ErrorCode::Cancelled,
+            Error::ChangedSincePreview { .. } => ErrorCode::ChangedSincePreview,
+            Error::Invalid(_) => ErrorCode::Invalid,
+            Error::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -169,5 +187,77 @@ impl Error {
 
     pub fn is_not_found(&self) -> bool {
         matches!(self, Error::NotFound { .. })
+    }
+}
+
+/// Declares [`ErrorCode`] from one table: each code's name in Rust and its stable text (what the
+/// CLI's JSON and the app's UI see, and the TypeScript union the UI switches over).
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $text:literal,)*) => {
+        /// The kind of an [`Error`], stable across releases, for programs to act on.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* #[serde(rename = $text)] $variant,)*
+        }
+
+        impl ErrorCode {
+            /// The code's stable text, e.g. `not_found`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    InvalidReference = "invalid_reference",
+    InvalidDigest = "invalid_digest",
+    /// No HTTP answer at all: DNS, a refused connection, a timeout.
+    Unreachable = "unreachable",
+    Tls = "tls",
+    /// No credentials, or refused ones.
+    Unauthorized = "unauthorized",
+    /// Signed in, but not allowed.
+    Denied = "denied",
+    NotFound = "not_found",
+    /// Any other refusal by the registry, with its own code in the message.
+    RegistryError = "registry_error",
+    DigestMismatch = "digest_mismatch",
+    SizeMismatch = "size_mismatch",
+    TooLarge = "too_large",
+    /// An answer or a file that does not follow its spec.
+    Malformed = "malformed",
+    Pagination = "pagination",
+    RedirectRefused = "redirect_refused",
+    Credentials = "credentials",
+    NoKeyring = "no_keyring",
+    Io = "io",
+    Config = "config",
+    UnreadableSbom = "unreadable_sbom",
+    UnreadableSignature = "unreadable_signature",
+    Cancelled = "cancelled",
+    /// What a confirmed change would do differs from what the user was shown.
+    ChangedSincePreview = "changed_since_preview",
+    /// Bad input: what was asked cannot be done as asked.
+    Invalid = "invalid",
+    /// A failure of Stowage's own.
+    Internal = "internal",
+    /// The app only: the webview asked for a path the user never gave Stowage.
+    Forbidden = "forbidden",
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Tests compare codes with their text, as programs reading `--output json` do.
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }

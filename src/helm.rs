@@ -359,7 +359,7 @@ impl ChartMetadata {
 
     /// The config blob `helm push` writes.
     pub fn config_json(&self) -> Result<Vec<u8>> {
-        let json = serde_json::to_string(self).map_err(|e| Error::Invalid(e.to_string()))?;
+        let json = serde_json::to_string(self).map_err(|e| Error::Internal(e.to_string()))?;
         Ok(go_escape(&json).into_bytes())
     }
 

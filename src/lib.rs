@@ -36,5 +36,5 @@ pub mod transfer;
 pub mod transport;
 
 pub use digest::Digest;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use reference::Reference;

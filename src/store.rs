@@ -514,7 +514,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 ) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| Error::Invalid(format!("a layout operation failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("a layout operation failed: {e}")))?
 }
 
 /// The sha256 and size of a file, read in chunks off the async threads' way.

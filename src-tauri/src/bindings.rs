@@ -4,6 +4,8 @@
 
 use ts_rs::TS;
 
+use stowage::ErrorCode;
+
 use crate::dto::*;
 
 /// Every IPC type, in the order they appear in the file.
@@ -38,6 +40,7 @@ pub fn typescript() -> String {
         GraphEvent::decl(),
         Content::decl(),
         ExportFormat::decl(),
+        ErrorCode::decl(),
         AppError::decl(),
         BlobState::decl(),
         BlobProgress::decl(),

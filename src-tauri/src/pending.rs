@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use bytes::Bytes;
 use stowage::ops::pull::PullPlan;
 use stowage::ops::push::{Plan, PushRequest};
 use stowage::{Error, Result};
@@ -17,8 +16,6 @@ pub struct PendingPush {
     pub repository: String,
     pub request: PushRequest,
     pub plan: Plan,
-    /// The previewed manifest: what the pushed node will be drawn from.
-    pub manifest: Bytes,
 }
 
 #[derive(Default)]

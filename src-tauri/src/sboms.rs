@@ -91,7 +91,7 @@ impl KeptSboms {
             .find(|(h, _)| h == handle)
             .map(|(_, s)| s.clone())
             .ok_or_else(|| AppError {
-                code: "not_found".into(),
+                code: stowage::ErrorCode::NotFound,
                 message:
                     "Stowage no longer holds this SBOM (others were opened since): open it again"
                         .into(),

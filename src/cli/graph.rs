@@ -61,7 +61,7 @@ pub async fn graph(ctx: &Context, args: GraphArgs) -> Result<()> {
     let graph = graph::load_store(&store, &selector, &options).await?;
     let text = match args.output {
         Output::Json => {
-            serde_json::to_string_pretty(&graph).map_err(|e| Error::Invalid(e.to_string()))? + "\n"
+            serde_json::to_string_pretty(&graph).map_err(|e| Error::Internal(e.to_string()))? + "\n"
         }
         Output::Tree => render_tree(&graph),
     };

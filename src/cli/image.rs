@@ -33,7 +33,7 @@ pub async fn config(ctx: &Context, args: ConfigArgs) -> Result<()> {
     match args.output {
         Output::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&described).map_err(|e| Error::Invalid(e.to_string()))?
+            serde_json::to_string_pretty(&described).map_err(|e| Error::Internal(e.to_string()))?
         ),
         Output::Text => print!("{}", text(&location.to_string(), &described)),
     }
@@ -233,7 +233,7 @@ fn pick_layer<'a>(layers: &'a [Descriptor], wanted: &str) -> Result<&'a Descript
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?;
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
     println!("{text}");
     Ok(())
 }

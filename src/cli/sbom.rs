@@ -77,7 +77,7 @@ struct JsonOut<'a> {
 struct ErrorOut {
     digest: Option<String>,
     layer: Option<String>,
-    code: &'static str,
+    code: stowage::ErrorCode,
     message: String,
 }
 
@@ -141,7 +141,7 @@ pub async fn sbom(ctx: &Context, args: SbomArgs) -> Result<()> {
                 documents,
                 errors: &errors,
             };
-            serde_json::to_string_pretty(&out).map_err(|e| Error::Invalid(e.to_string()))? + "\n"
+            serde_json::to_string_pretty(&out).map_err(|e| Error::Internal(e.to_string()))? + "\n"
         }
         Output::Csv => {
             let mut out = String::from(sbom::CSV_HEADER);

@@ -176,7 +176,7 @@ fn json(subject: &stowage::Digest, verdicts: &[(&FoundSignature, Verdict)]) -> R
         subject: subject.to_string(),
         signatures,
     };
-    Ok(serde_json::to_string_pretty(&out).map_err(|e| Error::Invalid(e.to_string()))? + "\n")
+    Ok(serde_json::to_string_pretty(&out).map_err(|e| Error::Internal(e.to_string()))? + "\n")
 }
 
 /// One line per signature: status, kind, its manifest, and the key or the reason.

@@ -201,7 +201,7 @@ fn print<T: Serialize>(output: Output, value: &T, text: impl FnOnce() -> String)
     match output {
         Output::Json => println!(
             "{}",
-            serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?
+            serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?
         ),
         Output::Text => println!("{}", text()),
     }

@@ -101,7 +101,8 @@ impl<'a> Walk<'a> {
                 }
             }
         }
-        let root = root.ok_or_else(|| Error::Invalid("the root manifest was never read".into()))?;
+        let root =
+            root.ok_or_else(|| Error::Internal("the root manifest was never read".into()))?;
         Ok(Graph {
             root,
             truncated: self.truncated,

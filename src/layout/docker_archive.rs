@@ -79,7 +79,7 @@ pub(super) fn convert(unpacked: &Path, layout_dir: &Path) -> Result<Layout> {
             "config": config,
             "layers": layers,
         });
-        let bytes = serde_json::to_vec(&manifest).map_err(|e| Error::Invalid(e.to_string()))?;
+        let bytes = serde_json::to_vec(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
         let tags = tags_of(entry, n, &mut used);
         layout.put_manifest(&bytes, OCI_MANIFEST, &tags)?;
     }

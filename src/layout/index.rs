@@ -235,7 +235,7 @@ impl IndexFile {
         self.doc
             .insert("manifests".into(), Value::Array(entries.collect()));
         let bytes = serde_json::to_vec(&Value::Object(self.doc)).map_err(|e| {
-            Error::Invalid(format!("cannot serialise {}: {e}", self.path.display()))
+            Error::Internal(format!("cannot serialise {}: {e}", self.path.display()))
         })?;
         crate::atomic::write(&self.path, &bytes)
     }

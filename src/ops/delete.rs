@@ -61,6 +61,34 @@ async fn collect_referrers(
     Ok(())
 }
 
+/// Deletes what `selector` names (with `cascade`, every referrer below it), provided the plan is
+/// still `expected`, the manifests a preview showed in order: a referrer attached since would
+/// otherwise go without the user having seen it. Returns what was deleted.
+pub async fn delete_previewed(
+    store: &Store,
+    selector: &str,
+    cascade: bool,
+    expected: &[Digest],
+) -> Result<Vec<Digest>> {
+    let plan = plan(store, selector, cascade).await?;
+    let planned: Vec<&Digest> = plan.manifests.iter().map(|d| &d.digest).collect();
+    if !planned.iter().copied().eq(expected.iter()) {
+        return Err(Error::ChangedSincePreview {
+            what: format!("what deleting {selector} removes"),
+            then: manifests(expected.len()),
+            now: manifests(planned.len()),
+        });
+    }
+    execute(store, &plan).await
+}
+
+fn manifests(n: usize) -> String {
+    match n {
+        1 => "1 manifest".into(),
+        n => format!("{n} manifests"),
+    }
+}
+
 /// Carries out a plan. Each manifest leaves its subject's referrers tag before it goes, so a
 /// failure halfway leaves no entry pointing at a deleted manifest.
 pub async fn execute(store: &Store, plan: &DeletePlan) -> Result<Vec<Digest>> {

@@ -116,7 +116,7 @@ async fn read(
             });
             let (read, whole) = read
                 .await
-                .map_err(|e| Error::Invalid(format!("reading a blob stopped: {e}")))??;
+                .map_err(|e| Error::Internal(format!("reading a blob stopped: {e}")))??;
             bytes = read;
             (size, whole)
         }

@@ -329,7 +329,7 @@ async fn fetch_layer(
         out
     })
     .await
-    .map_err(|e| Error::Invalid(format!("unpacking failed: {e}")))??;
+    .map_err(|e| Error::Internal(format!("unpacking failed: {e}")))??;
     if let Some(expected) = expected {
         if unpacked.uncompressed_digest.to_string() != expected {
             return Err(Error::Invalid(format!(

@@ -124,7 +124,7 @@ async fn keyring<T: Send + 'static>(
 ) -> Result<T> {
     tokio::task::spawn_blocking(call)
         .await
-        .map_err(|e| Error::Invalid(format!("keyring task failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("keyring task failed: {e}")))?
 }
 
 #[cfg(test)]

@@ -162,7 +162,7 @@ impl FileBody {
             Ok(hasher)
         })
         .await
-        .map_err(|e| Error::Invalid(format!("the file hashing thread failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("the file hashing thread failed: {e}")))?
     }
 }
 

@@ -89,6 +89,6 @@ impl Client {
         let name = name.to_string();
         tokio::task::spawn_blocking(move || credentials.lookup(&name))
             .await
-            .map_err(|e| Error::Invalid(format!("credential lookup failed: {e}")))?
+            .map_err(|e| Error::Internal(format!("credential lookup failed: {e}")))?
     }
 }

@@ -84,7 +84,7 @@ pub async fn find(store: &Store, selector: &str, options: &FindOptions) -> Resul
         let manifest = holder
             .manifest
             .clone()
-            .ok_or_else(|| Error::Invalid("an SBOM holder without a manifest".into()))?;
+            .ok_or_else(|| Error::Internal("an SBOM holder without a manifest".into()))?;
         let layers = match layers_of(store, &manifest).await {
             Ok(layers) => layers,
             Err(e) => {
@@ -135,7 +135,7 @@ pub async fn read_file(path: &Path) -> Result<Sbom> {
         read(&bytes, None, &origin)
     })
     .await
-    .map_err(|e| Error::Invalid(format!("reading the SBOM stopped: {e}")))?
+    .map_err(|e| Error::Internal(format!("reading the SBOM stopped: {e}")))?
 }
 
 /// The manifests in the graph that may hold SBOMs, with their subject and its platform.
@@ -209,7 +209,7 @@ async fn read_layer(store: &Store, layer: &Descriptor) -> Result<Sbom> {
     let media_type = layer.media_type.clone();
     tokio::task::spawn_blocking(move || read(&content.bytes, Some(&media_type), &origin))
         .await
-        .map_err(|e| Error::Invalid(format!("reading the SBOM stopped: {e}")))?
+        .map_err(|e| Error::Internal(format!("reading the SBOM stopped: {e}")))?
 }
 
 /// A layout's blob, parsed while its digest is checked on another core (the hash of a large
@@ -230,7 +230,7 @@ async fn read_layout_blob(layout: &Layout, layer: &Descriptor, origin: String) -
             let sbom = read(&bytes, Some(&media_type), &origin);
             (hash.join(), sbom)
         });
-        let actual = actual.map_err(|_| Error::Invalid("hashing the SBOM stopped".into()))?;
+        let actual = actual.map_err(|_| Error::Internal("hashing the SBOM stopped".into()))?;
         if actual != digest {
             return Err(Error::DigestMismatch {
                 what: format!("blob at {}", path.display()),
@@ -241,7 +241,7 @@ async fn read_layout_blob(layout: &Layout, layer: &Descriptor, origin: String) -
         sbom
     })
     .await
-    .map_err(|e| Error::Invalid(format!("reading the SBOM stopped: {e}")))?
+    .map_err(|e| Error::Internal(format!("reading the SBOM stopped: {e}")))?
 }
 
 /// A whole file of `size` bytes in one buffer, refused past [`MAX_SBOM_BYTES`] whatever its

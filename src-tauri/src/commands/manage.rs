@@ -49,21 +49,12 @@ pub async fn delete(
     cascade: bool,
     expected: Vec<String>,
 ) -> Answer<Vec<String>> {
-    let store = state.store(&source, &repository).await?;
-    let plan = delete::plan(&store, &digest, cascade).await?;
-    let planned: Vec<String> = plan
-        .manifests
+    let expected: Vec<Digest> = expected
         .iter()
-        .map(|d| d.digest.to_string())
-        .collect();
-    if planned != expected {
-        return Err(Error::Invalid(format!(
-            "what {digest} would delete changed since the preview ({} manifests then, {} now); look again before deleting",
-            expected.len(),
-            planned.len()
-        ))
-        .into());
-    }
-    let deleted = delete::execute(&store, &plan).await?;
+        .map(|d| d.parse())
+        .collect::<Result<_, _>>()
+        .map_err(Error::from)?;
+    let store = state.store(&source, &repository).await?;
+    let deleted = delete::delete_previewed(&store, &digest, cascade, &expected).await?;
     Ok(deleted.iter().map(ToString::to_string).collect())
 }

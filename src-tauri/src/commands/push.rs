@@ -4,27 +4,23 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
 
-use stowage::graph::{self, classify_manifest};
-use stowage::manifest::media_type::OCI_MANIFEST;
-use stowage::manifest::Manifest;
 use stowage::ops::push::{self, FileSpec, PushOptions, PushRequest};
 use stowage::pack;
 use stowage::store::Store;
-use stowage::transfer::{self, Transfer};
+
 use stowage::{Digest, Error};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
-use super::transfer::{notify_if_long, report, REPORT_EVERY};
+use super::transfer::watched;
 use super::Answer;
 use crate::dto::{
     AppError, GraphEdge, GraphNode, InspectedPaths, PathEntry, PushPreview, PushResult, PushSpec,
     TransferProgress,
 };
 use crate::pending::PendingPush;
-use crate::state::{AppState, LOCAL};
+use crate::state::AppState;
 
 #[tauri::command]
 pub async fn inspect_paths(
@@ -35,7 +31,7 @@ pub async fn inspect_paths(
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     let infos = tokio::task::spawn_blocking(move || pack::inspect_paths(&paths))
         .await
-        .map_err(|e| AppError::invalid(format!("checking the files failed: {e}")))?;
+        .map_err(|e| AppError::internal(format!("checking the files failed: {e}")))?;
     let types: Vec<&str> = infos
         .iter()
         .filter(|i| i.error.is_none())
@@ -50,7 +46,8 @@ pub async fn inspect_paths(
 
 /// Checks, packs and hashes the files (progress through `events`), then previews the push.
 #[tauri::command]
-pub async fn prepare_push(
+pub async fn prepare_push<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     spec: PushSpec,
     op: String,
@@ -61,24 +58,27 @@ pub async fn prepare_push(
     let request = Arc::new(request(&store, &spec).await?);
     let scratch = state.dirs.cache.join("spool");
     std::fs::create_dir_all(&scratch).map_err(|e| Error::io(&scratch, e))?;
-    let transfer = Arc::new(Transfer::new());
-    let asked = request.clone();
-    let known = store.known_blobs().cloned();
-    let plan = state
-        .run_transfer(&op, |cancel| async move {
-            let work = push::prepare(&asked, &scratch, known.as_ref(), &transfer, &cancel);
-            transfer::watch(&transfer, REPORT_EVERY, |s| report(&events, s), work).await
-        })
-        .await?;
+    let (asked, known) = (request.clone(), store.known_blobs().cloned());
+    let what = "Preparing the push";
+    let plan = watched(
+        &app,
+        &state,
+        &op,
+        what,
+        events,
+        |transfer, cancel| async move {
+            push::prepare(&asked, &scratch, known.as_ref(), &transfer, &cancel).await
+        },
+    )
+    .await?;
     let preview = push::preview(&store, &request, &plan).await?;
     let manifest = String::from_utf8(preview.manifest.to_vec())
-        .map_err(|_| AppError::invalid("the previewed manifest is not UTF-8"))?;
+        .map_err(|_| AppError::internal("the previewed manifest is not UTF-8"))?;
     let id = state.pushes.keep(PendingPush {
         source: spec.source,
         repository: spec.repository,
         request: Arc::unwrap_or_clone(request),
         plan,
-        manifest: preview.manifest,
     });
     Ok(PushPreview {
         plan: id,
@@ -105,60 +105,31 @@ pub async fn push<R: Runtime>(
         scratch: state.dirs.cache.join("spool"),
         ..PushOptions::default()
     };
-    let (transfer, started) = (Arc::new(Transfer::new()), Instant::now());
-    let (to, work_on) = (store.clone(), pending.clone());
-    let pushed = state
-        .run_transfer(&op, |cancel| async move {
-            let p = &work_on;
-            let work = push::push_plan(&to, &p.request, &p.plan, &options, &transfer, &cancel);
-            transfer::watch(&transfer, REPORT_EVERY, |s| report(&events, s), work).await
-        })
-        .await
-        .map_err(AppError::from);
-    let what = if pending.request.subject.is_some() {
-        "Attach"
-    } else {
-        "Push"
+    let what = match pending.request.subject {
+        Some(_) => "Attach",
+        None => "Push",
     };
-    notify_if_long(&app, started, what, &pushed);
-    let pushed = pushed?;
+    let (to, p) = (store.clone(), pending.clone());
+    let pushed = watched(
+        &app,
+        &state,
+        &op,
+        what,
+        events,
+        |transfer, cancel| async move {
+            push::push_plan(&to, &p.request, &p.plan, &options, &transfer, &cancel).await
+        },
+    )
+    .await?;
     state.pushes.discard(&plan);
-    let manifest = Manifest::parse(&pending.manifest, Some(OCI_MANIFEST))
-        .map_err(|e| AppError::invalid(format!("the pushed manifest does not parse: {e}")))?;
-    let class = classify_manifest(&manifest);
-    let node = GraphNode::from(graph::Node {
-        id: pushed.digest.clone(),
-        kind: class.kind,
-        format: class.format.map(str::to_string),
-        media_type: OCI_MANIFEST.into(),
-        artifact_type: Some(pushed.artifact_type.clone()),
-        size: pushed.size,
-        annotations: manifest.annotations().clone(),
-        platform: None,
-        tags: pushed.tags.clone(),
-        error: None,
-    });
-    let via = match (pending.source.as_str(), pushed.referrers_tag_updated) {
-        (LOCAL, _) => graph::Via::Subject,
-        (_, Some(true)) => graph::Via::TagSchema,
-        _ => graph::Via::Api,
-    };
-    let edge = pending.request.subject.as_ref().map(|s| {
-        GraphEdge::from(graph::Edge {
-            from: s.digest.clone(),
-            to: pushed.digest.clone(),
-            kind: graph::EdgeKind::Referrer,
-            via,
-        })
-    });
     Ok(PushResult {
         target: pushed.target,
         digest: pushed.digest.to_string(),
         artifact_type: pushed.artifact_type,
         tags: pushed.tags,
         referrers_tag_updated: pushed.referrers_tag_updated,
-        node,
-        edge,
+        node: GraphNode::from(pushed.node),
+        edge: pushed.edge.map(GraphEdge::from),
     })
 }
 

@@ -70,7 +70,7 @@ pub async fn sbom_documents(
             match (f.read, origin) {
                 (Ok(read), Some(origin)) => keep(&state, &mut summary, read, origin, label),
                 (Ok(_), None) => {
-                    summary.error = Some(AppError::invalid("an SBOM found without its blob"))
+                    summary.error = Some(AppError::internal("an SBOM found without its blob"))
                 }
                 (Err(e), _) => summary.error = Some(e.into()),
             }

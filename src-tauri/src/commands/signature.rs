@@ -33,6 +33,6 @@ pub async fn signature_details(
             .collect()
     })
     .await
-    .map_err(|e| AppError::invalid(format!("verifying signatures stopped: {e}")))?;
+    .map_err(|e| AppError::internal(format!("verifying signatures stopped: {e}")))?;
     Ok(details)
 }

@@ -2,6 +2,7 @@
 //! copy between sources. Each reports its progress through a channel about ten times a second
 //! and can be cancelled by its id.
 
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,7 +10,8 @@ use std::time::{Duration, Instant};
 use stowage::ops::copy::{self, CopyOptions};
 use stowage::ops::pull::{self, PullOptions, PullPlan};
 use stowage::store::Store;
-use stowage::transfer::{self, Transfer};
+use stowage::transfer::{self, Cancel, Transfer};
+use stowage::ErrorCode;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_notification::NotificationExt;
@@ -23,7 +25,7 @@ use crate::pending::PendingPull;
 use crate::state::AppState;
 
 /// Ten reports a second: smooth bars, and the webview never queues work.
-pub const REPORT_EVERY: Duration = Duration::from_millis(100);
+const REPORT_EVERY: Duration = Duration::from_millis(100);
 
 /// Pulls `reference` into a folder the user picks; `None` when the dialog was cancelled. When
 /// the pull would replace files, nothing is written: the answer lists them and keeps the plan.
@@ -136,17 +138,19 @@ async fn run_pull<R: Runtime>(
     op: &str,
     events: Channel<TransferProgress>,
 ) -> Answer<Pulled> {
-    let (transfer, started) = (Arc::new(Transfer::new()), Instant::now());
     let planned = plan.clone();
-    let pulled = state
-        .run_transfer(op, |cancel| async move {
-            let work = pull::run(&store, &planned, &options, &transfer, &cancel);
-            transfer::watch(&transfer, REPORT_EVERY, |s| report(&events, s), work).await
-        })
-        .await
-        .map_err(AppError::from);
-    notify_if_long(app, started, "Pull", &pulled);
-    Ok(Pulled::new(pulled?, &plan.dest))
+    let pulled = watched(
+        app,
+        state,
+        op,
+        "Pull",
+        events,
+        |transfer, cancel| async move {
+            pull::run(&store, &planned, &options, &transfer, &cancel).await
+        },
+    )
+    .await?;
+    Ok(Pulled::new(pulled, &plan.dest))
 }
 
 /// Copies `reference` (an index with all its platforms; with `referrers`, everything attached
@@ -170,25 +174,19 @@ pub async fn copy<R: Runtime>(
         recursive: referrers,
         ..CopyOptions::default()
     };
-    let transfer = Arc::new(Transfer::new());
-    let (tag, started) = (target.tag.filter(|t| !t.is_empty()), Instant::now());
-    let copied = state
-        .run_transfer(&op, |cancel| async move {
-            let work = copy::copy(
-                &from,
-                &reference,
-                &to,
-                tag.as_deref(),
-                &options,
-                &transfer,
-                &cancel,
-            );
-            transfer::watch(&transfer, REPORT_EVERY, |s| report(&events, s), work).await
-        })
-        .await
-        .map_err(AppError::from);
-    notify_if_long(&app, started, "Copy", &copied);
-    let copied = copied?;
+    let tag = target.tag.filter(|t| !t.is_empty());
+    let copied = watched(
+        &app,
+        &state,
+        &op,
+        "Copy",
+        events,
+        |transfer, cancel| async move {
+            let tag = tag.as_deref();
+            copy::copy(&from, &reference, &to, tag, &options, &transfer, &cancel).await
+        },
+    )
+    .await?;
     Ok(Copied {
         digest: copied.digest.to_string(),
         target: copied.target,
@@ -197,12 +195,44 @@ pub async fn copy<R: Runtime>(
     })
 }
 
+/// Runs a transfer as the cancellable operation `op`: `work` gets the transfer to count into and
+/// the flag that cancels it; progress goes to `events` ten times a second, and a long transfer
+/// ends with a desktop notification saying `what` finished or failed.
+pub async fn watched<R, T, F, Fut>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    op: &str,
+    what: &str,
+    events: Channel<TransferProgress>,
+    work: F,
+) -> Answer<T>
+where
+    R: Runtime,
+    T: Send + 'static,
+    F: FnOnce(Arc<Transfer>, Cancel) -> Fut,
+    Fut: Future<Output = stowage::Result<T>> + Send + 'static,
+{
+    let (transfer, started) = (Arc::new(Transfer::new()), Instant::now());
+    let result =
+        state
+            .run_transfer(op, |cancel| {
+                let work = work(transfer.clone(), cancel);
+                async move {
+                    transfer::watch(&transfer, REPORT_EVERY, |s| report(&events, s), work).await
+                }
+            })
+            .await
+            .map_err(AppError::from);
+    notify_if_long(app, started, what, &result);
+    result
+}
+
 /// Transfers that take longer than this end with a desktop notification: the user has likely
 /// turned to something else meanwhile.
 const NOTIFY_AFTER: Duration = Duration::from_secs(10);
 
 /// Tells the desktop that a long transfer ended (a missing notification service is no error).
-pub fn notify_if_long<R: Runtime, T>(
+fn notify_if_long<R: Runtime, T>(
     app: &AppHandle<R>,
     started: Instant,
     what: &str,
@@ -213,7 +243,7 @@ pub fn notify_if_long<R: Runtime, T>(
     }
     let body = match result {
         Ok(_) => format!("{what} finished"),
-        Err(e) if e.code == "cancelled" => return,
+        Err(e) if e.code == ErrorCode::Cancelled => return,
         Err(e) => format!("{what} failed: {}", e.message),
     };
     if let Err(e) = app
@@ -228,6 +258,6 @@ pub fn notify_if_long<R: Runtime, T>(
 }
 
 /// A closed channel only means the UI stopped listening; the transfer goes on.
-pub fn report(events: &Channel<TransferProgress>, snapshot: &transfer::Snapshot) {
+fn report(events: &Channel<TransferProgress>, snapshot: &transfer::Snapshot) {
     let _ = events.send(TransferProgress::from(snapshot));
 }

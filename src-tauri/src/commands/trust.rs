@@ -62,7 +62,7 @@ pub async fn trust_notation(
         .map_err(|e| Error::io(&policy, e))?;
     let read = tokio::task::spawn_blocking(move || NotationSetting::read(&store, &json))
         .await
-        .map_err(|e| AppError::invalid(format!("reading the trust store stopped: {e}")))?
+        .map_err(|e| AppError::internal(format!("reading the trust store stopped: {e}")))?
         .map_err(|e| AppError::invalid(e.to_string()))?;
     change(&state, |trust| {
         trust.notation = Some(read);

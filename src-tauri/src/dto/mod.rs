@@ -22,20 +22,21 @@ pub use transfer::*;
 pub use trust::*;
 
 use serde::{Deserialize, Serialize};
+use stowage::ErrorCode;
 use ts_rs::TS;
 
-/// What every failed command rejects with. `code` is one of the core's error codes, or
-/// `forbidden`: the webview asked for a path the user never gave Stowage (see `grants`).
+/// What every failed command rejects with: the core's error code (`forbidden` when the webview
+/// asked for a path the user never gave Stowage, see `grants`) and the message to show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AppError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl From<stowage::Error> for AppError {
     fn from(e: stowage::Error) -> Self {
         AppError {
-            code: e.code().to_string(),
+            code: e.code(),
             message: e.to_string(),
         }
     }
@@ -44,14 +45,22 @@ impl From<stowage::Error> for AppError {
 impl AppError {
     pub fn invalid(message: impl Into<String>) -> AppError {
         AppError {
-            code: "invalid".into(),
+            code: ErrorCode::Invalid,
+            message: message.into(),
+        }
+    }
+
+    /// A failure of the shell's own (a task that panicked), not of what the user asked.
+    pub fn internal(message: impl Into<String>) -> AppError {
+        AppError {
+            code: ErrorCode::Internal,
             message: message.into(),
         }
     }
 
     pub fn forbidden(message: impl Into<String>) -> AppError {
         AppError {
-            code: "forbidden".into(),
+            code: ErrorCode::Forbidden,
             message: message.into(),
         }
     }

@@ -50,6 +50,7 @@ fn prepare(f: &Fixture, source: &str, paths: &[PathBuf]) -> Result<PushPreview, 
         subject: None,
     };
     tauri::async_runtime::block_on(stowage_app::commands::push::prepare_push(
+        f.app.handle().clone(),
         f.app.state(),
         spec,
         "op-prepare".into(),

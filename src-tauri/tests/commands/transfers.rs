@@ -76,6 +76,7 @@ fn copy_tag_and_delete_in_the_local_store() {
     let mut stale = args.clone();
     stale["expected"] = json!([]);
     let err = invoke(&f, "delete", stale).unwrap_err();
+    assert_eq!(err["code"], "changed_since_preview", "{err}");
     assert!(
         err["message"]
             .as_str()
@@ -145,6 +146,7 @@ fn an_attach_pushes_exactly_the_preview_and_returns_its_node_and_edge() {
     };
     let prepare = |spec, op: &str| {
         tauri::async_runtime::block_on(stowage_app::commands::push::prepare_push(
+            f.app.handle().clone(),
             f.app.state(),
             spec,
             op.into(),

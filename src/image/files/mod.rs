@@ -116,7 +116,7 @@ pub async fn list_layer(
         })
     })
     .await
-    .map_err(|e| Error::Invalid(format!("listing the layer stopped: {e}")))??;
+    .map_err(|e| Error::Internal(format!("listing the layer stopped: {e}")))??;
     if let Some(index) = index {
         index.put(&listing);
     }
@@ -169,7 +169,7 @@ pub async fn read_file(
         }
     })
     .await
-    .map_err(|e| Error::Invalid(format!("reading the layer stopped: {e}")))?
+    .map_err(|e| Error::Internal(format!("reading the layer stopped: {e}")))?
 }
 
 /// Writes the regular file `path` of `layer` to `dest`. It appears under its name only once
@@ -213,7 +213,7 @@ pub async fn save_file(store: &Store, layer: &Descriptor, path: &str, dest: &Pat
         Ok(written)
     })
     .await
-    .map_err(|e| Error::Invalid(format!("saving the file stopped: {e}")))?
+    .map_err(|e| Error::Internal(format!("saving the file stopped: {e}")))?
 }
 
 /// An image's layers listed, and the filesystem they make together.

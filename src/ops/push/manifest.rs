@@ -40,7 +40,7 @@ pub(super) fn artifact_manifest(
     blobs: &[(Digest, u64)],
 ) -> Result<Bytes> {
     if blobs.len() != plan.layers.len() {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Internal(format!(
             "the manifest needs {} layer digests, {} were given",
             plan.layers.len(),
             blobs.len()
@@ -77,7 +77,7 @@ pub(super) fn artifact_manifest(
         subject: request.subject.as_ref(),
         annotations,
     };
-    let bytes = serde_json::to_vec(&manifest).map_err(|e| Error::Invalid(e.to_string()))?;
+    let bytes = serde_json::to_vec(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
     Ok(Bytes::from(bytes))
 }
 

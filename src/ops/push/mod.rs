@@ -23,6 +23,7 @@ use serde::Serialize;
 use super::fallback;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::graph::{self, classify_manifest, EdgeKind, Via};
 use crate::known_blobs::FileKey;
 use crate::manifest::media_type::OCI_MANIFEST;
 use crate::manifest::{Descriptor, Manifest};
@@ -135,6 +136,13 @@ pub struct Pushed {
     /// Stowage maintained the referrers tag.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub referrers_tag_updated: Option<bool>,
+    /// The node the artifact's graph gains, as a walk would find it, so a view can add it
+    /// without walking again.
+    #[serde(skip)]
+    pub node: graph::Node,
+    /// For an attach: the edge from the subject to the new node.
+    #[serde(skip)]
+    pub edge: Option<graph::Edge>,
 }
 
 /// Pushes the request's files to `store` as one artifact. Blobs go in parallel; the manifest
@@ -152,7 +160,7 @@ pub async fn push(
         let known = store.known_blobs().cloned();
         tokio::task::spawn_blocking(move || plan(&request, &scratch, known.as_ref()))
             .await
-            .map_err(|e| Error::Invalid(format!("planning the push failed: {e}")))??
+            .map_err(|e| Error::Internal(format!("planning the push failed: {e}")))??
     };
     push_plan(store, request, &plan, options, transfer, cancel).await
 }
@@ -215,9 +223,34 @@ pub async fn push_plan(
     };
 
     let parsed =
-        Manifest::parse(&bytes, Some(OCI_MANIFEST)).map_err(|e| Error::Invalid(e.to_string()))?;
+        Manifest::parse(&bytes, Some(OCI_MANIFEST)).map_err(|e| Error::Internal(e.to_string()))?;
     let referrers_tag_updated =
         fallback::record_referrer(store, &parsed, OCI_MANIFEST, &pushed).await?;
+    let class = classify_manifest(&parsed);
+    let node = graph::Node {
+        id: pushed.digest.clone(),
+        kind: class.kind,
+        format: class.format.map(str::to_string),
+        media_type: OCI_MANIFEST.into(),
+        artifact_type: Some(plan.artifact_type.clone()),
+        size: pushed.size,
+        annotations: parsed.annotations().clone(),
+        platform: None,
+        tags: tags.clone(),
+        error: None,
+    };
+    // How a walk of this store would have found the new referrer.
+    let via = match (store, referrers_tag_updated) {
+        (Store::Layout(_), _) => Via::Subject,
+        (_, Some(true)) => Via::TagSchema,
+        _ => Via::Api,
+    };
+    let edge = request.subject.as_ref().map(|subject| graph::Edge {
+        from: subject.digest.clone(),
+        to: pushed.digest.clone(),
+        kind: EdgeKind::Referrer,
+        via,
+    });
     Ok(Pushed {
         target: store.name(),
         digest: pushed.digest,
@@ -227,6 +260,8 @@ pub async fn push_plan(
         tags,
         blobs,
         referrers_tag_updated,
+        node,
+        edge,
     })
 }
 

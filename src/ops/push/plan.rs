@@ -151,7 +151,7 @@ pub async fn prepare(
             }
             Err(e)
         }
-        Err(e) => Err(Error::Invalid(format!("preparing the push failed: {e}"))),
+        Err(e) => Err(Error::Internal(format!("preparing the push failed: {e}"))),
     }
 }
 
@@ -169,7 +169,7 @@ async fn run_blocking<T: Send + 'static>(
 ) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| Error::Invalid(format!("preparing the push failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("preparing the push failed: {e}")))?
 }
 
 /// Every path checked (the same function as the push sheet's), and the titles unique.
@@ -215,7 +215,7 @@ impl Spool {
         }
         match &self.dir {
             Some(d) => Ok(d.path()),
-            None => Err(Error::Invalid("no spool folder".into())),
+            None => Err(Error::Internal("no spool folder".into())),
         }
     }
 }

@@ -115,7 +115,7 @@ async fn unchanged(layer: &PlannedLayer, cancel: &Cancel) -> Result<()> {
             })
         })
         .await
-        .map_err(|e| Error::Invalid(format!("hashing {} failed: {e}", path.display())))?
+        .map_err(|e| Error::Internal(format!("hashing {} failed: {e}", path.display())))?
     };
     match actual {
         Ok(actual) if &actual == digest => Ok(()),

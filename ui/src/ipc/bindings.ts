@@ -142,7 +142,9 @@ truncated: boolean, };
 
 export type ExportFormat = "png" | "svg" | "json";
 
-export type AppError = { code: string, message: string, };
+export type ErrorCode = "invalid_reference" | "invalid_digest" | "unreachable" | "tls" | "unauthorized" | "denied" | "not_found" | "registry_error" | "digest_mismatch" | "size_mismatch" | "too_large" | "malformed" | "pagination" | "redirect_refused" | "credentials" | "no_keyring" | "io" | "config" | "unreadable_sbom" | "unreadable_signature" | "cancelled" | "changed_since_preview" | "invalid" | "internal" | "forbidden";
+
+export type AppError = { code: ErrorCode, message: string, };
 
 export type BlobState = "waiting" | "running" | "uploaded" | "skipped" | "mounted" | "downloaded" | "failed";
 

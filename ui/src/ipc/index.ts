@@ -42,8 +42,9 @@ export type * from "./bindings";
 /** Every rejection from a command is normalised to `{ code, message }`. */
 export function toAppError(e: unknown): AppError {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
+    // The shell's AppError, whose code is an ErrorCode by construction (see dto::AppError).
     const { code, message } = e as { code: unknown; message: unknown };
-    return { code: String(code), message: String(message) };
+    return { code: String(code) as AppError["code"], message: String(message) };
   }
   if (e instanceof Error) return { code: "internal", message: e.message };
   return { code: "internal", message: String(e) };
@@ -187,7 +188,7 @@ export const addTag = (source: string, repository: string, digest: string, tag: 
 export const deletePreview = (source: string, repository: string, digest: string, cascade: boolean) =>
   call<DeleteEntry[]>("delete_preview", { source, repository, digest, cascade });
 
-/** Deletes what the preview showed; refused (code "invalid") when that changed meanwhile. */
+/** Deletes what the preview showed; refused (code "changed_since_preview") when that changed meanwhile. */
 export const deleteManifests = (
   source: string,
   repository: string,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { registryErrorText } from "../sources/registry-errors";
+import type { AppError } from "../ipc";
 import { graphErrorText } from "./errors";
 
 describe("graph errors in words", () => {
@@ -19,7 +20,7 @@ describe("graph errors in words", () => {
 
 describe("adding a registry", () => {
   test("a 401 to an anonymous try asks for a sign-in; to a password, says it is wrong", () => {
-    const e = { code: "unauthorized", message: "registry.example needs you to sign in" };
+    const e: AppError = { code: "unauthorized", message: "registry.example needs you to sign in" };
     expect(registryErrorText(e, "registry.example", false).title).toBe("This registry needs a sign-in");
     expect(registryErrorText(e, "registry.example", true).title).toBe("Wrong username or password");
   });

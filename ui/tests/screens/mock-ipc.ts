@@ -2,7 +2,7 @@
 // mocks were asked is kept on window.__mock for the tests to check.
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
-import type { AddRegistry, GraphData, GraphEdge, GraphEvent, GraphNode, PushSpec, Source } from "../../src/ipc/bindings";
+import type { AddRegistry, AppError, GraphData, GraphEdge, GraphEvent, GraphNode, PushSpec, Source } from "../../src/ipc/bindings";
 import { chartGraph, contentOf, demoGraph, DROP_DIR, fakeDigest, repositoriesOf, signaturesOf, SOURCES, summaryOf, tagsOf } from "./fixtures";
 import * as sbom from "./mock-sbom";
 import * as transfers from "./mock-transfers";
@@ -52,7 +52,7 @@ function picked(what: "files" | "folders"): string[] | null {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const reject = (code: string, message: string) => Promise.reject({ code, message });
+const reject = (code: AppError["code"], message: string) => Promise.reject({ code, message });
 
 type Channel = { id: number };
 function send(channel: Channel, index: number, message: GraphEvent) {
@@ -413,6 +413,6 @@ mockIPC(async (cmd, payload) => {
     case "pick_ca_file":
       return "/etc/ssl/certs/registry-ca.pem";
     default:
-      return trustCommand(cmd, args) ?? reject("unknown_command", `no mock for ${cmd}`);
+      return trustCommand(cmd, args) ?? reject("internal", `no mock for ${cmd}`);
   }
 }, { shouldMockEvents: true });

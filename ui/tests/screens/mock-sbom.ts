@@ -3,7 +3,7 @@
 // tag's for comparing, and a local file. Packages are generated, deterministic, and as many as
 // `?packages=` says (3,000 by default). Rows reach the page the way the shell sends them: as
 // JSON text the webview parses, so the measured time includes that parse.
-import type { DependencyNode, SbomDocuments, SbomPackage, SbomPackageDetails, SbomRows, SbomSummary } from "../../src/ipc/bindings";
+import type { AppError, DependencyNode, SbomDocuments, SbomPackage, SbomPackageDetails, SbomRows, SbomSummary } from "../../src/ipc/bindings";
 import { ecosystemOf } from "../../src/sbom/packages";
 import { fakeDigest } from "./fixtures";
 
@@ -169,7 +169,7 @@ export function sbomDocuments(repository: string, reference: string): SbomDocume
   const all: SbomSummary[] = [
     doc(`spdx-amd64-${v}`, { manifest: fakeDigest("sbom"), layer: fakeDigest("sbom-layer"), mediaType: "application/spdx+json", subject: amd, platform: "linux/amd64", via: "api", path: null, wrappers: [], error: null }, generate(n, variant), "spdx", "Tool: syft-1.4.1", "2024-05-02T10:15:00Z"),
     doc(`cdx-amd64-${v}`, { manifest: fakeDigest("buildx-att"), layer: fakeDigest("buildx-att-sbom"), mediaType: "application/vnd.in-toto+json", subject: amd, platform: "linux/amd64", via: "buildx", path: null, wrappers: ["in-toto"], error: null }, generate(Math.round(n * 0.96), variant + 2), "cyclonedx", "buildkit-syft-scanner 1.2.0", null),
-    doc(`arm64-${v}`, { manifest: fakeDigest("arm64-sbom"), layer: fakeDigest("arm64-sbom-layer"), mediaType: "application/spdx+json", subject: arm, platform: "linux/arm64/v8", via: "api", path: null, wrappers: [], error: { code: "sbom", message: `${fakeDigest("arm64-sbom-layer")}: SPDX JSON: packages[12].versionInfo (line 1, column 5120): expected a string` } }, null, "spdx", "", null),
+    doc(`arm64-${v}`, { manifest: fakeDigest("arm64-sbom"), layer: fakeDigest("arm64-sbom-layer"), mediaType: "application/spdx+json", subject: arm, platform: "linux/arm64/v8", via: "api", path: null, wrappers: [], error: { code: "unreadable_sbom", message: `${fakeDigest("arm64-sbom-layer")}: SPDX JSON: packages[12].versionInfo (line 1, column 5120): expected a string` } }, null, "spdx", "", null),
   ];
   const sboms = reference === amd ? all.slice(0, 2) : reference === arm ? all.slice(2) : all;
   return { root: reference.startsWith("sha256:") ? reference : index, sboms, warnings: [] };
@@ -230,7 +230,7 @@ export function sbomPackage(handle: string, index: number): SbomPackageDetails |
 
 /** A dropped file read as an SBOM: a ".txt" is not one (the reader's error in the summary, as the shell answers). */
 export function openSbomPath(path: string): SbomDocuments {
-  const error = path.endsWith(".txt") ? { code: "sbom", message: `${path}: not an SBOM: no SPDX or CycloneDX key in the first 4 KiB` } : null;
+  const error: AppError | null = path.endsWith(".txt") ? { code: "unreadable_sbom", message: `${path}: not an SBOM: no SPDX or CycloneDX key in the first 4 KiB` } : null;
   const summary = doc(`drop-${path}`, { manifest: null, layer: null, mediaType: "application/vnd.cyclonedx+json", subject: null, platform: null, via: null, path, wrappers: [], error }, error ? null : generate(250, 0), "cyclonedx", "cyclonedx-npm 1.19.3", "2024-06-11T08:00:00Z");
   return { root: "", sboms: [summary], warnings: [] };
 }
