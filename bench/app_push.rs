@@ -11,15 +11,8 @@
 //! `STOWAGE_APP_BIN=$PWD/target/release/stowage-app STOWAGE_CLI=$PWD/target/release/stowage \
 //!  scripts/with-keyring scripts/with-display cargo run --release --features e2e --example app_push`
 
-#[path = "../tests/it/harness/mod.rs"]
-mod harness;
-
-#[path = "../tests/e2e/app.rs"]
-mod app;
-#[path = "../tests/e2e/drag.rs"]
-mod drag;
-#[path = "../tests/e2e/webdriver.rs"]
-mod webdriver;
+use stowage_testkit as harness;
+use stowage_testkit::{app, drag};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

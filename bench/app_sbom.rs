@@ -14,10 +14,7 @@
 //! app with its UI inside (STOWAGE_APP_BIN), scripts/with-display and scripts/with-keyring:
 //! `BENCH_ONLY=sbom-view bench/run` sets all of that up. Knobs: BENCH_ROUNDS (5).
 
-#[path = "../tests/e2e/app.rs"]
-mod app;
-#[path = "../tests/e2e/webdriver.rs"]
-mod webdriver;
+use stowage_testkit::{app, webdriver};
 
 use std::path::{Path, PathBuf};
 

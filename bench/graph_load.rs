@@ -7,11 +7,8 @@
 //! The loads go through `front::LeanFront` unless `--front harness` picks the harness's
 //! `ReferrersFront` (see front.rs for why); the cost of one referrers answer of each is printed.
 
-#[path = "../tests/it/harness/mod.rs"]
-mod harness;
-
-mod content;
-mod front;
+use stowage_testkit as harness;
+use stowage_testkit::{bench_graph as content, lean_front as front};
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;

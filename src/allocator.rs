@@ -14,6 +14,7 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Sets mimalloc to give freed memory back to the system at once, on whichever thread frees
 /// it. Called first thing in `main`, before any thread is started.
+#[allow(unsafe_code)] // A call into mimalloc's C API, which has no safe wrapper for options.
 pub fn give_back_freed_memory() {
     // SAFETY: mi_option_set only stores a number in mimalloc's option table; it has no
     // precondition on memory or threads.
@@ -25,6 +26,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(unsafe_code)]
     fn the_purge_delay_set_is_the_one_read_back() {
         give_back_freed_memory();
         // SAFETY: as above, a read of the option table.

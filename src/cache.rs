@@ -7,16 +7,19 @@ use bytes::Bytes;
 
 use crate::digest::Digest;
 
+/// Manifest bytes kept by digest under one folder (`<alg>/<hex>`), checked again on every read.
 #[derive(Debug, Clone)]
 pub struct ManifestCache {
     dir: PathBuf,
 }
 
 impl ManifestCache {
+    /// A cache kept in `dir`; nothing is created until the first [`put`](Self::put).
     pub fn new(dir: impl Into<PathBuf>) -> ManifestCache {
         ManifestCache { dir: dir.into() }
     }
 
+    /// The cache's folder; graph snapshots are kept under it too.
     pub fn dir(&self) -> &Path {
         &self.dir
     }

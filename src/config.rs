@@ -14,8 +14,11 @@ use crate::signature::TrustSettings;
 /// applied to layouts too since their files come from anywhere.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// The largest manifest (or page of a referrers answer) read, in bytes.
     pub max_manifest_bytes: u64,
+    /// The most pages followed through `Link` headers in one tag, catalog or referrers listing.
     pub max_pages: usize,
+    /// The most entries (tags, repositories or referrers) one listing may gather in all.
     pub max_listed: usize,
 }
 
@@ -44,9 +47,12 @@ pub struct RegistrySettings {
     pub username: Option<String>,
 }
 
+/// The contents of `settings.json`: per-registry options, and what signatures are verified
+/// against. Secrets never live here; they are in the OS keyring.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
+    /// Options for each registry, keyed by its normalised name (`ghcr.io`, `host:5000`).
     #[serde(default)]
     pub registries: BTreeMap<String, RegistrySettings>,
     /// The keys, keyless identities and trusted roots signatures are verified against.
@@ -74,6 +80,7 @@ impl Settings {
         crate::atomic::write(path, &bytes)
     }
 
+    /// The options for `registry`, or the defaults (HTTPS, system CAs) if none were saved.
     pub fn registry(&self, registry: &str) -> RegistrySettings {
         self.registries.get(registry).cloned().unwrap_or_default()
     }
@@ -84,12 +91,17 @@ impl Settings {
 /// tests and portable setups never touch the user's real folders.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dirs {
+    /// Holds the user's settings (`settings.json`) and the app's saved state.
     pub config: PathBuf,
+    /// Holds what can be rebuilt or fetched again: caches, indexes and scratch files.
     pub cache: PathBuf,
+    /// Holds the user's own content, which cannot be fetched again: the Local store.
     pub data: PathBuf,
 }
 
 impl Dirs {
+    /// The folders from the `STOWAGE_*_DIR` variables, falling back to the platform's defaults;
+    /// fails only when neither is available (no home folder).
     pub fn from_env() -> Result<Dirs> {
         let project = directories::ProjectDirs::from("dev", "Stowage", "stowage");
         let pick = |var: &str, default: Option<&Path>| -> Result<PathBuf> {
@@ -110,10 +122,12 @@ impl Dirs {
         })
     }
 
+    /// The user's settings (see [`Settings::load`]).
     pub fn settings_file(&self) -> PathBuf {
         self.config.join("settings.json")
     }
 
+    /// The manifest cache's folder (see [`crate::cache::ManifestCache`]).
     pub fn manifest_cache(&self) -> PathBuf {
         self.cache.join("manifests")
     }

@@ -16,13 +16,17 @@ pub struct Digest {
     hex: String,
 }
 
+/// A digest algorithm registered in the OCI image spec; no others are accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Algorithm {
+    /// SHA-256, written as 64 hex characters.
     Sha256,
+    /// SHA-512, written as 128 hex characters.
     Sha512,
 }
 
 impl Algorithm {
+    /// The name as written before the `:` of a digest (`sha256`, `sha512`).
     pub fn as_str(self) -> &'static str {
         match self {
             Algorithm::Sha256 => "sha256",
@@ -38,10 +42,13 @@ impl Algorithm {
     }
 }
 
+/// Text that is not a valid `algorithm:hex` digest.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid digest {input:?}: {reason}")]
 pub struct DigestError {
+    /// The text that was refused, as given.
     pub input: String,
+    /// What is wrong with it (unsupported algorithm, wrong length, not lowercase hex...).
     pub reason: &'static str,
 }
 
@@ -61,10 +68,12 @@ impl Digest {
         hasher.finish()
     }
 
+    /// The algorithm named before the `:`.
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
 
+    /// The hash after the `:`, in lowercase hex; validated, so safe to use in a file path.
     pub fn hex(&self) -> &str {
         &self.hex
     }
@@ -140,11 +149,14 @@ impl<'de> Deserialize<'de> for Digest {
 /// Hashes bytes as they stream past, in the algorithm of the digest being verified.
 #[derive(Clone)]
 pub enum Hasher {
+    /// Hashing for a sha256 digest.
     Sha256(Sha256),
+    /// Hashing for a sha512 digest.
     Sha512(Sha512),
 }
 
 impl Hasher {
+    /// A hasher for `algorithm` that has seen no bytes yet.
     pub fn new(algorithm: Algorithm) -> Self {
         match algorithm {
             Algorithm::Sha256 => Hasher::Sha256(Sha256::new()),
@@ -152,6 +164,7 @@ impl Hasher {
         }
     }
 
+    /// Feeds the next bytes of the content, in order.
     pub fn update(&mut self, bytes: &[u8]) {
         match self {
             Hasher::Sha256(h) => h.update(bytes),
@@ -159,6 +172,7 @@ impl Hasher {
         }
     }
 
+    /// The digest of all the bytes fed so far, to compare with the expected one.
     pub fn finish(self) -> Digest {
         match self {
             Hasher::Sha256(h) => Digest {

@@ -13,8 +13,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
 
+/// The media type of a chart manifest's config blob: Chart.yaml's metadata as JSON.
 pub const CONFIG_MEDIA_TYPE: &str = "application/vnd.cncf.helm.config.v1+json";
+/// The media type of the chart layer: the `.tgz` that `helm package` writes.
 pub const CHART_MEDIA_TYPE: &str = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+/// The media type of the provenance layer: the chart's signed `.prov` file, when pushed.
 pub const PROV_MEDIA_TYPE: &str = "application/vnd.cncf.helm.chart.provenance.v1.prov";
 
 /// Helm refuses charts that expand past 100 MiB, and files past 5 MiB; so do we.
@@ -26,78 +29,95 @@ const MAX_ENTRIES: usize = 100_000;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChartMetadata {
+    /// The chart's name; Helm requires it, and so does [`read_chart`].
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub name: String,
+    /// The URL of the project's home page.
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub home: String,
+    /// URLs of the project's source; the first becomes the manifest's `source` annotation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
+    /// The chart's SemVer 2 version, required; its tag when pushed ([`ChartMetadata::tag`]).
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub version: String,
+    /// A one-sentence description of the chart.
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub description: String,
+    /// Words to find the chart by in a search.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    /// The people who maintain the chart; they make the manifest's `authors` annotation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub maintainers: Vec<Maintainer>,
+    /// The URL of an SVG or PNG image to show for the chart.
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub icon: String,
+    /// The chart API version: "v2" for Helm 3 charts, "v1" for older ones.
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub api_version: String,
+    /// The values path Helm checks to enable the chart, kept because Helm's `Metadata` has it.
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub condition: String,
+    /// The tags Helm checks to enable the chart, one string as in Helm's `Metadata`.
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub tags: String,
+    /// The version of the application the chart installs: free text, not necessarily SemVer.
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub app_version: String,
+    /// Whether the chart is marked deprecated.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// The chart's own annotations, copied to the manifest's (but for its title and version).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
+    /// The SemVer range of Kubernetes versions the chart supports, e.g. ">=1.22.0-0".
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub kube_version: String,
+    /// The charts this chart depends on (Helm 2 listed them in requirements.yaml).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<Dependency>,
+    /// The chart's `type`: "application" or "library".
     #[serde(
         default,
         rename = "type",
@@ -107,20 +127,24 @@ pub struct ChartMetadata {
     pub kind: String,
 }
 
+/// A chart maintainer as Chart.yaml lists one (Helm's `Maintainer`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Maintainer {
+    /// The maintainer's name: a person or an organisation.
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub name: String,
+    /// The maintainer's email address.
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub email: String,
+    /// A URL for the maintainer.
     #[serde(
         default,
         deserialize_with = "text",
@@ -132,32 +156,43 @@ pub struct Maintainer {
 /// A dependency as Helm's `Dependency` has it: name and repository always written.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dependency {
+    /// The name of the chart depended on.
     #[serde(default, deserialize_with = "text")]
     pub name: String,
+    /// The version or SemVer range of the chart depended on ("17.x", "~1.2.3").
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub version: String,
+    /// Where the chart depended on comes from: a repository URL, `oci://…`, `file://…` or an
+    /// `@alias`; empty when it is bundled under `charts/`.
     #[serde(default, deserialize_with = "text")]
     pub repository: String,
+    /// A values path (or several, comma-separated) to a boolean that enables the dependency,
+    /// e.g. "redis.enabled".
     #[serde(
         default,
         deserialize_with = "text",
         skip_serializing_if = "String::is_empty"
     )]
     pub condition: String,
+    /// Tags that enable or disable the dependency together with others that share them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// Whether Helm loads the dependency; Helm sets it from the condition and tags.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub enabled: bool,
+    /// Chart.yaml's `import-values`: the dependency's values to import into the parent's, each
+    /// a key or a child/parent pair, so kept as JSON.
     #[serde(
         default,
         rename = "import-values",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub import_values: Vec<serde_json::Value>,
+    /// The name the chart knows the dependency by, in place of the dependency's own.
     #[serde(
         default,
         deserialize_with = "text",
@@ -189,10 +224,13 @@ fn text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Chart {
+    /// Chart.yaml parsed, cleaned up as Helm does when it loads a chart.
     pub metadata: ChartMetadata,
     /// Chart.yaml as written.
     pub chart_yaml: String,
+    /// values.yaml as written (the chart's default values), when the chart has one.
     pub values_yaml: Option<String>,
+    /// README.md as written, when the chart has one.
     pub readme: Option<String>,
     /// Paths under `templates/`.
     pub templates: Vec<String>,

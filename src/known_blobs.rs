@@ -13,12 +13,14 @@ use crate::digest::Digest;
 /// Repositories remembered per digest, most recent first.
 const KEPT: usize = 8;
 
+/// The record of where blobs were seen and what local files hash to, kept under one folder.
 #[derive(Debug, Clone)]
 pub struct KnownBlobs {
     dir: PathBuf,
 }
 
 impl KnownBlobs {
+    /// A record kept in `dir`; nothing is created until something is remembered.
     pub fn new(dir: impl Into<PathBuf>) -> KnownBlobs {
         KnownBlobs { dir: dir.into() }
     }

@@ -17,16 +17,19 @@ const LAYOUT_ENTRIES: [&str; 4] = ["blobs", "oci-layout", "index.json", "index.j
 
 const LAYOUT_MARKER: &str = "oci-layout";
 
+/// The Local store at one root folder, whose repositories are the layouts found under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalStore {
     root: PathBuf,
 }
 
 impl LocalStore {
+    /// The store rooted at `root`; a root that does not exist yet is an empty store.
     pub fn new(root: impl Into<PathBuf>) -> LocalStore {
         LocalStore { root: root.into() }
     }
 
+    /// The folder holding the store's layouts.
     pub fn root(&self) -> &Path {
         &self.root
     }

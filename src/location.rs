@@ -9,12 +9,18 @@ use crate::digest::Digest;
 use crate::error::Error;
 use crate::reference::Reference;
 
+/// Where an artifact is read or written: a registry repository, or an OCI layout on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
+    /// A repository on a registry, with the tag or digest the reference gave.
     Remote(Reference),
+    /// An OCI image layout on disk (`oci:PATH[:TAG|@DIGEST]`).
     Layout {
+        /// The layout's folder, the one holding `oci-layout` and `index.json`.
         path: PathBuf,
+        /// The tag, matched against `org.opencontainers.image.ref.name` in `index.json`.
         tag: Option<String>,
+        /// The manifest's digest; when a tag is given too, the digest wins.
         digest: Option<Digest>,
     },
 }
@@ -35,6 +41,7 @@ impl Location {
         }
     }
 
+    /// The tag the location names, if any, even when a digest is given too.
     pub fn tag(&self) -> Option<&str> {
         match self {
             Location::Remote(r) => r.tag.as_deref(),
@@ -42,6 +49,7 @@ impl Location {
         }
     }
 
+    /// The manifest digest the location names, if any.
     pub fn digest(&self) -> Option<&Digest> {
         match self {
             Location::Remote(r) => r.digest.as_ref(),

@@ -32,6 +32,7 @@ impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for Redacted<M> {
     }
 }
 
+/// The writer [`Redacted`] makes: writes each formatted event through [`redact_secrets`].
 pub struct RedactedWriter<W>(W);
 
 impl<W: Write> Write for RedactedWriter<W> {

@@ -7,6 +7,7 @@ use crate::digest::Digest;
 
 /// The registry name docker uses for Docker Hub, and the host its API really lives on.
 pub const DOCKER_HUB: &str = "docker.io";
+/// The host Docker Hub's registry API is served from; references still say `docker.io`.
 pub const DOCKER_HUB_API: &str = "registry-1.docker.io";
 
 const MAX_NAME_LEN: usize = 255;
@@ -16,16 +17,23 @@ const MAX_TAG_LEN: usize = 128;
 /// repository carries docker's `library/` prefix for one-component Docker Hub names.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Reference {
+    /// The normalised registry host, with its port if any (`docker.io`, `ghcr.io`, `host:5000`).
     pub registry: String,
+    /// The repository path within the registry (`library/alpine`, `org/app`).
     pub repository: String,
+    /// The tag, if one was given; when a digest is given too, the digest is what gets fetched.
     pub tag: Option<String>,
+    /// The manifest's digest, if one was given after `@`.
     pub digest: Option<Digest>,
 }
 
+/// A reference (or a tag given on its own) that does not parse or breaks docker's grammar.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid reference {input:?}: {reason}")]
 pub struct ReferenceError {
+    /// The text that was refused, as given.
     pub input: String,
+    /// What is wrong with it, in words for the user.
     pub reason: String,
 }
 

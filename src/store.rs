@@ -20,10 +20,14 @@ use crate::transfer::{Cancel, Outcome, Progress};
 /// Where manifests and blobs are read and written: a registry repository or an OCI layout.
 #[derive(Clone)]
 pub enum Store {
+    /// A repository on a registry.
     Remote {
+        /// The registry's connection and credentials, shared by every store on that registry.
         registry: Arc<Registry>,
+        /// The repository path on that registry (`library/alpine`).
         repository: String,
     },
+    /// An OCI image layout on disk, or a layout archive unpacked read-only.
     Layout(Layout),
 }
 
@@ -132,6 +136,7 @@ impl Store {
         }
     }
 
+    /// The size in bytes of blob `digest` as the store reports it, or `None` if it is not there.
     pub async fn blob_size(&self, digest: &Digest) -> Result<Option<u64>> {
         match self {
             Store::Remote {
@@ -314,6 +319,8 @@ impl Store {
         }
     }
 
+    /// Points `tag` at `manifest`: on a registry by pushing its bytes again under the tag, in a
+    /// layout by an entry in index.json (the manifest must already be there).
     pub async fn tag(&self, manifest: &FetchedManifest, tag: &str) -> Result<()> {
         match self {
             Store::Remote {
@@ -342,6 +349,8 @@ impl Store {
         }
     }
 
+    /// The referrers of `subject`, optionally only those of `artifact_type`: on a registry from
+    /// the Referrers API or its fallback tag, in a layout by reading every manifest.
     pub async fn referrers(
         &self,
         subject: &Digest,
@@ -364,6 +373,7 @@ impl Store {
         }
     }
 
+    /// Every tag in the repository or layout, in the order the registry or index.json gives.
     pub async fn tags(&self) -> Result<Vec<String>> {
         match self {
             Store::Remote {

@@ -22,14 +22,17 @@ pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
 pub struct Cancel(Arc<AtomicBool>);
 
 impl Cancel {
+    /// A handle not cancelled yet; its clones share its state.
     pub fn new() -> Cancel {
         Cancel::default()
     }
 
+    /// Asks the work holding this handle, or any clone of it, to stop.
     pub fn cancel(&self) {
         self.0.store(true, Ordering::SeqCst);
     }
 
+    /// Whether [`Cancel::cancel`] was called on this handle or any clone of it.
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::SeqCst)
     }
@@ -49,36 +52,52 @@ pub enum Outcome {
     Downloaded,
 }
 
+/// Where one blob of a transfer stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "state", content = "detail")]
 pub enum BlobState {
+    /// Not started yet.
     Waiting,
+    /// Bytes are moving.
     Running,
+    /// Finished, and how it got to its target.
     Done(Outcome),
+    /// Failed, with the error's message.
     Failed(String),
 }
 
+/// One blob's progress in a transfer.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlobProgress {
     /// What people know the blob by: a file name, or the digest.
     pub name: String,
+    /// Its digest, once known: a file not hashed in advance gets it when it finishes.
     pub digest: Option<Digest>,
+    /// Its size in bytes.
     pub total: u64,
+    /// Bytes done so far (all of them once it is finished, even when none moved); it can go back
+    /// when an upload restarts.
     pub done: u64,
+    /// Where it stands.
     pub state: BlobState,
 }
 
+/// A whole transfer at one moment: each blob, and the totals.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {
+    /// Every blob, in the order added: the id [`Transfer::add`] returned is its index.
     pub blobs: Vec<BlobProgress>,
+    /// Bytes done across all blobs, those skipped or mounted included.
     pub done: u64,
+    /// Bytes of all blobs together.
     pub total: u64,
     /// Bytes per second over the last few seconds.
     pub rate: f64,
     /// Seconds left at that rate, when it can be told.
     pub eta_secs: Option<f64>,
+    /// Seconds since the transfer was created.
     pub elapsed_secs: f64,
 }
 
@@ -98,6 +117,7 @@ impl Default for Transfer {
 }
 
 impl Transfer {
+    /// A transfer with no blobs yet, its clock started now.
     pub fn new() -> Transfer {
         Transfer {
             started: Instant::now(),
@@ -119,6 +139,7 @@ impl Transfer {
         blobs.len() - 1
     }
 
+    /// Records that blob `id` has `done` bytes so far, and is running.
     pub fn advance(&self, id: usize, done: u64) {
         if let Some(b) = self.lock().get_mut(id) {
             b.done = done;
@@ -126,6 +147,7 @@ impl Transfer {
         }
     }
 
+    /// Marks blob `id` done with `outcome`, all its bytes counted and its digest known.
     pub fn finish(&self, id: usize, digest: &Digest, outcome: Outcome) {
         if let Some(b) = self.lock().get_mut(id) {
             b.done = b.total;
@@ -134,12 +156,15 @@ impl Transfer {
         }
     }
 
+    /// Marks blob `id` failed, with the error's `message`.
     pub fn fail(&self, id: usize, message: String) {
         if let Some(b) = self.lock().get_mut(id) {
             b.state = BlobState::Failed(message);
         }
     }
 
+    /// The transfer as it stands: totals, the rate over the last few seconds, and the time left
+    /// at that rate. Each call is also a sample the rate is computed from.
     pub fn snapshot(&self) -> Snapshot {
         let blobs = self.lock().clone();
         // Totals come from descriptors a registry wrote: summed without overflowing.

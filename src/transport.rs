@@ -24,10 +24,14 @@ pub const DOCKER_CERTS_DIR: &str = "/etc/docker/certs.d";
 /// How to speak to a registry host, decided once per host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scheme {
+    /// HTTPS, for every host not marked insecure, and loopback hosts that answer it.
     Https,
+    /// Plain HTTP, for a registry the user marked insecure or a loopback host without HTTPS.
     Http,
 }
 
+/// HTTP to one registry host: its clients (sharing its extra CA certificates, each with its own
+/// timeouts and redirect policy) and the scheme it speaks.
 pub struct Transport {
     registry: String,
     host: String,
@@ -40,6 +44,8 @@ pub struct Transport {
 }
 
 impl Transport {
+    /// The transport for `registry` under `settings`, also trusting docker's CA files for the host
+    /// (under [`DOCKER_CERTS_DIR`]); a CA file that is unreadable or holds no certificate fails.
     pub fn new(registry: &str, settings: &RegistrySettings) -> Result<Transport> {
         Self::with_certs_dir(registry, settings, Path::new(DOCKER_CERTS_DIR))
     }
@@ -106,10 +112,12 @@ impl Transport {
         })
     }
 
+    /// The registry name it was made for (`docker.io`, not the API host it talks to).
     pub fn registry(&self) -> &str {
         &self.registry
     }
 
+    /// The client for ordinary API requests, whose read timeout catches a stalled answer.
     pub fn client(&self) -> &reqwest::Client {
         &self.client
     }

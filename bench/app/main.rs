@@ -11,19 +11,8 @@
 //! BENCH_CHROMIUM (/usr/bin/chromium; "none" skips the reference), BENCH_CHROMIUM_PROFILE=1 (a
 //! CPU profile of the reference's first graph opening, target/bench-app/*.cpuprofile).
 
-#[path = "../../tests/it/harness/mod.rs"]
-mod harness;
-
-#[path = "../../tests/e2e/app.rs"]
-mod app;
-#[path = "../content.rs"]
-mod content;
-// Only the front itself is used here, not its latency or counters.
-#[allow(dead_code)]
-#[path = "../front.rs"]
-mod front;
-#[path = "../../tests/e2e/webdriver.rs"]
-mod webdriver;
+use stowage_testkit as harness;
+use stowage_testkit::{app, bench_graph as content, lean_front as front, webdriver};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -110,7 +110,11 @@ mod tests {
     fn quoted_between(text: &str, start: &str, end: &str) -> Vec<String> {
         let from = text.find(start).expect(start) + start.len();
         let part = &text[from..from + text[from..].find(end).expect(end)];
-        part.split('"').skip(1).step_by(2).map(str::to_string).collect()
+        part.split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
     }
 
     /// Splits at the commas that are not inside `<>`, `()`, `{}` or `[]`.
@@ -226,7 +230,10 @@ mod tests {
         let declared: BTreeSet<String> = quoted_between(&read("build.rs"), "COMMANDS", "];")
             .into_iter()
             .collect();
-        assert_eq!(declared, defined, "build.rs's COMMANDS and the commands of commands/");
+        assert_eq!(
+            declared, defined,
+            "build.rs's COMMANDS and the commands of commands/"
+        );
         let lib = read("src/lib.rs");
         let handled: BTreeSet<String> = lib[lib.find("generate_handler![").unwrap()..]
             .split("])")
@@ -247,11 +254,17 @@ mod tests {
 
         let calls = ui_calls();
         let called: BTreeSet<String> = calls.iter().map(|(n, _, _)| n.clone()).collect();
-        assert_eq!(called, defined, "ui/src/ipc/index.ts calls every command, and only those");
+        assert_eq!(
+            called, defined,
+            "ui/src/ipc/index.ts calls every command, and only those"
+        );
         for (name, keys, spread) in calls {
             let takes = &commands[&name];
             if spread {
-                assert!(keys.is_subset(takes), "{name}: passes {keys:?}, takes {takes:?}");
+                assert!(
+                    keys.is_subset(takes),
+                    "{name}: passes {keys:?}, takes {takes:?}"
+                );
             } else {
                 assert_eq!(&keys, takes, "{name}: the arguments the UI passes");
             }

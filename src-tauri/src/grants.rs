@@ -16,6 +16,8 @@ use tauri::DragDropEvent;
 
 use crate::dto::AppError;
 
+/// The paths the user gave Stowage this session; the webview may have the shell read only these
+/// and what lies inside them.
 #[derive(Default)]
 pub struct Grants {
     /// Canonical paths of what was granted.

@@ -16,6 +16,7 @@ use crate::dto::{Source, SourceKind, SourceOrigin};
 /// Every source id of an opened layout starts so.
 pub const PREFIX: &str = "layout:";
 
+/// The layouts opened this session, each under the source id the shell gave it (`layout:PATH`).
 #[derive(Default)]
 pub struct OpenedLayouts {
     by_id: Mutex<BTreeMap<String, PathBuf>>,
@@ -29,10 +30,12 @@ impl OpenedLayouts {
         source(&id, path)
     }
 
+    /// Closes the layout of the source id `id`; true when it was open.
     pub fn remove(&self, id: &str) -> bool {
         self.lock().remove(id).is_some()
     }
 
+    /// A sidebar source for each opened layout, by id.
     pub fn sources(&self) -> Vec<Source> {
         self.lock().iter().map(|(id, p)| source(id, p)).collect()
     }
@@ -51,6 +54,7 @@ impl OpenedLayouts {
     }
 }
 
+/// Whether the source id `source` names an opened layout, not the Local store or a registry.
 pub fn is_layout(source: &str) -> bool {
     source.starts_with(PREFIX)
 }

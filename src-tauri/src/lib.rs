@@ -92,6 +92,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         ])
 }
 
+/// Starts the desktop app: logging, the state from Stowage's folders and credentials, and the
+/// window's saved size and place. Exits with a message when the state cannot be set up.
 pub fn run() {
     // The CLI's log set-up: STOWAGE_LOG, and every line redacted (URLs, credentials).
     stowage::log::init("warn");

@@ -11,13 +11,19 @@ use stowage::ops::pull::PullPlan;
 use stowage::ops::push::{Plan, PushRequest};
 use stowage::{Error, Result};
 
+/// A push the sheet previewed, kept until it is pushed or discarded.
 pub struct PendingPush {
+    /// The source pushed to: `local` or a registry's host.
     pub source: String,
+    /// The repository pushed to.
     pub repository: String,
+    /// What the user asked to push, its subject (for an attach) resolved to a descriptor.
     pub request: PushRequest,
+    /// The plan the preview was made from, with its packed folders: the push sends exactly it.
     pub plan: Plan,
 }
 
+/// Push plans kept by id (`plan-N`) between `prepare_push` and `push` or `discard_push`.
 #[derive(Default)]
 pub struct PendingPushes(Kept<PendingPush>);
 
@@ -27,6 +33,8 @@ impl PendingPushes {
         self.0.keep("plan", push)
     }
 
+    /// The plan kept under `id`, which stays kept (a failed push can be retried); an error once
+    /// it was pushed or discarded.
     pub fn get(&self, id: &str) -> Result<Arc<PendingPush>> {
         self.0.get(id).ok_or_else(|| {
             Error::Invalid(format!(
@@ -44,11 +52,15 @@ impl PendingPushes {
 /// A pull the user has not confirmed yet: the files it would replace are in `plan.replaces`,
 /// and its destination, chosen in the shell's own dialog, is `plan.dest`.
 pub struct PendingPull {
+    /// The source pulled from.
     pub source: String,
+    /// The repository pulled from.
     pub repository: String,
+    /// The planned pull: the manifest, the files it writes and those it would replace.
     pub plan: PullPlan,
 }
 
+/// Pulls waiting for the user to confirm, by id (`pull-N`).
 #[derive(Default)]
 pub struct PendingPulls(Kept<PendingPull>);
 
@@ -67,6 +79,7 @@ impl PendingPulls {
         })
     }
 
+    /// Forgets a kept pull the user would not confirm; nothing was written.
     pub fn discard(&self, id: &str) {
         self.0.take(id);
     }

@@ -17,26 +17,38 @@ const KEEP: usize = 12;
 /// Where a kept SBOM's bytes are, for "Save SBOM as…".
 #[derive(Debug, Clone)]
 pub enum Origin {
+    /// A blob in a repository, read again from its store when saved.
     Blob {
+        /// The source the SBOM was found in.
         source: String,
+        /// The repository the SBOM was found in.
         repository: String,
+        /// The digest of the blob the SBOM was read from.
         layer: Digest,
+        /// The blob's media type, to read it by as it was found.
         media_type: String,
     },
+    /// A local file the user gave Stowage; checked against the grants again when read.
     File(PathBuf),
 }
 
+/// One SBOM the view has open: its document, where its bytes are, and what CSV rows call it.
 pub struct KeptSbom {
+    /// The document, read into the model.
     pub document: Document,
+    /// Where its bytes are, for "Save SBOM as…".
     pub origin: Origin,
     /// What CSV rows name as the document: its manifest digest, or the file's path.
     pub label: String,
+    /// The subject's platform, `os/architecture[/variant]`, for CSV rows; `None` when it has
+    /// none (a file, a lone image).
     pub platform: Option<String>,
     /// Built on the first package details asked for.
     dependencies: OnceLock<DependencyIndex>,
 }
 
 impl KeptSbom {
+    /// Keeps a read document; its dependency index is built only when first asked for.
     pub fn new(
         document: Document,
         origin: Origin,
@@ -59,6 +71,7 @@ impl KeptSbom {
     }
 }
 
+/// The SBOMs kept, by handle (`sbom-N`): the last twelve opened, the oldest dropped first.
 #[derive(Default)]
 pub struct KeptSboms {
     inner: Mutex<Kept>,

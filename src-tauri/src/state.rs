@@ -41,9 +41,13 @@ struct Operation {
     cancel: Option<Cancel>,
 }
 
+/// Everything the shell holds between commands, managed by Tauri and shared by every command.
 pub struct AppState {
+    /// Stowage's folders: config (settings, recent list), cache, and data (the Local store).
     pub dirs: Dirs,
+    /// The Local store: an OCI layout folder per repository under the data folder.
     pub local: LocalStore,
+    /// Push plans prepared for the push sheet, until pushed or discarded.
     pub pushes: PendingPushes,
     /// Pulls that would replace files, waiting for the user to confirm.
     pub pulls: PendingPulls,
@@ -69,6 +73,7 @@ pub struct AppState {
 pub struct CurrentTrust {
     /// The trust, and the verdicts reached under it.
     pub verdicts: Verdicts,
+    /// Why the saved trust settings are not used; `None` when they are.
     pub problem: Option<String>,
     /// The settings it was built from.
     built_from: TrustSettings,
@@ -92,6 +97,8 @@ impl CurrentTrust {
 }
 
 impl AppState {
+    /// The state at start-up: the settings read from `dirs`, the trust built from them, and a
+    /// client with `credentials`. Fails when the settings file does not read.
     pub fn new(dirs: Dirs, credentials: Credentials) -> Result<AppState> {
         let settings = Settings::load(&dirs.settings_file())?;
         let trust = CurrentTrust::new(&settings.trust);
@@ -114,6 +121,7 @@ impl AppState {
         })
     }
 
+    /// The registry client of the current settings; changing them starts a new one.
     pub fn client(&self) -> Arc<Client> {
         match self.client.read() {
             Ok(c) => c.clone(),
@@ -121,10 +129,12 @@ impl AppState {
         }
     }
 
+    /// Where registry credentials are looked up: the OS keyring, Docker's and podman's files.
     pub fn credentials(&self) -> &Credentials {
         &self.credentials
     }
 
+    /// The settings in use now (a copy: change them with `replace_settings`).
     pub fn settings(&self) -> Settings {
         self.client().settings().clone()
     }
@@ -274,12 +284,15 @@ impl AppState {
         true
     }
 
+    /// Keeps the tag list just read of `repository` on `source`, for the tag badges: cosign
+    /// keeps its signatures under tags.
     pub fn keep_tags(&self, source: &str, repository: &str, tags: Vec<String>) {
         if let Ok(mut lists) = self.tag_lists.lock() {
             lists.insert((source.into(), repository.into()), Arc::new(tags));
         }
     }
 
+    /// The last tag list kept for `repository` on `source`; empty before one was read.
     pub fn kept_tags(&self, source: &str, repository: &str) -> TagList {
         self.tag_lists
             .lock()

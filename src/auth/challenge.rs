@@ -11,27 +11,34 @@ use std::collections::BTreeMap;
 /// A token68 value (as in `Negotiate abc==`) is not kept: no registry scheme uses one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Challenge {
+    /// The auth scheme, lowercased: `basic`, `bearer`, …
     pub scheme: String,
+    /// The auth-params by lowercased name; where a name repeats, the first value wins.
     pub params: BTreeMap<String, String>,
 }
 
 impl Challenge {
+    /// The value of the auth-param `name` (give it lowercased), if the challenge has one.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params.get(name).map(String::as_str)
     }
 
+    /// The `realm`: the token endpoint's URL for Bearer, a protection space's name for Basic.
     pub fn realm(&self) -> Option<&str> {
         self.param("realm")
     }
 
+    /// The `service` a token request names, as the registry sent it.
     pub fn service(&self) -> Option<&str> {
         self.param("service")
     }
 
+    /// The token `scope` the registry says the refused request needs.
     pub fn scope(&self) -> Option<&str> {
         self.param("scope")
     }
 
+    /// The registry's error code, such as `insufficient_scope`, when it gives one.
     pub fn error(&self) -> Option<&str> {
         self.param("error")
     }

@@ -15,10 +15,13 @@ pub const KEYRING_SERVICE: &str = "stowage";
 /// Where a credential came from, for the UI/CLI to show.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub enum CredentialSource {
+    /// Stowage's own entry in the OS keyring.
     Keyring,
+    /// An `auths` entry of Docker's config.json at this path.
     DockerConfig(PathBuf),
     /// The helper's program name, e.g. `docker-credential-pass`.
     DockerHelper(String),
+    /// An entry of podman's auth.json at this path.
     Podman(PathBuf),
 }
 

@@ -22,18 +22,23 @@ const LOGIN_HINT: &str = "log in with `stowage login` (or `docker login`, which 
 pub struct Scope(Option<String>);
 
 impl Scope {
+    /// Access to the repository `name` for `actions` (`pull`, `push`, `delete`).
     pub fn repository(name: &str, actions: &[&str]) -> Scope {
         Scope(Some(format!("repository:{name}:{}", actions.join(","))))
     }
 
+    /// Listing the registry's repositories: `registry:catalog:*`.
     pub fn catalog() -> Scope {
         Scope(Some("registry:catalog:*".to_string()))
     }
 
+    /// No scope, for the `/v2/` check at login: a token request then names the challenge's
+    /// scope, if it gives one.
     pub fn none() -> Scope {
         Scope(None)
     }
 
+    /// The scope string a token request sends; None for [`Scope::none`].
     pub fn as_str(&self) -> Option<&str> {
         self.0.as_deref()
     }
@@ -79,6 +84,8 @@ impl fmt::Debug for Authorizer {
 }
 
 impl Authorizer {
+    /// An authorizer for `registry` that asks token realms over `http` and authenticates with
+    /// `credential`, or anonymously without one; an identity token is its first refresh token.
     pub fn new(
         http: reqwest::Client,
         registry: &str,
@@ -99,6 +106,8 @@ impl Authorizer {
         }
     }
 
+    /// The username of the credential in use, for errors and logs; None when anonymous or for a
+    /// registry token.
     pub fn username(&self) -> Option<&str> {
         self.credential.as_ref().and_then(Credential::username)
     }

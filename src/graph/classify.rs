@@ -6,18 +6,30 @@ use serde::{Deserialize, Serialize};
 
 use crate::manifest::{media_type, Manifest};
 
+/// What a node of the graph is, for people: the label and badge a view gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NodeKind {
+    /// An image index (or Docker manifest list) whose artifactType says nothing more.
     Index,
+    /// A container image: an image config, and no artifactType.
     Image,
+    /// A signature: cosign, notation, or a sigstore bundle.
     Signature,
+    /// A software bill of materials (SPDX, CycloneDX, syft, …).
     Sbom,
+    /// An in-toto attestation, such as SLSA provenance.
     Attestation,
+    /// A Helm chart, as `helm push` stores it.
     HelmChart,
+    /// A WebAssembly module.
     Wasm,
+    /// Any other manifest: an artifact of another kind (Homebrew bottle, Tekton bundle, Flux, SIF)
+    /// or of an unknown one.
     Artifact,
+    /// A manifest's config blob.
     Config,
+    /// A manifest's layer, or any other blob that is not a manifest.
     Layer,
 }
 
@@ -26,7 +38,9 @@ pub enum NodeKind {
 /// `flux`, `sif`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Classification {
+    /// What the node is.
     pub kind: NodeKind,
+    /// The format within the kind, where one is known.
     pub format: Option<&'static str>,
 }
 

@@ -32,10 +32,14 @@ pub const MAX_DEPTH: usize = 32;
 /// How many manifests and blobs a walk takes in by default.
 pub const MAX_NODES: usize = 20_000;
 
+/// How a graph load walks: its caps, how many requests at once, whether it looks for
+/// referrers, the manifest cache, and where it reports the graph as it grows.
 #[derive(Debug, Clone)]
 pub struct GraphOptions {
     /// How far from the root the walk goes (index -> manifest -> referrer -> … each count one).
     pub max_depth: usize,
+    /// How many nodes (manifests and blobs) the walk takes in; past that it stops, and the graph
+    /// is marked truncated.
     pub max_nodes: usize,
     /// Requests (or layout reads) in flight at once.
     pub concurrency: usize,
@@ -72,8 +76,11 @@ impl Default for GraphOptions {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum GraphEvent {
+    /// A node added, or one changed and sent whole again.
     Node(Node),
+    /// An edge found.
     Edge(Edge),
+    /// A problem that did not stop the walk, as [`Graph::warnings`] keeps it.
     Warning(String),
 }
 
@@ -84,21 +91,32 @@ fn emit(options: &GraphOptions, event: impl FnOnce() -> GraphEvent) {
     }
 }
 
+/// One manifest or blob of the graph, known by its digest: what its descriptor tells and, for
+/// a manifest once it is read, what the manifest adds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Node {
+    /// The digest of the manifest or blob, which edges name it by.
     pub id: Digest,
+    /// What it is, for people (see [`classify_manifest`]).
     pub kind: NodeKind,
+    /// The format within the kind, where known (`cosign`, `spdx`, `in-toto`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    /// Its media type: its descriptor's, then for a manifest the one it was served with.
     pub media_type: String,
+    /// The artifactType of its descriptor, or of its manifest once that is read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifact_type: Option<String>,
+    /// Its size in bytes, as its descriptor states it (for the root, the bytes read).
     pub size: u64,
+    /// Its descriptor's annotations, with its manifest's added once that is read.
     #[serde(default)]
     pub annotations: BTreeMap<String, String>,
+    /// The platform its index entry names, for a platform manifest of an index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
+    /// The tags that point at it: the one the root was asked for, the store's, and cosign's.
     #[serde(default)]
     pub tags: Vec<String>,
     /// Why this node could not be read, when it could not; the rest of the graph still loads.
@@ -106,12 +124,15 @@ pub struct Node {
     pub error: Option<String>,
 }
 
+/// What an edge means: how the node it reaches belongs to the one it leaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EdgeKind {
     /// Index -> manifest.
     Child,
+    /// Manifest -> its config blob.
     Config,
+    /// Manifest -> one of its layers.
     Layer,
     /// Subject -> referrer.
     Referrer,
@@ -138,20 +159,29 @@ pub enum Via {
     Subject,
 }
 
+/// A link between two nodes, by digest: what it means and how it was found.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Edge {
+    /// The node it leaves: the index, manifest or subject.
     pub from: Digest,
+    /// The node it reaches: the child manifest, blob or referrer.
     pub to: Digest,
+    /// What the link means.
     pub kind: EdgeKind,
+    /// How the link was found.
     pub via: Via,
 }
 
+/// Everything that hangs off one manifest or index, as [`load`] or [`load_store`] found it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Graph {
+    /// The digest of the manifest or index the walk started from.
     pub root: Digest,
     /// True when a depth or node cap stopped the walk before it ended.
     pub truncated: bool,
+    /// Every node, each once, in the order the walk found them.
     pub nodes: Vec<Node>,
+    /// Every edge, each once, in the order the walk found them.
     pub edges: Vec<Edge>,
     /// Problems that did not stop the walk (an unreadable referrers tag, a failed request).
     #[serde(default)]
@@ -159,6 +189,7 @@ pub struct Graph {
 }
 
 impl Graph {
+    /// The node of the digest `id`, if the graph holds it.
     pub fn node(&self, id: &Digest) -> Option<&Node> {
         self.nodes.iter().find(|n| &n.id == id)
     }

@@ -20,14 +20,20 @@ use crate::layout::Layout;
 use crate::manifest::{media_type, Descriptor, Manifest};
 use crate::store::{blocking, Store};
 
+/// One tag's badges: the digest it names, and whether something signs it, lists its
+/// contents (SBOM) or attests to it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TagSummary {
+    /// The tag summarised, as given.
     pub tag: String,
     /// What the tag points at; None when it could not be resolved (see `error`).
     pub digest: Option<Digest>,
+    /// Whether a signature refers to the manifest, or to one of an index's platform manifests.
     pub signed: bool,
+    /// Whether an SBOM describes it: a referrer, a cosign tag or a buildx attestation says so.
     pub sbom: bool,
+    /// Whether an attestation (a provenance, say) refers to it, buildx's included.
     pub attestation: bool,
     /// Why the tag, or its referrers, could not be read; the badges found before stay.
     pub error: Option<String>,

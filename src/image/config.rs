@@ -14,30 +14,48 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageConfig {
+    /// The operating system the image runs on, as Go names it ("linux", "windows").
     pub os: Option<String>,
+    /// The CPU architecture, as Go names it ("amd64", "arm64").
     pub architecture: Option<String>,
+    /// The CPU variant, for architectures that have them ("v7", "v8").
     pub variant: Option<String>,
+    /// The config's `os.version`: the OS version the image needs (Windows builds, in practice).
     pub os_version: Option<String>,
+    /// When the image was made, as stated (RFC 3339).
     pub created: Option<String>,
+    /// Who made the image, as stated.
     pub author: Option<String>,
+    /// Who the container runs as (`user`, `uid`, `user:group`, `uid:gid`); None when empty.
     pub user: Option<String>,
+    /// `Entrypoint`: the start of the command a container runs, before [`ImageConfig::cmd`].
     pub entrypoint: Vec<String>,
+    /// `Cmd`: the default arguments after the entrypoint, or the whole command without one.
     pub cmd: Vec<String>,
+    /// The environment variables set in the container, in the config's order.
     pub env: Vec<EnvVar>,
+    /// The folder the container's process starts in; None when empty.
     pub working_dir: Option<String>,
-    /// `80/tcp`, in the order of the config.
+    /// Ports the config exposes (`80/tcp`), sorted.
     pub exposed_ports: Vec<String>,
+    /// Paths the config declares as volumes, sorted.
     pub volumes: Vec<String>,
+    /// The image's labels (`org.opencontainers.image.*` and others); a null value reads as empty.
     pub labels: BTreeMap<String, String>,
+    /// The signal that stops the container ("SIGTERM", "SIGQUIT"), as stated.
     pub stop_signal: Option<String>,
     /// The uncompressed digest of each layer, bottom first.
     pub diff_ids: Vec<String>,
+    /// The build steps, oldest first, including those that made no layer.
     pub history: Vec<HistoryEntry>,
 }
 
+/// One environment variable, the config's `NAME=value` split at its first `=`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnvVar {
+    /// The variable's name: everything before the first `=`.
     pub name: String,
+    /// The value after the first `=`; empty when the entry has no `=`.
     pub value: String,
 }
 
@@ -45,8 +63,11 @@ pub struct EnvVar {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
+    /// When the step ran, as stated (RFC 3339).
     pub created: Option<String>,
+    /// The command that made the step, as the builder recorded it (often a Dockerfile line).
     pub created_by: Option<String>,
+    /// A note the builder left on the step.
     pub comment: Option<String>,
     /// The step made no layer (an ENV, a CMD).
     pub empty_layer: bool,
@@ -67,6 +88,8 @@ impl ImageConfig {
         self.entrypoint.iter().chain(&self.cmd).cloned().collect()
     }
 
+    /// Reads a config blob's JSON. Missing and null fields read as empty; a field of the wrong
+    /// type is refused.
     pub fn parse(bytes: &[u8]) -> Result<ImageConfig> {
         let raw: Raw = serde_json::from_slice(bytes)
             .map_err(|e| Error::Invalid(format!("the image config does not parse: {e}")))?;

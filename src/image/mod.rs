@@ -28,9 +28,13 @@ pub struct ImageDescription {
     /// The index it was picked from, with every platform it offers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<Digest>,
+    /// Every runnable platform that index offers (`os/arch[/variant]`); empty without one.
     pub platforms: Vec<String>,
+    /// The digest of the image's config blob.
     pub config_digest: Digest,
+    /// The image config, read for people.
     pub config: ImageConfig,
+    /// The manifest's layers, bottom first.
     pub layers: Vec<ImageLayer>,
     /// The history, each step with the layer it made (None for steps that made none).
     pub steps: Vec<Step>,
@@ -41,24 +45,31 @@ pub struct ImageDescription {
     pub compressed_size: u64,
 }
 
+/// One layer as the manifest lists it, with what the config says of it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageLayer {
+    /// The layer's blob digest (of the compressed bytes, for a compressed layer).
     pub digest: Digest,
+    /// The layer's media type, as the manifest states it.
     pub media_type: String,
+    /// The blob's size in bytes, as stored (compressed).
     pub size: u64,
     /// gzip, zstd, none (a plain tar) or unknown.
     pub compression: &'static str,
     /// The uncompressed digest the config lists for this layer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff_id: Option<String>,
+    /// The layer's `org.opencontainers.image.title` annotation: a file name, in artifacts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
+/// One entry of the config's history, with the layer it made.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
+    /// The history entry as the config records it.
     #[serde(flatten)]
     pub entry: HistoryEntry,
     /// Index into the layers of the layer this step made.
@@ -83,13 +94,18 @@ pub fn compression_of(media: &str) -> &'static str {
 /// (`os/arch[/variant]`), else this machine's, else the first image it lists.
 #[derive(Debug, Clone)]
 pub struct Resolved {
+    /// The digest of the image manifest chosen.
     pub digest: Digest,
+    /// That manifest, parsed.
     pub manifest: ImageManifest,
     /// The index it was picked from, and every platform the index offers.
     pub index: Option<Digest>,
+    /// Every runnable platform the index lists (`os/arch[/variant]`); empty without an index.
     pub platforms: Vec<String>,
 }
 
+/// Resolves `selector` in `store` to one image manifest (see [`Resolved`]). Attestation
+/// manifests in an index (platform `unknown/unknown`) are never picked.
 pub async fn resolve(store: &Store, selector: &str, platform: Option<&str>) -> Result<Resolved> {
     let fetched = store.fetch_manifest(selector).await?;
     let parsed = Manifest::parse(&fetched.bytes, Some(&fetched.media_type))

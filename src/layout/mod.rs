@@ -142,6 +142,7 @@ impl Layout {
         self.archive = Some(tar_path.to_path_buf());
     }
 
+    /// The layout's folder: the one holding `oci-layout`, `index.json` and `blobs/`.
     pub fn root(&self) -> &Path {
         &self.root
     }

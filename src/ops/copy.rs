@@ -18,16 +18,21 @@ use crate::store::Store;
 use crate::transfer::Cancel;
 use crate::transfer::{Outcome, Transfer};
 
+/// How a copy goes: whether it follows referrers, how much moves at once, how blobs are
+/// uploaded, and how far it may go.
 #[derive(Debug, Clone)]
 pub struct CopyOptions {
     /// Also copy referrers, and their referrers.
     pub recursive: bool,
+    /// How many children, blobs or referrers of one manifest are copied at once.
     pub concurrency: usize,
+    /// How blobs are uploaded to a registry target.
     pub upload: UploadOptions,
     /// How far below the root (index children and referrers, each one level) a copy goes,
     /// and how many manifests it copies: the graph's caps, as a source registry can make
     /// either endless.
     pub max_depth: usize,
+    /// The most manifests one copy takes (see `max_depth`).
     pub max_manifests: usize,
 }
 
@@ -43,12 +48,18 @@ impl Default for CopyOptions {
     }
 }
 
+/// What a copy did: what it copied, where to, and how much.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Copied {
+    /// The digest of the manifest or index copied.
     pub digest: Digest,
+    /// Where it went: `registry/repository` or `oci:PATH`.
     pub target: String,
+    /// Manifests pushed to the target: the root, and the children and referrers below it.
     pub manifests: usize,
+    /// Blobs uploaded, downloaded, mounted or found at the target already; a blob that several
+    /// manifests name counts once for each.
     pub blobs: usize,
 }
 

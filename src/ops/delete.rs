@@ -15,6 +15,7 @@ use crate::store::Store;
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeletePlan {
+    /// The manifests to delete, in the order they go: deepest referrers first, the named one last.
     pub manifests: Vec<Descriptor>,
 }
 

@@ -36,7 +36,9 @@ const MAX_FAILED_WRITES: usize = 6;
 /// What to do to the index: add this descriptor, or remove the one with this digest.
 #[derive(Debug, Clone)]
 pub enum Change {
+    /// Add this referrer's descriptor.
     Add(Descriptor),
+    /// Remove the entry of the referrer with this digest.
     Remove(Digest),
 }
 

@@ -10,9 +10,11 @@ use crate::store::Store;
 /// The first bytes of a manifest or blob, exactly as served.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Content {
+    /// The bytes read: the whole content, or its first `cap` bytes.
     pub bytes: Vec<u8>,
     /// The whole size, which can be more than `bytes` holds.
     pub size: u64,
+    /// Whether the read stopped at the cap; a truncated prefix is not checked against the digest.
     pub truncated: bool,
 }
 

@@ -29,9 +29,11 @@ use crate::store::Store;
 use crate::transfer::Cancel;
 use crate::transfer::{Outcome, Transfer};
 
+/// What a pull wrote into the destination folder.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Pulled {
+    /// The digest of the manifest pulled.
     pub digest: Digest,
     /// What was written, relative to the output folder.
     pub files: Vec<PathBuf>,
@@ -41,6 +43,7 @@ pub struct Pulled {
     pub skipped: Vec<Digest>,
 }
 
+/// How a pull treats files already at a title's path, and how far folder layers may expand.
 #[derive(Debug, Clone)]
 pub struct PullOptions {
     /// Replace files already at a title's path (the default); off, such a pull is refused
@@ -62,10 +65,13 @@ impl Default for PullOptions {
 /// What a pull will write, checked: to show before asking, and to run.
 #[derive(Debug, Clone)]
 pub struct PullPlan {
+    /// The digest of the manifest to pull.
     pub digest: Digest,
+    /// The destination folder, which the titles are relative to.
     pub dest: PathBuf,
     /// Layers with a title, in manifest order, and where each goes (relative to `dest`).
     pub layers: Vec<(PathBuf, Descriptor)>,
+    /// Layers without a title, which the pull does not write (as oras does).
     pub skipped: Vec<Digest>,
     /// Titles whose path holds a file now, which the pull would replace.
     pub replaces: Vec<PathBuf>,

@@ -14,7 +14,9 @@ use crate::registry::Client;
 pub struct SignIn {
     /// As typed: `ghcr.io`, `docker.io`, `localhost:5000`.
     pub host: String,
+    /// The username as typed; a blank one counts as none.
     pub username: Option<String>,
+    /// The password or access token; it needs a username, as a username needs it.
     pub secret: Option<Secret>,
     /// How the registry is reached (plain HTTP, a CA file); its username is set here.
     pub registry: RegistrySettings,
@@ -24,16 +26,20 @@ pub struct SignIn {
 pub struct SignedIn {
     /// The registry's normalised name (`docker.io` for any of Docker Hub's spellings).
     pub registry: String,
+    /// The username the settings keep for it, if one was given.
     pub username: Option<String>,
+    /// The settings with the registry added, for the caller to save.
     pub settings: Settings,
 }
 
 /// A registry signed out of, and the settings to save.
 pub struct SignedOut {
+    /// The registry's normalised name.
     pub registry: String,
     /// Whether Stowage had a credential stored for it. Where there is no OS keyring, nothing
     /// can have been stored, so there is nothing to sign out of: that is not an error.
     pub removed: bool,
+    /// The settings without the registry's username, for the caller to save.
     pub settings: Settings,
 }
 

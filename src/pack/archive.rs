@@ -35,13 +35,17 @@ pub struct PackedDir {
     pub name: String,
     /// The digest and size of the tar+gzip bytes written: the layer blob.
     pub digest: Digest,
+    /// The size of the tar+gzip blob in bytes.
     pub size: u64,
     /// The sha256 of the uncompressed tar stream, for oras' `io.deis.oras.content.digest`.
     pub uncompressed_digest: Digest,
     /// Regular files packed, and the bytes of their content.
     pub files: u64,
+    /// Bytes of content in those files, before compression.
     pub bytes: u64,
+    /// Symbolic links, stored as links.
     pub symlinks: u64,
+    /// Folders packed, the top-level one included.
     pub dirs: u64,
 }
 

@@ -34,7 +34,9 @@ const MAX_HOPS: usize = 40;
 /// Which of the checks that catch likely mistakes apply (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
+    /// Whether an empty file may become a layer (an empty blob).
     pub allow_empty_files: bool,
+    /// Whether a folder may hold a symbolic link loop (stored as links, never followed).
     pub allow_link_loops: bool,
 }
 
@@ -56,6 +58,7 @@ impl Rules {
 pub struct CheckedPath {
     /// The layer title it gets: the file's name, or the folder's (the archive's top level).
     pub name: String,
+    /// Whether it is a folder, packed into one tar+gzip layer, rather than a file.
     pub folder: bool,
     /// A file's size, or the total of a folder's regular files.
     pub size: u64,
@@ -66,9 +69,11 @@ pub struct CheckedPath {
 /// What the push sheet shows of a path dropped on it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PathInfo {
+    /// The path as dropped on the sheet.
     pub path: PathBuf,
     /// The layer title it would get.
     pub name: String,
+    /// Whether it is a folder, which push packs into one tar+gzip layer.
     pub folder: bool,
     /// File size, or the total of a folder's regular files.
     pub size: u64,

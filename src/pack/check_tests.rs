@@ -5,6 +5,7 @@ use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::check::{check_with, Limits};
+use super::nobody::as_nobody;
 use super::{check_path, inspect_paths, Rules, TAR_GZIP};
 
 fn strict_error(path: &Path) -> String {
@@ -252,34 +253,6 @@ fn the_walk_is_bounded_in_depth_and_entries() {
         )),
         "{err}"
     );
-}
-
-/// Runs `f` on a thread whose file accesses are checked as user and group 65534 (nobody).
-///
-/// The tests run as root in CI, and root reads anything: CAP_DAC_OVERRIDE ignores permission
-/// bits (so `chmod 000` proves nothing) and CAP_DAC_READ_SEARCH ignores a folder's missing
-/// `x`. Changing the file-system user ID from 0 drops both from the thread's effective set
-/// (capabilities(7)), and setfsuid changes only the calling thread (glibc does not relay it to
-/// the others, unlike setuid), so the rest of the test process stays root. Not root, the calls
-/// fail, change nothing, and the permission bits apply to us anyway.
-fn as_nobody<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    extern "C" {
-        fn setfsuid(uid: u32) -> i32;
-        fn setfsgid(gid: u32) -> i32;
-    }
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            // SAFETY: plain system calls on this thread's credentials, which the thread then
-            // keeps until it ends; no memory is involved.
-            unsafe {
-                setfsgid(65534);
-                setfsuid(65534);
-            }
-            f()
-        })
-        .join()
-        .expect("the thread ran")
-    })
 }
 
 #[test]

@@ -40,6 +40,8 @@ mod check_tests;
 #[cfg(test)]
 mod hostile_tests;
 #[cfg(test)]
+mod nobody;
+#[cfg(test)]
 mod props;
 #[cfg(test)]
 mod sniff_tests;

@@ -38,9 +38,14 @@ pub struct UnpackedDir {
     pub roots: BTreeSet<String>,
     /// Regular files written (hard links not included), and the bytes of their content.
     pub files: u64,
+    /// Bytes written into those files.
     pub bytes: u64,
+    /// Symbolic links created.
     pub symlinks: u64,
+    /// Hard links created, each to a file unpacked earlier from the same archive.
     pub hardlinks: u64,
+    /// Folders created for folder entries; one already there, or made only on the way to an
+    /// entry, is not counted.
     pub dirs: u64,
 }
 

@@ -21,6 +21,8 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client for the registries `settings` describe, looking credentials up in `credentials`,
+    /// with the default [`Limits`] and no record of where blobs were seen.
     pub fn new(settings: Settings, credentials: Credentials) -> Client {
         Client {
             settings,
@@ -31,6 +33,7 @@ impl Client {
         }
     }
 
+    /// Applies `limits` instead of the defaults to the registries handed out from now on.
     pub fn with_limits(mut self, limits: Limits) -> Client {
         self.limits = limits;
         self
@@ -42,14 +45,17 @@ impl Client {
         self
     }
 
+    /// The record of where blobs were seen, shared by its registries, when the client keeps one.
     pub fn known_blobs(&self) -> Option<&Arc<KnownBlobs>> {
         self.known.as_ref()
     }
 
+    /// The user's settings the registries are configured from.
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
 
+    /// The credential stores looked up for each registry.
     pub fn credentials(&self) -> &Credentials {
         &self.credentials
     }

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::{expect_success, read_capped, Registry};
 use crate::auth::Scope;
 use crate::error::{Error, Result};
+use crate::transport::redact;
 
 const PAGE_SIZE: usize = 1000;
 const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
@@ -63,7 +64,7 @@ impl Registry {
         while let Some(url) = next.take() {
             if !seen_urls.insert(url.clone()) || seen_urls.len() > limits.max_pages {
                 return Err(Error::Pagination {
-                    url,
+                    url: redact(&url),
                     pages: seen_urls.len(),
                 });
             }
@@ -76,7 +77,7 @@ impl Registry {
                 .map(str::to_string);
             let body = read_capped(resp, MAX_PAGE_BYTES).await?;
             let page = parse(&body).map_err(|e| Error::Malformed {
-                url: url.clone(),
+                url: redact(&url),
                 detail: format!("{what}: {e}"),
             })?;
             // A page that adds nothing new while pointing onwards is a loop in disguise.
@@ -85,19 +86,19 @@ impl Registry {
             if items.len() > limits.max_listed {
                 return Err(Error::TooLarge {
                     what: what.to_string(),
-                    url,
+                    url: redact(&url),
                     limit: limits.max_listed as u64,
                     unit: "entries",
                 });
             }
             if let Some(link) = link {
                 next = next_link(&url, &link).map_err(|detail| Error::Malformed {
-                    url: url.clone(),
+                    url: redact(&url),
                     detail,
                 })?;
                 if next.is_some() && items.len() == before {
                     return Err(Error::Pagination {
-                        url,
+                        url: redact(&url),
                         pages: seen_urls.len(),
                     });
                 }

@@ -16,7 +16,9 @@ const OCI_SUBJECT: &str = "oci-subject";
 /// What a manifest push stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushedManifest {
+    /// The digest of the bytes pushed; the registry's `Docker-Content-Digest`, when sent, agrees.
     pub digest: Digest,
+    /// The manifest's size in bytes.
     pub size: u64,
     /// The registry's `OCI-Subject`: it indexed the manifest's subject for the Referrers API,
     /// so no fallback tag is needed. None when it did not say so.

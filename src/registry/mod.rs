@@ -50,6 +50,8 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// A registry reached through `transport`, authorized by `authorizer`, within `limits`; it
+    /// keeps no record of blobs until [`Registry::with_known_blobs`].
     pub fn new(transport: Transport, authorizer: Authorizer, limits: Limits) -> Registry {
         Registry {
             transport,
@@ -60,6 +62,7 @@ impl Registry {
         }
     }
 
+    /// The record of where blobs were seen, when this registry keeps one.
     pub fn known_blobs(&self) -> Option<&KnownBlobs> {
         self.known.as_deref()
     }
@@ -70,10 +73,12 @@ impl Registry {
         self
     }
 
+    /// The registry's name, as references spell it: `docker.io`, `ghcr.io`, `localhost:5000`.
     pub fn name(&self) -> &str {
         self.transport.registry()
     }
 
+    /// The caps this registry applies to manifest sizes and listings.
     pub fn limits(&self) -> Limits {
         self.limits
     }

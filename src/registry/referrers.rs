@@ -24,9 +24,12 @@ pub enum ReferrersSource {
     TagSchema,
 }
 
+/// The referrers of one subject, and how they were found.
 #[derive(Debug, Clone)]
 pub struct Referrers {
+    /// The referrers' descriptors; only those of the artifact type asked for, when one was.
     pub descriptors: Vec<Descriptor>,
+    /// Whether the Referrers API or the referrers tag answered.
     pub source: ReferrersSource,
 }
 

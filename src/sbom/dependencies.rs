@@ -21,7 +21,9 @@ pub struct DependencyIndex {
 /// package) and the relationship as the document names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
+    /// The other package's id.
     pub id: String,
+    /// The relationship as the document names it ("DEPENDS_ON", "dependsOn").
     pub relationship: String,
 }
 
@@ -38,11 +40,17 @@ pub enum Direction {
 /// package), and what it leads to, as far as the tree was followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeNode {
+    /// The package's row in the document's packages; `None` for an id no package has.
     pub index: Option<usize>,
+    /// The package's id, as the dependency names it.
     pub id: String,
+    /// The package's name, when it has a row and states one.
     pub name: Option<String>,
+    /// The package's version, when it has a row and states one.
     pub version: Option<String>,
+    /// How this package and the node above are related, as the document names it.
     pub relationship: String,
+    /// The nodes one level further, as far as the tree was followed.
     pub children: Vec<TreeNode>,
     /// Links not followed: the tree is cut at its depth or width, or at a cycle.
     pub more: u32,

@@ -15,14 +15,21 @@ use super::Problem;
 /// What a blob is, for reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// SPDX 2.2/2.3 JSON.
     SpdxJson,
+    /// SPDX 2.2/2.3 YAML.
     SpdxYaml,
+    /// SPDX 2.2/2.3 tag-value (`Tag: value` lines).
     SpdxTagValue,
     /// SPDX 3.0 JSON-LD.
     Spdx3,
+    /// CycloneDX 1.2-1.7 JSON.
     CyclonedxJson,
+    /// CycloneDX 1.2-1.7 XML.
     CyclonedxXml,
+    /// gzip-compressed bytes (what they hold is told once decompressed).
     Gzip,
+    /// zstd-compressed bytes (what they hold is told once decompressed).
     Zstd,
     /// A DSSE envelope (its payload is what it wraps).
     Dsse,
@@ -47,6 +54,8 @@ impl Kind {
         }
     }
 
+    /// True for what wraps another blob (compression, DSSE, in-toto) rather than being a
+    /// document.
     pub fn is_wrapper(self) -> bool {
         matches!(self, Kind::Gzip | Kind::Zstd | Kind::Dsse | Kind::InToto)
     }

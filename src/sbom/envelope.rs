@@ -19,12 +19,16 @@ use crate::graph::is_sbom_predicate;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Statement {
+    /// The statement's `predicateType`: an SPDX or CycloneDX predicate URI.
     pub predicate_type: String,
+    /// The statement's `subject` entries: the artifacts the SBOM describes.
     pub subjects: Vec<StatementSubject>,
 }
 
+/// One artifact an in-toto statement is about: its name and digests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementSubject {
+    /// The subject's name as the statement gives it; empty when it gives none.
     #[serde(default)]
     pub name: String,
     /// Algorithm -> hex, as in-toto writes it (`{"sha256": "…"}`).

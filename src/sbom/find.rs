@@ -23,10 +23,12 @@ const PREDICATE_ANNOTATIONS: [&str; 2] = ["in-toto.io/predicate-type", "predicat
 /// SBOMs read at once by [`find`]: each may take hundreds of MB while it is parsed.
 const READ_AT_ONCE: usize = 2;
 
+/// How [`find`] searches.
 #[derive(Debug, Clone, Default)]
 pub struct FindOptions {
     /// Only SBOMs whose subject is a manifest of this platform.
     pub platform: Option<Platform>,
+    /// The manifest cache for the graph walk, so manifests fetched before are not fetched again.
     pub cache: Option<ManifestCache>,
 }
 
@@ -35,6 +37,7 @@ pub struct FindOptions {
 pub struct Found {
     /// The digest the selector resolved to.
     pub root: Digest,
+    /// Every SBOM found, in the graph's order, each read or with why it could not be.
     pub sboms: Vec<FoundSbom>,
     /// Problems that did not stop the search (from the graph walk).
     pub warnings: Vec<String>,
@@ -43,21 +46,27 @@ pub struct Found {
 /// Where one SBOM was found, and the SBOM or why it could not be read.
 #[derive(Debug)]
 pub struct FoundSbom {
+    /// Where it was found.
     pub at: SbomRef,
+    /// The SBOM, or why it (or the manifest holding it) could not be read.
     pub read: Result<Sbom>,
 }
 
+/// Where an SBOM sits in an artifact's graph: its manifest, its blob and what it describes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SbomRef {
     /// The manifest holding it (a referrer, a cosign tag's manifest, a buildx attestation).
     pub manifest: Option<Digest>,
     /// The blob it was read from.
     pub layer: Option<Digest>,
+    /// The blob's media type; the manifest's when the manifest's layers could not be read.
     pub media_type: String,
     /// The manifest it describes.
     pub subject: Option<Digest>,
     /// The subject's platform, where it has one (a platform manifest of an index).
     pub platform: Option<Platform>,
+    /// How the graph reached the manifest from its subject (Referrers API, cosign tag, buildx…);
+    /// None when it has no subject.
     pub via: Option<Via>,
 }
 

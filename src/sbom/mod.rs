@@ -32,10 +32,12 @@ pub const MAX_SBOM_BYTES: u64 = 512 * 1024 * 1024;
 pub struct Problem {
     /// "line 12, column 4", "packages[3].versionInfo", "<component> at byte 5120".
     pub at: Option<String>,
+    /// What was wrong, or what was expected there, for people.
     pub detail: String,
 }
 
 impl Problem {
+    /// A problem with no place to point at.
     pub fn new(detail: impl Into<String>) -> Self {
         Problem {
             at: None,
@@ -43,6 +45,7 @@ impl Problem {
         }
     }
 
+    /// A problem at a place: a line and column, a field path, or an element and byte offset.
     pub fn at(at: impl Into<String>, detail: impl Into<String>) -> Self {
         Problem {
             at: Some(at.into()),
@@ -76,6 +79,7 @@ fn from_json<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, Proble
 /// An SBOM read from one blob or file, with what wrapped it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sbom {
+    /// The document, read into the model.
     pub document: Document,
     /// The in-toto statement it was the predicate of, if any.
     pub statement: Option<Statement>,

@@ -11,11 +11,14 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    /// SPDX 2.2/2.3 or 3.0.
     Spdx,
+    /// CycloneDX 1.2-1.7.
     Cyclonedx,
 }
 
 impl Format {
+    /// The standard's name as people write it: "SPDX", "CycloneDX".
     pub fn name(self) -> &'static str {
         match self {
             Format::Spdx => "SPDX",
@@ -28,15 +31,20 @@ impl Format {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Encoding {
+    /// JSON (SPDX 2 and CycloneDX).
     Json,
     /// SPDX 3's JSON-LD serialisation.
     JsonLd,
+    /// SPDX 2's tag-value text.
     TagValue,
+    /// SPDX 2's YAML.
     Yaml,
+    /// CycloneDX's XML.
     Xml,
 }
 
 impl Encoding {
+    /// The encoding's name in messages and views: "JSON", "JSON-LD", "tag-value", …
     pub fn name(self) -> &'static str {
         match self {
             Encoding::Json => "JSON",
@@ -52,10 +60,13 @@ impl Encoding {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Document {
+    /// The standard the document follows.
     pub format: Format,
     /// "2.3", "3.0", "1.5": the version the document declares, without a prefix.
     pub spec_version: String,
+    /// The encoding it was read from.
     pub encoding: Encoding,
+    /// SPDX's document name; for CycloneDX, the name of the metadata component.
     pub name: Option<String>,
     /// SPDX's documentNamespace (2.x) or document id (3.0); CycloneDX's serialNumber.
     pub namespace: Option<String>,
@@ -81,10 +92,14 @@ pub struct Package {
     /// The document's own id for it: SPDXID, bom-ref, or the SPDX 3 spdxId. Made up
     /// (`#<index>`) when the document gives none, so dependencies can still name it.
     pub id: String,
+    /// The package's name as the SBOM states it.
     pub name: Option<String>,
+    /// The package's version as the SBOM states it, not normalised.
     pub version: Option<String>,
     /// The package URL, when one is stated.
     pub purl: Option<String>,
+    /// CPE 2.2 or 2.3 names stated for it (SPDX external references or identifiers, CycloneDX
+    /// `cpe`).
     pub cpes: Vec<String>,
     /// SPDX primaryPackagePurpose / software_primaryPurpose, CycloneDX component type, lower case.
     #[serde(rename = "type")]
@@ -93,16 +108,28 @@ pub struct Package {
     /// declared first, then concluded where different (SPDX); each `license.id`,
     /// `license.name` or `expression` (CycloneDX).
     pub licenses: Vec<String>,
+    /// The licence its authors declare: SPDX licenseDeclared (2.x) or hasDeclaredLicense (3.0);
+    /// CycloneDX's licences, joined with " AND ".
     pub declared_license: Option<String>,
+    /// The licence the SBOM's maker concluded: SPDX licenseConcluded (2.x) or
+    /// hasConcludedLicense (3.0); CycloneDX 1.6+ licences marked `acknowledgement: concluded`.
     pub concluded_license: Option<String>,
+    /// Who supplies it (SPDX supplier or suppliedBy, CycloneDX supplier), without SPDX's
+    /// "Organization:" or "Person:".
     pub supplier: Option<String>,
     /// SPDX originator, CycloneDX author(s) or publisher.
     pub originator: Option<String>,
+    /// Checksums of the package as the document states them.
     pub hashes: Vec<Hash>,
+    /// Where it can be downloaded: SPDX downloadLocation, CycloneDX's `distribution` reference.
     pub download_location: Option<String>,
+    /// Its home page: SPDX homepage, CycloneDX's `website` reference.
     pub homepage: Option<String>,
+    /// Every external reference stated, in document order; for SPDX, the purl and CPE ones too.
     pub external_refs: Vec<ExternalRef>,
+    /// The copyright text as stated.
     pub copyright: Option<String>,
+    /// Its description, or SPDX's summary when there is no description.
     pub description: Option<String>,
     /// Files of this package the document lists (SPDX hasFiles and CONTAINS).
     pub files: u64,
@@ -123,19 +150,23 @@ impl Package {
     }
 }
 
+/// One checksum of a package, as the document states it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Hash {
     /// As the document names it, upper case with dashes: "SHA256", "SHA-256", "BLAKE2b-256".
     pub algorithm: String,
+    /// The checksum itself as stated, usually hex.
     pub value: String,
 }
 
+/// A package's reference to something outside the document: a purl, a CPE, a VCS, a site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalRef {
     /// SPDX referenceCategory/referenceType ("SECURITY cpe23Type"), CycloneDX type ("vcs").
     pub kind: String,
+    /// What it points at, as stated: a URL, a purl, a CPE or another identifier.
     pub locator: String,
 }
 
@@ -143,7 +174,9 @@ pub struct ExternalRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Dependency {
+    /// The id of the package that depends.
     pub from: String,
+    /// The id of the package depended on (which the document may not list as a package).
     pub to: String,
     /// "DEPENDS_ON", "DEV_DEPENDENCY_OF" (turned around), "dependsOn" (CycloneDX), …
     pub relationship: String,

@@ -10,14 +10,20 @@ use super::SignatureError;
 
 const WHAT: &str = "sigstore bundle";
 
+/// The Sigstore bundle format version a bundle declares in its media type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BundleVersion {
+    /// `application/vnd.dev.sigstore.bundle+json;version=0.1`.
     V0_1,
+    /// `…bundle+json;version=0.2`: log entries carry an inclusion proof.
     V0_2,
+    /// `application/vnd.dev.sigstore.bundle.v0.3+json` (or `version=0.3`): a lone `certificate`
+    /// may replace the chain.
     V0_3,
 }
 
 impl BundleVersion {
+    /// The version as the media type writes it: `0.1`, `0.2` or `0.3`.
     pub fn as_str(self) -> &'static str {
         match self {
             BundleVersion::V0_1 => "0.1",
@@ -27,14 +33,19 @@ impl BundleVersion {
     }
 }
 
+/// A Sigstore bundle, decoded: what was signed and its signature, the key hint or certificates
+/// that verify it, and the log entries and timestamps that vouch for when it was signed.
 #[derive(Debug, Clone)]
 pub struct Bundle {
     /// From the bundle's own `mediaType`, else from the layer's.
     pub version: BundleVersion,
+    /// `verificationMaterial`: a key hint, or the certificates whose key made the signature.
     pub material: VerificationMaterial,
+    /// `verificationMaterial.tlogEntries`: the Rekor entries logging the signature, as served.
     pub tlog_entries: Vec<TlogEntry>,
     /// RFC 3161 timestamp responses over the signature, DER.
     pub rfc3161_timestamps: Vec<Vec<u8>>,
+    /// The signed content: a signature over an artifact's bytes, or a DSSE envelope.
     pub content: BundleContent,
     /// The document as served, which keyless verification reads whole (sigstore's own model).
     pub document: Vec<u8>,
@@ -44,7 +55,10 @@ pub struct Bundle {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VerificationMaterial {
     /// A key the verifier must already hold; the hint names it, unauthenticated.
-    PublicKey { hint: Option<String> },
+    PublicKey {
+        /// `publicKey.hint`; `None` where absent or empty.
+        hint: Option<String>,
+    },
     /// `x509CertificateChain`: the signing certificate first, then its chain.
     CertificateChain(Vec<Vec<u8>>),
     /// `certificate` (v0.3): the signing certificate alone.
@@ -62,6 +76,7 @@ impl VerificationMaterial {
     }
 }
 
+/// What a bundle signs: its `messageSignature` or its `dsseEnvelope` (a oneof).
 #[derive(Debug, Clone)]
 pub enum BundleContent {
     /// A signature over an artifact's bytes (`cosign sign-blob`, `sign --new-bundle-format`).
@@ -70,17 +85,22 @@ pub enum BundleContent {
     Dsse(Envelope),
 }
 
+/// A bundle's `messageSignature`: a signature straight over an artifact's bytes, which the
+/// bundle does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageSignature {
     /// The digest of the signed artifact, as the signer stated it.
     pub digest: Option<MessageDigest>,
+    /// The signature over the artifact's bytes, base64-decoded.
     pub signature: Vec<u8>,
 }
 
+/// A message signature's `messageDigest`: the signed artifact's digest, as the signer stated it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageDigest {
     /// The protobuf enum's name: `SHA2_256`, `SHA2_384`, `SHA2_512`, …
     pub algorithm: String,
+    /// The digest's raw bytes, base64-decoded (not hex).
     pub digest: Vec<u8>,
 }
 

@@ -56,8 +56,12 @@ pub struct Certificate {
     pub oidc_issuer: Option<String>,
     /// The certificate's subject and issuer names (RFC 4514).
     pub subject: String,
+    /// The issuer's name: the CA that signed the certificate (Fulcio, for keyless signing).
     pub issuer: String,
+    /// When the certificate starts to be valid.
     pub not_before: DateTime,
+    /// When it stops: minutes after `not_before` for Fulcio, so keyless signatures are checked
+    /// at the time the log vouches for, not now.
     pub not_after: DateTime,
     /// Fulcio's other claims, named, in the order of their OIDs: ("Source repository URI",
     /// "https://github.com/org/app"). The deprecated GitHub ones only where no newer claim

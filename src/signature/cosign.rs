@@ -30,6 +30,7 @@ pub struct CosignSignature {
     pub simple_signing: SimpleSigning,
     /// The decoded signature (DER for ECDSA, raw for Ed25519 and RSA).
     pub signature: Vec<u8>,
+    /// The certificate, chain, Rekor entry and timestamp the layer's annotations carry.
     pub material: CosignMaterial,
 }
 
@@ -54,6 +55,7 @@ pub struct CosignMaterial {
     pub certificate: Option<Vec<u8>>,
     /// Its chain, DER, intermediate first.
     pub chain: Vec<Vec<u8>>,
+    /// The Rekor entry of the bundle annotation: its SET and body, without an inclusion proof.
     pub rekor: Option<TlogEntry>,
     /// The RFC 3161 timestamp response, DER.
     pub rfc3161_timestamp: Option<Vec<u8>>,

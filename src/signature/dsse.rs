@@ -12,11 +12,14 @@ use super::intoto::{decode_statement, Statement, IN_TOTO_PAYLOAD_TYPE};
 use super::json::{self, Base64, Node};
 use super::SignatureError;
 
+/// A DSSE envelope: a payload, its type, and signatures over both (their [`pae`]).
 #[derive(Debug, Clone)]
 pub struct Envelope {
+    /// `payloadType`: what the payload is (`application/vnd.in-toto+json` for attestations).
     pub payload_type: String,
     /// The payload, decoded from base64.
     pub payload: Vec<u8>,
+    /// The envelope's signatures, each over the same PAE; may be empty.
     pub signatures: Vec<DsseSignature>,
     /// The payload read as an in-toto statement, when `payload_type` says it is one.
     pub statement: Option<Statement>,
@@ -29,10 +32,12 @@ impl Envelope {
     }
 }
 
+/// One signature of a DSSE envelope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DsseSignature {
     /// A hint at the key that signed, unauthenticated; `None` where absent or empty.
     pub keyid: Option<String>,
+    /// `sig`, base64-decoded: the signature over the envelope's PAE (DER for ECDSA).
     pub sig: Vec<u8>,
 }
 
@@ -40,7 +45,9 @@ pub struct DsseSignature {
 /// carry their certificate and Rekor entry there; the signature annotation is left empty).
 #[derive(Debug, Clone)]
 pub struct DsseLayer {
+    /// The envelope the layer's bytes hold.
     pub envelope: Envelope,
+    /// cosign's annotations of the layer; empty where there are none.
     pub cosign: CosignMaterial,
 }
 

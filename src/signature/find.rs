@@ -19,8 +19,11 @@ use super::{SignatureError, MAX_SIGNATURE_BYTES};
 /// Layers read at once: signatures are kilobytes, so this only overlaps round trips.
 const READ_AT_ONCE: usize = 4;
 
+/// How [`find`] reads the registry or layout.
 #[derive(Debug, Clone, Default)]
 pub struct FindOptions {
+    /// Manifests already fetched, by digest, read from and added to while walking the graph;
+    /// `None` fetches every manifest.
     pub cache: Option<ManifestCache>,
 }
 
@@ -29,6 +32,7 @@ pub struct FindOptions {
 pub struct Found {
     /// The digest the selector resolved to.
     pub root: Digest,
+    /// Each signature or attestation layer, in the graph's order (the same from run to run).
     pub signatures: Vec<FoundSignature>,
     /// Problems that did not stop the search (from the graph walk).
     pub warnings: Vec<String>,
@@ -53,6 +57,7 @@ pub struct FoundSignature {
     /// `registry/repository` where it was found (what notation trust policies scope by);
     /// `None` in a layout.
     pub scope: Option<String>,
+    /// How the graph found the manifest: Referrers API, fallback tag, cosign tag, subject scan.
     pub via: Via,
     /// The decoded layer; [`Error::Signature`] when its bytes do not decode, another error
     /// when they could not be read.

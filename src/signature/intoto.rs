@@ -18,9 +18,12 @@ pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 const STATEMENT_V0_1: &str = "https://in-toto.io/Statement/v0.1";
 const STATEMENT_V1: &str = "https://in-toto.io/Statement/v1";
 
+/// The in-toto Statement version a statement's `_type` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatementVersion {
+    /// `https://in-toto.io/Statement/v0.1`.
     V0_1,
+    /// `https://in-toto.io/Statement/v1`.
     V1,
 }
 
@@ -34,10 +37,15 @@ impl StatementVersion {
     }
 }
 
+/// An in-toto Statement, an attestation's payload: the artifacts it is about and a typed
+/// predicate saying something about them.
 #[derive(Debug, Clone)]
 pub struct Statement {
+    /// The Statement version its `_type` names.
     pub version: StatementVersion,
+    /// `subject`: the artifacts the predicate speaks about, each named by its digests.
     pub subjects: Vec<Subject>,
+    /// `predicateType`: a URI naming what the predicate is (`https://slsa.dev/provenance/v1`).
     pub predicate_type: String,
     /// The predicate, exactly as written; `None` where the statement has none (v1 allows it).
     pub predicate: Option<Box<RawValue>>,

@@ -42,14 +42,18 @@ static RSA_SCHEMES: &[&dyn VerificationAlgorithm] = &[
 /// The kinds of key Stowage verifies with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyAlgorithm {
+    /// ECDSA on the NIST P-256 curve (secp256r1), with SHA-256.
     EcdsaP256,
+    /// ECDSA on the NIST P-384 curve (secp384r1), with SHA-384 or SHA-256.
     EcdsaP384,
+    /// Ed25519, over the message itself (no pre-hash).
     Ed25519,
     /// RSA of 2048 to 8192 bits.
     Rsa,
 }
 
 impl KeyAlgorithm {
+    /// The algorithm's name in messages: `ECDSA P-256`, `ECDSA P-384`, `Ed25519`, `RSA`.
     pub fn as_str(self) -> &'static str {
         match self {
             KeyAlgorithm::EcdsaP256 => "ECDSA P-256",
@@ -95,16 +99,28 @@ pub enum KeyError {
     #[error("public key {0}")]
     Pem(SignatureError),
 
+    /// The PEM holds more than one `PUBLIC KEY` block (none at all is a [`KeyError::Pem`]).
     #[error("public key PEM: {count} PUBLIC KEY blocks where one was expected")]
-    NotOne { count: usize },
+    NotOne {
+        /// How many `PUBLIC KEY` blocks it holds.
+        count: usize,
+    },
 
     /// The DER breaks its structure: `at` names which (SubjectPublicKeyInfo, RSAPublicKey).
     #[error("public key: {at}: {detail}")]
-    Malformed { at: &'static str, detail: String },
+    Malformed {
+        /// The DER structure or field that breaks (`SubjectPublicKeyInfo.subjectPublicKey`).
+        at: &'static str,
+        /// What is wrong there, in the DER decoder's words or ours.
+        detail: String,
+    },
 
     /// Well formed, but an algorithm, curve or size Stowage does not verify with.
     #[error("public key: {what} is not supported (ECDSA P-256 and P-384, Ed25519 and RSA of 2048 to 8192 bits are)")]
-    Unsupported { what: String },
+    Unsupported {
+        /// The algorithm, curve or size, in words (`an RSA key of 1024 bits`).
+        what: String,
+    },
 }
 
 impl PublicKey {
@@ -175,6 +191,7 @@ impl PublicKey {
         &self.spki
     }
 
+    /// The kind of key, which decides the signature schemes it is checked with.
     pub fn algorithm(&self) -> KeyAlgorithm {
         self.algorithm
     }

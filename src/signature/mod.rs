@@ -64,7 +64,9 @@ pub use vulns::{vuln_report, VulnReport, COSIGN_VULN_V1};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{what}: {detail}")]
 pub struct TrustError {
+    /// The entry, as the user would find it (`public key 2`, `trust policy acme`, a file).
     pub what: String,
+    /// Why it cannot be trusted as written.
     pub detail: String,
 }
 
@@ -79,12 +81,17 @@ impl TrustError {
 
 /// The layer media types [`decode`] reads.
 pub mod media_type {
+    /// cosign's simple-signing payload (`.sig` layers); the signature is in the annotations.
     pub const COSIGN_SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
+    /// A DSSE envelope in JSON (cosign `.att` layers, in-toto attestations).
     pub const DSSE_ENVELOPE: &str = "application/vnd.dsse.envelope.v1+json";
     /// `+json;version=0.1|0.2|0.3`; v0.3 also has its own name, [`SIGSTORE_BUNDLE_V03`].
     pub const SIGSTORE_BUNDLE: &str = "application/vnd.dev.sigstore.bundle+json";
+    /// A Sigstore bundle v0.3, by the media type of its own.
     pub const SIGSTORE_BUNDLE_V03: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    /// A notation signature in JWS (the flattened JSON serialisation).
     pub const NOTATION_JWS: &str = "application/jose+json";
+    /// A notation signature in COSE (a tagged COSE_Sign1).
     pub const NOTATION_COSE: &str = "application/cose";
     /// The manifest artifactType of notation signatures (their layer is JWS or COSE).
     pub const NOTATION_ARTIFACT: &str = "application/vnd.cncf.notary.signature";
@@ -153,13 +160,21 @@ impl Signed {
 /// Why a signature or attestation could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
+    /// The layer's media type names no format Stowage decodes.
     #[error("{media_type}: not a signature or attestation media type Stowage decodes")]
-    UnknownMediaType { media_type: String },
+    UnknownMediaType {
+        /// The media type, as the layer's descriptor gave it.
+        media_type: String,
+    },
 
+    /// Bigger than Stowage reads ([`MAX_SIGNATURE_BYTES`]), refused before it is parsed.
     #[error("{what} of {size} bytes passes the limit of {limit} bytes")]
     TooLarge {
+        /// What was too large ("signature layer").
         what: &'static str,
+        /// Its size, in bytes.
         size: usize,
+        /// The largest size read, in bytes.
         limit: usize,
     },
 
@@ -168,16 +183,22 @@ pub enum SignatureError {
     /// document as a whole).
     #[error("{what}: {}{detail}", place(at))]
     Malformed {
+        /// The document that breaks.
         what: &'static str,
+        /// Where in it; empty for the document as a whole.
         at: String,
+        /// What is wrong there.
         detail: String,
     },
 
     /// Well formed, but a version, algorithm or scheme Stowage does not know.
     #[error("{what}: {}{detail}", place(at))]
     Unsupported {
+        /// The document ("in-toto statement").
         what: &'static str,
+        /// Where in it; empty for the document as a whole.
         at: String,
+        /// What it names that Stowage does not know.
         detail: String,
     },
 }

@@ -24,11 +24,17 @@ pub(super) const TIMESTAMP_SIGNATURE: &str = "io.cncf.notary.timestampSignature"
 /// The JWS algorithms notation signs with (RSASSA-PSS and ECDSA).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JwsAlgorithm {
+    /// RSASSA-PSS with SHA-256.
     Ps256,
+    /// RSASSA-PSS with SHA-384.
     Ps384,
+    /// RSASSA-PSS with SHA-512.
     Ps512,
+    /// ECDSA on P-256 with SHA-256.
     Es256,
+    /// ECDSA on P-384 with SHA-384.
     Es384,
+    /// ECDSA on P-521 with SHA-512: read, but its signatures are not verified.
     Es512,
 }
 
@@ -42,6 +48,7 @@ impl JwsAlgorithm {
         JwsAlgorithm::Es512,
     ];
 
+    /// The algorithm's JWS name (`alg`): `PS256`, …, `ES512`.
     pub fn as_str(self) -> &'static str {
         match self {
             JwsAlgorithm::Ps256 => "PS256",
@@ -54,6 +61,8 @@ impl JwsAlgorithm {
     }
 }
 
+/// The Notary Project signing scheme (`io.cncf.notary.signingScheme`): who vouches for the
+/// signing time, and so which trust store type the chain must reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SigningScheme {
     /// `notary.x509`: the signing time is the signer's claim.
@@ -63,6 +72,7 @@ pub enum SigningScheme {
 }
 
 impl SigningScheme {
+    /// The scheme as the protected header writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             SigningScheme::X509 => "notary.x509",
@@ -71,12 +81,17 @@ impl SigningScheme {
     }
 }
 
+/// A notation signature, from JWS or COSE: what its protected header states, the artifact it
+/// signs, the exact bytes signed and the signature, and the certificate chain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotationSignature {
+    /// The protected header's signature algorithm.
     pub algorithm: JwsAlgorithm,
+    /// `io.cncf.notary.signingScheme`, protected.
     pub signing_scheme: SigningScheme,
     /// `io.cncf.notary.signingTime`, or `authenticSigningTime` under the signing-authority scheme.
     pub signing_time: DateTime,
+    /// `io.cncf.notary.expiry`, protected: when the signature stops being valid.
     pub expiry: Option<DateTime>,
     /// The protected header's `crit`: names a verifier must understand.
     pub critical: Vec<String>,
@@ -86,6 +101,7 @@ pub struct NotationSignature {
     pub target: Descriptor,
     /// `protected + "." + payload`, exactly as served: what the signature covers.
     pub signing_input: Vec<u8>,
+    /// The signature over `signing_input`, decoded (ECDSA as fixed-size `r || s`).
     pub signature: Vec<u8>,
     /// The unprotected `x5c`: DER, signing certificate first.
     pub certificates: Vec<Vec<u8>>,

@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use super::Statement;
 
+/// The in-toto predicate type of SLSA provenance v0.2.
 pub const SLSA_PROVENANCE_V02: &str = "https://slsa.dev/provenance/v0.2";
+/// The in-toto predicate type of SLSA provenance v1.
 pub const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
 
 /// What a provenance attestation says about a build. Claims of whoever signed it: a
@@ -19,6 +21,7 @@ pub struct Provenance {
     pub slsa_version: &'static str,
     /// The builder's id: a URI naming the trusted build platform (and its version).
     pub builder: Option<String>,
+    /// `buildType`: a URI naming the kind of build, which says how its parameters read.
     pub build_type: Option<String>,
     /// The source repository (a URI without its `git+` scheme prefix).
     pub repository: Option<String>,
@@ -34,13 +37,17 @@ pub struct Provenance {
     pub invocation: Option<String>,
     /// RFC 3339, as written.
     pub started: Option<String>,
+    /// When the build finished; RFC 3339, as written.
     pub finished: Option<String>,
     /// What the build fetched: its resolved dependencies (v1) or materials (v0.2).
     pub dependencies: Vec<Dependency>,
 }
 
+/// An artifact the build fetched: a v1 resolved dependency or a v0.2 material.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dependency {
+    /// Where it came from (`git+https://github.com/org/app@refs/heads/main`); its `name` where
+    /// it has no `uri`.
     pub uri: String,
     /// `algorithm:hex` for the first digest given (`gitCommit:…`, `sha256:…`).
     pub digest: Option<String>,

@@ -8,6 +8,7 @@ use super::SignatureError;
 /// One entry of a transparency log, as a signature carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlogEntry {
+    /// `logIndex`: the entry's index in the whole log, across its shards.
     pub log_index: u64,
     /// The log's id: the SHA-256 of its public key (cosign writes it as hex, bundles as base64).
     pub log_id: Vec<u8>,
@@ -30,17 +31,23 @@ impl TlogEntry {
     }
 }
 
+/// A log entry's type: its Rekor kind and that kind's schema version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KindVersion {
+    /// The entry kind (`hashedrekord`, `dsse`, `intoto`).
     pub kind: String,
+    /// The kind's schema version (`0.0.1`).
     pub version: String,
 }
 
 /// An RFC 6962 inclusion proof and the checkpoint (signed tree head) it leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InclusionProof {
+    /// The entry's index in the tree the proof is for (its shard), not the log-wide index.
     pub log_index: u64,
+    /// The tree's Merkle root hash at `tree_size` entries, which the checkpoint signs.
     pub root_hash: Vec<u8>,
+    /// How many entries the tree held when the proof was made.
     pub tree_size: u64,
     /// Sibling hashes from the leaf up.
     pub hashes: Vec<Vec<u8>>,

@@ -16,8 +16,11 @@ use super::{NotationTrust, PublicKey};
 /// reads "not checked", never "verified".
 #[derive(Clone, Default)]
 pub struct Trust {
+    /// Public keys: a signature made with a key verifies when one of these checks it.
     pub keys: Vec<PublicKey>,
+    /// Keyless signers: a signing certificate's identity and issuer must match one of these.
     pub identities: Vec<Identity>,
+    /// The Sigstore trusted roots that certificates and log entries are checked through.
     pub roots: Vec<TrustedRoot>,
     /// Notation's trust store and policy, for notation signatures.
     pub notation: Option<NotationTrust>,
@@ -38,11 +41,15 @@ impl Trust {
 /// match, as in cosign: an identity alone could be claimed through another issuer.
 #[derive(Debug, Clone)]
 pub struct Identity {
+    /// The identity the certificate must name (a subject alternative name).
     pub identity: Pattern,
+    /// The OIDC issuer that must have vouched for it.
     pub issuer: Pattern,
 }
 
 impl Identity {
+    /// Whether a certificate naming `identity`, vouched for by `issuer`, is this signer: both
+    /// must match.
     pub fn matches(&self, identity: &str, issuer: &str) -> bool {
         self.identity.matches(identity) && self.issuer.matches(issuer)
     }
@@ -59,7 +66,9 @@ impl fmt::Display for Identity {
 /// `evil.example/?github.com/org/`; anchoring makes a pattern mean what it reads as.
 #[derive(Debug, Clone)]
 pub enum Pattern {
+    /// The value itself, compared exactly.
     Exact(String),
+    /// A regular expression, anchored at both ends when made by [`Pattern::regex`].
     Regex(regex::Regex),
 }
 
@@ -71,6 +80,7 @@ impl Pattern {
             .map_err(|e| format!("{pattern}: {e}"))
     }
 
+    /// Whether `value` is the exact value, or matches the regular expression.
     pub fn matches(&self, value: &str) -> bool {
         match self {
             Pattern::Exact(exact) => exact == value,

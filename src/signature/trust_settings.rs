@@ -21,8 +21,10 @@ pub struct TrustSettings {
     /// `PUBLIC KEY` PEM blocks, one per key.
     #[serde(default)]
     pub keys: Vec<String>,
+    /// Keyless signers, as the text of their patterns.
     #[serde(default)]
     pub identities: Vec<IdentitySetting>,
+    /// Trusted roots the user added, as their JSON.
     #[serde(default)]
     pub roots: Vec<RootSetting>,
     /// Notation's trust policy and stores, for notation signatures.
@@ -34,7 +36,9 @@ pub struct TrustSettings {
 /// from a trust store folder when the user chose it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotationSetting {
+    /// The trust policy, the text of its `trustpolicy.json`.
     pub policy: String,
+    /// Each store the policy names (`ca:acme`) and its certificates, one PEM block each.
     pub stores: BTreeMap<String, Vec<String>>,
 }
 
@@ -42,10 +46,14 @@ pub struct NotationSetting {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentitySetting {
+    /// The certificate identity (an e-mail address, a workflow URI), or a pattern for it.
     pub identity: String,
+    /// Whether `identity` is a regular expression rather than the exact value.
     #[serde(default)]
     pub identity_regexp: bool,
+    /// The OIDC issuer (`https://token.actions.githubusercontent.com`), or a pattern for it.
     pub issuer: String,
+    /// Whether `issuer` is a regular expression rather than the exact value.
     #[serde(default)]
     pub issuer_regexp: bool,
 }
@@ -53,7 +61,9 @@ pub struct IdentitySetting {
 /// A `trusted_root.json` the user added, under the name it was added with (its file name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RootSetting {
+    /// The name it was added under, which verdicts call it by.
     pub name: String,
+    /// The `trusted_root.json` text, as added.
     pub json: String,
 }
 
@@ -143,6 +153,8 @@ impl NotationSetting {
         })
     }
 
+    /// The notation trust these settings describe. A store whose PEM no longer reads, or a
+    /// policy naming a store with no certificate, is an error naming it.
     pub fn trust(&self) -> Result<NotationTrust, TrustError> {
         let mut stores = BTreeMap::new();
         for (name, pems) in &self.stores {

@@ -13,12 +13,14 @@ const REMEMBERED: usize = 10_000;
 
 type Key = (Digest, Digest, Digest);
 
+/// The verdicts of signatures under one [`Trust`], each computed once and then remembered.
 pub struct Verdicts {
     trust: Trust,
     known: Mutex<HashMap<Key, Verdict>>,
 }
 
 impl Verdicts {
+    /// Remembers nothing yet; every verdict it gives will be under `trust`.
     pub fn new(trust: Trust) -> Self {
         Verdicts {
             trust,
@@ -26,6 +28,7 @@ impl Verdicts {
         }
     }
 
+    /// The trust every verdict is checked under.
     pub fn trust(&self) -> &Trust {
         &self.trust
     }

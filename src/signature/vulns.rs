@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::Statement;
 
+/// The in-toto predicate type of cosign's vulnerability attestation (`--type vuln`).
 pub const COSIGN_VULN_V1: &str = "https://cosign.sigstore.dev/attestation/vuln/v1";
 const OPENVEX_PREFIX: &str = "https://openvex.dev/ns";
 
@@ -15,12 +16,15 @@ const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "unknown"];
 /// How many findings a report lists by name.
 const LISTED: usize = 10;
 
+/// What a vulnerability attestation reports, counted: a scanner's findings or an OpenVEX
+/// document's statements.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VulnReport {
     /// A scan: findings by severity.
     Scan {
         /// The scanner (`pkg:github/aquasecurity/trivy@v0.45.0`, or its name) and version.
         scanner: Option<String>,
+        /// When the scan finished (`metadata.scanFinishedOn`), as written.
         finished: Option<String>,
         /// (severity, count) for each severity found, most severe first.
         counts: Vec<(String, usize)>,
@@ -30,7 +34,10 @@ pub enum VulnReport {
     /// An OpenVEX document: statements by status (`not_affected`, `affected`, `fixed`,
     /// `under_investigation`).
     Vex {
+        /// The document's `author`.
         author: Option<String>,
+        /// (status, count) for each status found: `affected`, `under_investigation`, `fixed`,
+        /// `not_affected`, then `other` for any other.
         counts: Vec<(String, usize)>,
         /// (vulnerability, status, justification), at most ten.
         statements: Vec<(String, String, Option<String>)>,

@@ -4,11 +4,6 @@
 //! display, the WebDriver server, a keyring and throw-away app folders). Screenshots of every
 //! step go to target/e2e/. `drop` drags real files onto the app with the X pointer (issue 5).
 
-#[path = "../it/harness/mod.rs"]
-mod harness;
-
-mod app;
-mod drag;
 mod drop;
 mod expect;
 mod open;
@@ -16,7 +11,9 @@ mod peers;
 mod pick;
 mod sbom;
 mod signature;
-mod webdriver;
+
+use stowage_testkit as harness;
+use stowage_testkit::{app, drag, webdriver};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -258,12 +255,12 @@ async fn sign_in_browse_and_read_the_graph_of_a_signed_multi_arch_image() -> Tes
                "dataLicense": "CC0-1.0", "packages": []})
         .to_string(),
     )?;
-    let sbom = peers::oras_push(
+    let sbom = harness::oras_push(
         &host,
         &format!("{repo}:sbom"),
         &[(&sbom_file, SPDX)],
         Some((&index.media_type, &index.digest.to_string(), index.size)),
-        (USER, &pass),
+        Some((USER, &pass)),
     )
     .await;
     let sbom_manifest = store.fetch_manifest(&sbom).await?;

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use base64::Engine;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Runs `cmd` off the async threads; on failure, panics with its stderr and stdout but names
 /// only the program (its arguments and environment may hold a secret).
@@ -57,41 +57,4 @@ pub async fn skopeo_copy_all(
         &format!("skopeo copy --all to {host}/{repo}:{dest_tag}"),
     )
     .await;
-}
-
-/// oras-py push of `files` (path, media type) to `HOST/TARGET` with an optional subject (media
-/// type, digest, size), through oras-py's basic auth (the harness's oras_push.py), which reads
-/// ORAS_USER and ORAS_PASS. Returns the pushed manifest's digest.
-pub async fn oras_push(
-    host: &str,
-    target: &str,
-    files: &[(&Path, &str)],
-    subject: Option<(&str, &str, u64)>,
-    (user, pass): (&str, &str),
-) -> String {
-    let files: Vec<Value> = files
-        .iter()
-        .map(|(path, media_type)| json!([path.to_string_lossy(), media_type]))
-        .collect();
-    let subject = subject.map(|(media_type, digest, size)| {
-        json!({"mediaType": media_type, "digest": digest, "size": size})
-    });
-    let args = json!({"host": host, "target": target, "files": files, "subject": subject, "auth": "basic"});
-    let mut cmd = Command::new(crate::harness::python());
-    cmd.arg("-c")
-        .arg(include_str!("../it/harness/oras_push.py"))
-        .arg(args.to_string())
-        .env("ORAS_USER", user)
-        .env("ORAS_PASS", pass);
-    let stdout = run(cmd, &format!("oras-py push to {host}/{target}")).await;
-    let result = stdout
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("STOWAGE-RESULT "))
-        .unwrap_or_else(|| panic!("oras-py printed no result:\n{stdout}"));
-    let result: Value = serde_json::from_str(result).expect("oras-py result");
-    result["digest"]
-        .as_str()
-        .unwrap_or_else(|| panic!("oras-py result without digest: {result}"))
-        .to_string()
 }

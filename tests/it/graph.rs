@@ -216,12 +216,14 @@ async fn content_written_by_umoci_skopeo_and_oras_py_is_linked() {
         "multi:sbom",
         &[(sbom_file.as_path(), SPDX)],
         Some((&amd64_desc.media_type, &amd64_desc.digest, amd64_desc.size)),
+        None,
     )
     .await;
     harness::oras_push(
         &reg.host(),
         "docs:v1",
         &[(readme.as_path(), "text/markdown")],
+        None,
         None,
     )
     .await;

@@ -1,15 +1,17 @@
 //! Integration tests of the core against Debian's real docker-registry and real peers.
 
+// The test kit (tests/kit), known here as the harness these tests stand on.
+use stowage_testkit as harness;
+
 mod cli;
 mod faults;
 mod graph;
-mod harness;
-mod harness_selftest;
 mod helm;
 mod hostile;
 mod image;
 mod inspect;
 mod keyring;
+mod kit_selftest;
 mod layout;
 mod local;
 mod ops;

@@ -208,6 +208,7 @@ async fn oras_py_reads_what_stowage_pushes_and_the_other_way_round() {
         "interop:theirs",
         &[(theirs.as_path(), "text/plain")],
         None,
+        None,
     )
     .await;
     let back = tempfile::tempdir().unwrap();

@@ -163,6 +163,7 @@ async fn every_sbom_of_a_multi_arch_image_is_found_with_its_platform() {
         "multi:spdx",
         &[(spdx.as_path(), SPDX)],
         Some((&amd64.media_type, &amd64.digest, amd64.size)),
+        None,
     )
     .await;
     // arm64: CycloneDX XML made by cyclonedx-py, attached by stowage.

@@ -13,6 +13,9 @@ const CONTENT_CAP: usize = 4 << 20;
 /// Tag summaries resolved at once.
 const SUMMARY_CONCURRENCY: usize = 8;
 
+/// Lists a source's repositories with those opened lately: a registry's catalog, the Local
+/// store's folders, or a layout's one. A catalog the registry refuses or lacks is no error:
+/// the answer's `catalog` says so, with the registry's words.
 #[tauri::command]
 pub async fn repositories(state: State<'_, AppState>, source: String) -> Answer<Repositories> {
     let recent = state.recent(&source);
@@ -43,6 +46,8 @@ pub async fn repositories(state: State<'_, AppState>, source: String) -> Answer<
     })
 }
 
+/// Lists a repository's tags, and remembers the repository as opened lately and the list for
+/// `tag_summaries`.
 #[tauri::command]
 pub async fn tags(
     state: State<'_, AppState>,
@@ -55,6 +60,8 @@ pub async fn tags(
     Ok(tags)
 }
 
+/// The badges of `tags` (the rows in view): signed, SBOM, attestation. A tag that cannot be
+/// read carries its error and never fails the others.
 #[tauri::command]
 pub async fn tag_summaries(
     state: State<'_, AppState>,
@@ -69,6 +76,8 @@ pub async fn tag_summaries(
     Ok(summaries.into_iter().map(TagSummary::from).collect())
 }
 
+/// Reads a manifest or blob for the details panel, its first 4 MiB at most, as text when it is
+/// UTF-8. A digest that does not parse is refused.
 #[tauri::command]
 pub async fn content(
     state: State<'_, AppState>,

@@ -35,6 +35,8 @@ fn extension(format: ExportFormat) -> &'static str {
     }
 }
 
+/// The bytes to write: PNG data decoded from base64, SVG and JSON as they are. PNG data that is
+/// not base64 is refused (`invalid`).
 pub fn decode(format: ExportFormat, data: String) -> Result<Vec<u8>, AppError> {
     match format {
         ExportFormat::Png => base64::engine::general_purpose::STANDARD

@@ -16,6 +16,9 @@ use crate::state::{AppState, LOCAL};
 /// few enough that the webview never queues work.
 const BATCH_EVERY: Duration = Duration::from_millis(60);
 
+/// Loads the graph of `reference` as the cancellable operation `op`: nodes and edges go to
+/// `events` in batches as they are found, and the answer is the whole graph. Unless `refresh`,
+/// a registry's last graph of the same root is reused when its referrers did not change.
 #[tauri::command]
 pub async fn load_graph(
     state: State<'_, AppState>,
@@ -60,6 +63,7 @@ pub async fn load_graph(
     })
 }
 
+/// Cancels the operation `op` (a graph load or a transfer); false when it was not running.
 #[tauri::command]
 pub async fn cancel(state: State<'_, AppState>, op: String) -> Answer<bool> {
     Ok(state.cancel(&op))

@@ -22,6 +22,8 @@ use crate::dto::{
 use crate::pending::PendingPush;
 use crate::state::AppState;
 
+/// Checks dropped or picked paths as the push will (sizes, file counts, sniffed media types,
+/// what cannot be pushed) and suggests an artifact type. Refuses a path the user did not give.
 #[tauri::command]
 pub async fn inspect_paths(
     state: State<'_, AppState>,
@@ -133,6 +135,7 @@ pub async fn push<R: Runtime>(
     })
 }
 
+/// Forgets a prepared plan the user closed without pushing; its packed folders are removed.
 #[tauri::command]
 pub async fn discard_push(state: State<'_, AppState>, plan: String) -> Answer<()> {
     state.pushes.discard(&plan);

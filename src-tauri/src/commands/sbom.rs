@@ -24,6 +24,9 @@ use crate::state::AppState;
 const DEPTH: usize = 2;
 const WIDTH: usize = 100;
 
+/// Finds and reads every SBOM of `reference` (attached to it, or to what lies below it) and keeps
+/// each one read for the other SBOM commands. An SBOM that cannot be read is listed with its
+/// error rather than failing the others.
 #[tauri::command]
 pub async fn sbom_documents(
     state: State<'_, AppState>,
@@ -94,11 +97,15 @@ fn keep(state: &AppState, summary: &mut SbomSummary, read: Sbom, origin: Origin,
 
 // Off the main thread: 100,000 rows take a while to build and serialise, and the window
 // keeps painting meanwhile.
+/// The package table of a kept SBOM, as columns; `not_found` once the shell dropped it for newer
+/// ones.
 #[tauri::command(async)]
 pub fn sbom_rows(state: State<'_, AppState>, handle: String) -> Answer<SbomRows> {
     Ok(SbomRows::from(&state.sboms.get(&handle)?.document))
 }
 
+/// The package at row `index` of a kept SBOM, with two levels of what it depends on and one of
+/// what depends on it. A row past the table is refused.
 #[tauri::command(async)]
 pub fn sbom_package(
     state: State<'_, AppState>,

@@ -8,6 +8,8 @@ use crate::dto::{AddRegistry, OpenedReference, Source};
 use crate::sources;
 use crate::state::AppState;
 
+/// The sidebar's sources: the Local store, then registries by name (those added in Stowage and
+/// those Docker or podman know), then the layouts opened this session.
 #[tauri::command]
 pub async fn sources(state: State<'_, AppState>) -> Answer<Vec<Source>> {
     Ok(sources::list(&state).await?)
@@ -60,11 +62,14 @@ pub async fn add_registry(state: State<'_, AppState>, request: AddRegistry) -> A
     Ok(sources::add(&state, request).await?)
 }
 
+/// Signs out of a registry: Stowage's credential leaves the keyring (one in Docker's config
+/// stays, Docker owns it). Answers with the source as it now stands.
 #[tauri::command]
 pub async fn sign_out(state: State<'_, AppState>, source: String) -> Answer<Source> {
     Ok(sources::sign_out(&state, &source).await?)
 }
 
+/// Forgets a registry the user added, and Stowage's credential for it in the keyring.
 #[tauri::command]
 pub async fn remove_registry(state: State<'_, AppState>, source: String) -> Answer<()> {
     Ok(sources::remove(&state, &source).await?)

@@ -87,8 +87,11 @@ pub async fn discard_pull(state: State<'_, AppState>, plan: String) -> Answer<()
 
 /// What the UI asked `pull` for.
 pub struct PullAsked {
+    /// The source pulled from: `local`, a registry's host, or an opened layout's id.
     pub source: String,
+    /// The repository pulled from.
     pub repository: String,
+    /// The tag or digest of the manifest to pull.
     pub reference: String,
 }
 

@@ -12,6 +12,8 @@ use super::Answer;
 use crate::dto::{AppError, TrustEntry, TrustView, TrustedIdentity};
 use crate::state::AppState;
 
+/// What signatures are verified against now, for the Trust dialog, with why the saved settings
+/// are not in use when they are not.
 #[tauri::command]
 pub fn trust_settings(state: State<'_, AppState>) -> TrustView {
     view(&state)

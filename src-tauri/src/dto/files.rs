@@ -5,11 +5,13 @@ use stowage::image::files;
 use stowage::manifest::Descriptor;
 use ts_rs::TS;
 
+/// The files view of one image: each layer's listing, and the filesystem they make together.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageFiles {
     /// The image manifest whose layers these are.
     pub manifest: String,
+    /// The manifest's layers, bottom (0) first, as `FileRow::layer` counts them.
     pub layers: Vec<FilesLayer>,
     /// The merged filesystem, by path.
     pub entries: Vec<FileRow>,
@@ -17,35 +19,49 @@ pub struct ImageFiles {
     pub deleted: Vec<DeletedPath>,
 }
 
+/// One layer of the image, as listed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FilesLayer {
+    /// The layer's blob digest, `sha256:…`, as the manifest names it.
     pub digest: String,
+    /// The blob's size in bytes as the manifest gives it (compressed, as stored).
     #[ts(type = "number")]
     pub size: u64,
+    /// Bytes of the uncompressed tar stream.
     #[ts(type = "number")]
     pub uncompressed_size: u64,
+    /// `gzip`, `zstd` or `none`, as the blob's first bytes said (not its media type).
     pub compression: String,
+    /// How many tar entries the layer lists, whiteouts included.
     pub entries: u32,
     /// Entries not listed, each with why (a name climbing out of the root, say).
     pub refused: Vec<String>,
 }
 
+/// One path of the merged filesystem, as a container sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FileRow {
+    /// The path relative to the image's root, without a leading `/`.
     pub path: String,
     /// file, dir, symlink, hardlink, char-device, block-device, fifo.
     pub kind: String,
+    /// The file's size in bytes; 0 for everything but regular files.
     #[ts(type = "number")]
     pub size: u64,
+    /// The permission bits from the tar header, setuid, setgid and sticky included.
     pub mode: u32,
+    /// The owner's numeric user id.
     #[ts(type = "number")]
     pub uid: u64,
+    /// The owner's numeric group id.
     #[ts(type = "number")]
     pub gid: u64,
+    /// The modification time, in seconds since the Unix epoch (0 when the header has none).
     #[ts(type = "number")]
     pub mtime: u64,
+    /// A symlink's target as written, or a hard link's path; `None` for other kinds.
     pub link: Option<String>,
     /// The layer (from 0) whose entry this is.
     pub layer: u32,
@@ -53,15 +69,21 @@ pub struct FileRow {
     pub changes: Vec<FileChange>,
 }
 
+/// What one layer did to a path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FileChange {
+    /// The layer's index in the image, bottom (0) first.
     pub layer: u32,
+    /// `added`, `changed` or `deleted`.
     pub kind: String,
 }
 
+/// A path some layer deleted and no later layer put back, so the image no longer has it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct DeletedPath {
+    /// The path deleted, relative to the image's root.
     pub path: String,
+    /// The last layer (from 0) that deleted it.
     pub layer: u32,
 }
 
@@ -69,10 +91,14 @@ pub struct DeletedPath {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FilePreview {
+    /// The first bytes as text; `None` when they are not UTF-8 or hold a NUL byte.
     pub text: Option<String>,
+    /// The first bytes as a `hexdump -C` dump; `None` when `text` holds them.
     pub hex: Option<String>,
+    /// The whole file's size in bytes, which can be more than the preview shows.
     #[ts(type = "number")]
     pub size: u64,
+    /// The file goes on past the bytes shown.
     pub truncated: bool,
 }
 

@@ -29,7 +29,9 @@ use ts_rs::TS;
 /// asked for a path the user never gave Stowage, see `grants`) and the message to show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AppError {
+    /// The stable code the UI branches on, e.g. `not_found` or `unauthorized`.
     pub code: ErrorCode,
+    /// The human-readable reason, shown to the user as it is.
     pub message: String,
 }
 
@@ -43,6 +45,7 @@ impl From<stowage::Error> for AppError {
 }
 
 impl AppError {
+    /// A request the shell refuses as asked (bad input, a refused trust change), code `invalid`.
     pub fn invalid(message: impl Into<String>) -> AppError {
         AppError {
             code: ErrorCode::Invalid,
@@ -58,6 +61,7 @@ impl AppError {
         }
     }
 
+    /// A path the webview named that the user never gave Stowage (see `grants`).
     pub fn forbidden(message: impl Into<String>) -> AppError {
         AppError {
             code: ErrorCode::Forbidden,

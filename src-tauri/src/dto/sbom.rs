@@ -22,19 +22,30 @@ pub struct SbomHeader {
     pub format: String,
     /// "SPDX", "CycloneDX".
     pub format_name: String,
+    /// The spec version the document declares, without a prefix: "2.3", "3.0", "1.5".
     pub spec_version: String,
     /// "JSON", "tag-value", "XML", …
     pub encoding: String,
+    /// SPDX's document name; for CycloneDX, the name of the metadata component.
     pub name: Option<String>,
+    /// SPDX's documentNamespace (2.x) or document id (3.0); CycloneDX's serialNumber.
     pub namespace: Option<String>,
+    /// When the document was made, as stated (RFC 3339).
     pub created: Option<String>,
+    /// Tools that made the document: "npm-cli-11.6.2", "cyclonedx-py 7.5.0".
     pub tools: Vec<String>,
+    /// People and organisations named as creators or authors.
     pub authors: Vec<String>,
+    /// How many packages (SPDX) or components (CycloneDX) the document lists.
     pub packages: u32,
+    /// How many of those state at least one licence.
     pub with_license: u32,
+    /// How many of those state a package URL (purl).
     pub with_purl: u32,
+    /// How many files the document lists (SPDX `files`; CycloneDX file components are packages).
     #[ts(type = "number")]
     pub files: u64,
+    /// How many package -> package dependencies the document states.
     pub dependencies: u32,
 }
 
@@ -74,17 +85,22 @@ pub struct SbomSummary {
     pub manifest: Option<String>,
     /// The blob it was read from.
     pub layer: Option<String>,
+    /// The blob's media type (the manifest's when its layers could not be read); for a local
+    /// file, what its name suggests.
     pub media_type: String,
     /// What it describes (an image or platform manifest).
     pub subject: Option<String>,
     /// The subject's platform, `os/architecture[/variant]`.
     pub platform: Option<String>,
+    /// How the graph reached the SBOM's manifest from its subject; `None` when it has none.
     pub via: Option<Via>,
     /// The file it was read from (a local SBOM).
     pub path: Option<String>,
     /// What it was unwrapped from, outermost first: "gzip", "dsse", "in-toto".
     pub wrappers: Vec<String>,
+    /// The document's header; `None` when the SBOM could not be read (see `error`).
     pub document: Option<SbomHeader>,
+    /// Why the SBOM, or the manifest holding it, could not be read; `None` when it was.
     pub error: Option<AppError>,
 }
 
@@ -94,7 +110,10 @@ pub struct SbomSummary {
 pub struct SbomDocuments {
     /// The digest the reference resolved to.
     pub root: String,
+    /// Every SBOM found, in the graph's order, each read or with why it could not be; a local
+    /// file gives one.
     pub sboms: Vec<SbomSummary>,
+    /// Problems that did not stop the search (from the graph walk).
     pub warnings: Vec<String>,
 }
 
@@ -103,12 +122,15 @@ pub struct SbomDocuments {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SbomRows {
+    /// Each package's name as stated; `None` where the document gives none.
     pub names: Vec<Option<String>>,
+    /// Each package's version as stated, not normalised; `None` where the document gives none.
     pub versions: Vec<Option<String>>,
     /// The package's licences joined with ", " (declared first, then concluded where different).
     pub licenses: Vec<i32>,
     /// The purl's type: "npm", "deb", "golang", …
     pub ecosystems: Vec<i32>,
+    /// Who supplies the package, without SPDX's "Organization:" or "Person:".
     pub suppliers: Vec<i32>,
     /// 1 where the package has a purl, else 0.
     pub purls: Vec<u8>,
@@ -160,17 +182,23 @@ pub fn license_label(p: &Package) -> Option<String> {
     (!p.licenses.is_empty()).then(|| p.licenses.join(", "))
 }
 
+/// One checksum of a package, as the document states it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SbomHash {
+    /// The algorithm as the document names it: "SHA256", "SHA-256", "BLAKE2b-256".
     pub algorithm: String,
+    /// The checksum itself as stated, usually hex.
     pub value: String,
 }
 
+/// A package's reference to something outside the document: a purl, a CPE, a VCS, a site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SbomExternalRef {
+    /// SPDX referenceCategory/referenceType ("SECURITY cpe23Type"), CycloneDX type ("vcs").
     pub kind: String,
+    /// What it points at, as stated: a URL, a purl, a CPE or another identifier.
     pub locator: String,
 }
 
@@ -180,31 +208,52 @@ pub struct SbomExternalRef {
 pub struct SbomPackage {
     /// Its row in the table.
     pub index: u32,
+    /// The document's own id for it (SPDXID, bom-ref), or `#<index>` when it gives none.
     pub id: String,
+    /// The package's name as stated.
     pub name: Option<String>,
+    /// The package's version as stated, not normalised.
     pub version: Option<String>,
+    /// The package URL, when one is stated.
     pub purl: Option<String>,
+    /// The ecosystem, from the purl's type: "npm", "pypi", "deb", "golang", …
     pub ecosystem: Option<String>,
+    /// CPE 2.2 or 2.3 names stated for it.
     pub cpes: Vec<String>,
     /// SPDX primary purpose or CycloneDX component type.
     pub kind: Option<String>,
+    /// Licences as stated: declared first, then concluded where different (SPDX); each
+    /// CycloneDX licence id, name or expression.
     pub licenses: Vec<String>,
+    /// The licence its authors declare (SPDX licenseDeclared; CycloneDX's, joined with " AND ").
     pub declared_license: Option<String>,
+    /// The licence the SBOM's maker concluded (SPDX licenseConcluded; CycloneDX 1.6+).
     pub concluded_license: Option<String>,
+    /// Who supplies it, without SPDX's "Organization:" or "Person:".
     pub supplier: Option<String>,
+    /// SPDX originator, CycloneDX author(s) or publisher.
     pub originator: Option<String>,
+    /// Checksums of the package as the document states them.
     pub hashes: Vec<SbomHash>,
+    /// Where it can be downloaded: SPDX downloadLocation, CycloneDX's `distribution` reference.
     pub download_location: Option<String>,
+    /// Its home page: SPDX homepage, CycloneDX's `website` reference.
     pub homepage: Option<String>,
+    /// Every external reference stated, in document order; for SPDX, the purl and CPE ones too.
     pub external_refs: Vec<SbomExternalRef>,
+    /// The copyright text as stated.
     pub copyright: Option<String>,
+    /// Its description, or SPDX's summary when there is no description.
     pub description: Option<String>,
+    /// How many files of this package the document lists (SPDX hasFiles and CONTAINS).
     #[ts(type = "number")]
     pub files: u64,
+    /// What the document describes (SPDX DESCRIBES, CycloneDX metadata.component).
     pub subject: bool,
 }
 
 impl SbomPackage {
+    /// The package at row `index` of the document, with everything it states.
     pub fn new(index: usize, p: &Package) -> Self {
         SbomPackage {
             index: index as u32,
@@ -251,11 +300,18 @@ impl SbomPackage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DependencyNode {
+    /// The package's row in the table; `None` for an id no package has.
     pub index: Option<u32>,
+    /// The package's id, as the dependency names it.
     pub id: String,
+    /// The package's name, when it has a row and states one.
     pub name: Option<String>,
+    /// The package's version, when it has a row and states one.
     pub version: Option<String>,
+    /// How this package and the node above are related, as the document names it
+    /// ("DEPENDS_ON", "dependsOn", …).
     pub relationship: String,
+    /// The nodes one level further, as far as the tree was followed.
     pub children: Vec<DependencyNode>,
     /// Links not followed (the tree is cut at its depth or width, or a cycle).
     pub more: u32,
@@ -279,11 +335,15 @@ impl From<&TreeNode> for DependencyNode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SbomPackageDetails {
+    /// The package itself, with everything the document states about it.
     pub package: SbomPackage,
     /// What it depends on, two levels deep.
     pub depends_on: Vec<DependencyNode>,
     /// What depends on it, one level.
     pub dependents: Vec<DependencyNode>,
+    /// How many of the package's own dependencies were left out of `depends_on` (past the
+    /// width of a level).
     pub more_depends_on: u32,
+    /// How many of the packages depending on it were left out of `dependents`.
     pub more_dependents: u32,
 }

@@ -11,8 +11,13 @@ use ts_rs::TS;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum SignatureStatus {
+    /// A trusted key, keyless identity or notation trust store verifies it over the subject's
+    /// digest (`verifiedBy` says which).
     Verified,
+    /// Checked, and not good: nothing trusted verifies it, or it signs another artifact.
     Failed,
+    /// Not checked: no trusted key applies, or it needs what a key cannot give (a trusted root,
+    /// a notation trust store, the artifact's bytes).
     NotChecked,
 }
 
@@ -24,6 +29,7 @@ pub struct SignatureDetails {
     pub manifest: String,
     /// "cosign", "dsse", "sigstore-bundle", "notation".
     pub kind: String,
+    /// Whether it verified against the trust settings, failed, or was not checked.
     pub status: SignatureStatus,
     /// Why it did not verify; `None` when it did.
     pub reason: Option<String>,
@@ -51,6 +57,7 @@ pub struct VulnCard {
     pub kind: String,
     /// The scanner and its version, or the VEX document's author.
     pub by: Option<String>,
+    /// When the scan finished, as written (RFC 3339); `None` for VEX or when unstated.
     pub finished: Option<String>,
     /// (severity or status, count), most severe first.
     pub counts: Vec<(String, u32)>,
@@ -97,16 +104,27 @@ impl From<VulnReport> for VulnCard {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProvenanceCard {
+    /// "v0.2" or "v1".
     pub slsa_version: String,
+    /// The builder's id: a URI naming the build platform (and its version).
     pub builder: Option<String>,
+    /// `buildType`: a URI naming the kind of build, which says how its parameters read.
     pub build_type: Option<String>,
+    /// The source repository (a URI without its `git+` scheme prefix).
     pub repository: Option<String>,
+    /// The git ref built (`refs/tags/v1.0.0`).
     pub git_ref: Option<String>,
+    /// The commit built (hex).
     pub commit: Option<String>,
+    /// The workflow or entry point that ran (`.github/workflows/release.yml`).
     pub workflow: Option<String>,
+    /// What started the build (`push`, `workflow_dispatch`).
     pub trigger: Option<String>,
+    /// Where the build's run can be looked up (an Actions run URL).
     pub invocation: Option<String>,
+    /// When the build started; RFC 3339, as written.
     pub started: Option<String>,
+    /// When the build finished; RFC 3339, as written.
     pub finished: Option<String>,
     /// What the build fetched: (URI, `algorithm:hex` digest).
     pub dependencies: Vec<(String, Option<String>)>,
@@ -141,15 +159,18 @@ impl From<Provenance> for ProvenanceCard {
 pub struct Signer {
     /// Subject alternative names: an e-mail address, a CI workflow's URI.
     pub identities: Vec<String>,
+    /// The OIDC issuer that vouched for the identity (GitHub Actions', Google's, …).
     pub oidc_issuer: Option<String>,
     /// Fulcio's build claims, named: ["Source repository URI", "https://github.com/org/app"].
     pub claims: Vec<(String, String)>,
     /// RFC 3339, as the certificate states them.
     pub not_before: String,
+    /// When the certificate stops being valid: minutes after `not_before` for Fulcio's.
     pub not_after: String,
 }
 
 impl SignatureDetails {
+    /// One found signature or attestation, with the verdict the current trust reached on it.
     pub fn new(found: &FoundSignature, verdict: Verdict) -> SignatureDetails {
         let (status, reason, verified_by) = match verdict {
             Verdict::Verified { by, .. } => (SignatureStatus::Verified, None, Some(by)),

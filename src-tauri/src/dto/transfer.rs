@@ -7,29 +7,45 @@ use stowage::ops::pull;
 use stowage::transfer::{self, BlobState as CoreState, Outcome};
 use ts_rs::TS;
 
+/// Where one blob of a transfer stands; the finished states say how it reached its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlobState {
+    /// Not started yet.
     Waiting,
+    /// Bytes are moving.
     Running,
+    /// Finished: sent over the wire.
     Uploaded,
+    /// Finished: the target had it already.
     Skipped,
+    /// Finished: linked from another repository of the same registry, without sending bytes.
     Mounted,
+    /// Finished: fetched from the source and written locally.
     Downloaded,
+    /// Failed; `error` says why.
     Failed,
 }
 
+/// One blob's progress in a transfer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct BlobProgress {
     /// A file name, or the digest when the blob has no name.
     pub name: String,
+    /// The blob's digest, `sha256:…`, once known: a file not hashed in advance gets it when it
+    /// finishes.
     pub digest: Option<String>,
+    /// The blob's size in bytes.
     #[ts(type = "number")]
     pub total: u64,
+    /// Bytes done so far (all of them once finished, even when none moved); it can go back when
+    /// an upload restarts.
     #[ts(type = "number")]
     pub done: u64,
+    /// Where the blob stands.
     pub state: BlobState,
+    /// The failure's message when `state` is `failed`; `None` otherwise.
     pub error: Option<String>,
 }
 
@@ -37,14 +53,19 @@ pub struct BlobProgress {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TransferProgress {
+    /// Bytes done across all blobs, those skipped or mounted included.
     #[ts(type = "number")]
     pub done: u64,
+    /// Bytes of all blobs together.
     #[ts(type = "number")]
     pub total: u64,
     /// Bytes per second over the last few seconds.
     pub rate: f64,
+    /// Seconds left at that rate; `None` when it cannot be told yet.
     pub eta_secs: Option<f64>,
+    /// Seconds since the transfer started.
     pub elapsed_secs: f64,
+    /// Every blob of the transfer, in the order it was added.
     pub blobs: Vec<BlobProgress>,
 }
 
@@ -87,7 +108,9 @@ impl From<&transfer::Snapshot> for TransferProgress {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Pulled {
+    /// The digest of the manifest pulled, `sha256:…`.
     pub digest: String,
+    /// The folder the user chose to pull into.
     pub destination: String,
     /// Relative to `destination`.
     pub files: Vec<String>,
@@ -98,6 +121,7 @@ pub struct Pulled {
 }
 
 impl Pulled {
+    /// What the core's pull wrote into `destination`, as the UI shows it.
     pub fn new(pulled: pull::Pulled, destination: &Path) -> Pulled {
         let texts = |paths: &[PathBuf]| paths.iter().map(|p| p.display().to_string()).collect();
         Pulled {
@@ -126,6 +150,7 @@ pub enum PullAnswer {
 pub struct PullConfirmation {
     /// The kept plan's id, for `confirm_pull` and `discard_pull`.
     pub plan: String,
+    /// The digest of the manifest the pull would write, `sha256:…`.
     pub digest: String,
     /// For display only: the kept plan writes where the user chose in the shell's dialog.
     pub destination: String,
@@ -138,6 +163,7 @@ pub struct PullConfirmation {
 }
 
 impl PullConfirmation {
+    /// The question to ask about `pulling`, a plan the shell keeps under the id `plan`.
     pub fn new(plan: String, pulling: &pull::PullPlan) -> PullConfirmation {
         PullConfirmation {
             plan,
@@ -158,17 +184,26 @@ impl PullConfirmation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CopyTarget {
+    /// The source copied to (`local` or a registry's host); an opened layout refuses writes.
     pub source: String,
+    /// The repository copied to; one of the Local store is created when missing.
     pub repository: String,
+    /// The tag to give the copy there; `None` or empty copies it by digest only.
     pub tag: Option<String>,
 }
 
+/// What a copy did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Copied {
+    /// The digest of the manifest or index copied, `sha256:…`.
     pub digest: String,
+    /// Where it went: `registry/repository` or `oci:PATH`.
     pub target: String,
+    /// Manifests pushed to the target: the root, and the children and referrers below it.
     pub manifests: u32,
+    /// Blobs uploaded, downloaded, mounted or found at the target already; a blob that several
+    /// manifests name counts once for each.
     pub blobs: u32,
 }
 
@@ -176,9 +211,13 @@ pub struct Copied {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteEntry {
+    /// The manifest's digest, `sha256:…`.
     pub digest: String,
+    /// The manifest's media type (an image manifest or an index).
     pub media_type: String,
+    /// Its artifact type (a signature's, an SBOM's); `None` when its descriptor states none.
     pub artifact_type: Option<String>,
+    /// The manifest's own size in bytes, not counting the blobs it names.
     #[ts(type = "number")]
     pub size: u64,
 }

@@ -8,7 +8,9 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TrustView {
+    /// Public keys trusted, in the order added (a saved key that does not read is left out).
     pub keys: Vec<TrustedKey>,
+    /// Keyless signers trusted, in the order added.
     pub identities: Vec<TrustedIdentity>,
     /// The shipped roots first (not removable), then the ones the user added.
     pub roots: Vec<TrustedRootView>,
@@ -32,10 +34,13 @@ pub struct NotationView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NotationPick {
+    /// The trust store folder, as chosen in the shell's dialog.
     pub store: String,
+    /// The trust policy file (`trustpolicy.json`), as chosen in the shell's dialog.
     pub policy: String,
 }
 
+/// A public key signatures are verified with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TrustedKey {
@@ -50,15 +55,21 @@ pub struct TrustedKey {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TrustedIdentity {
+    /// The certificate identity (an e-mail address, a workflow URI), or a pattern for it.
     pub identity: String,
+    /// `identity` is a regular expression rather than the exact value.
     pub identity_regexp: bool,
+    /// The OIDC issuer (`https://token.actions.githubusercontent.com`), or a pattern for it.
     pub issuer: String,
+    /// `issuer` is a regular expression rather than the exact value.
     pub issuer_regexp: bool,
 }
 
+/// A Sigstore trusted root keyless signatures are checked against.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TrustedRootView {
+    /// What verdicts call it: "Sigstore public good", or the file name it was added from.
     pub name: String,
     /// Shipped inside Stowage: always trusted, cannot be removed.
     pub shipped: bool,
@@ -68,13 +79,18 @@ pub struct TrustedRootView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum TrustEntry {
+    /// A public key, by its place in `keys`.
     Key,
+    /// A keyless signer, by its place in `identities`.
     Identity,
+    /// An added trusted root, by its place in `roots` (the shipped ones cannot be removed).
     Root,
+    /// Notation's trust store and policy, all of it (the index is not used).
     Notation,
 }
 
 impl TrustView {
+    /// The dialog's view of `settings`; `problem` says why they are not in use, if they are not.
     pub fn new(settings: &TrustSettings, problem: Option<String>) -> TrustView {
         let keys = settings
             .keys

@@ -9,12 +9,14 @@ use crate::digest::Digest;
 /// Bumped when the stored form changes, so older entries are read as misses.
 const VERSION: &str = "v1";
 
+/// The on-disk index of layer listings: one JSON file per layer digest under one folder.
 #[derive(Debug, Clone)]
 pub struct EntryIndex {
     dir: PathBuf,
 }
 
 impl EntryIndex {
+    /// The index kept under `dir`, usually [`index_dir`](super::index_dir) of the cache folder.
     pub fn new(dir: impl Into<PathBuf>) -> EntryIndex {
         EntryIndex { dir: dir.into() }
     }

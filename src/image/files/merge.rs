@@ -10,28 +10,37 @@ use serde::Serialize;
 
 use super::{EntryKind, LayerEntry, LayerListing};
 
+/// How a layer changed a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeKind {
+    /// The path appeared: nothing was there below, or a lower layer had deleted it.
     Added,
+    /// The layer replaced what was at the path (a folder only when its mode or owner differ).
     Changed,
+    /// The layer removed the path: by a whiteout, an opaque folder, or a non-folder in place of
+    /// a folder holding it.
     Deleted,
 }
 
 /// What one layer did to a path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
+    /// The layer's index in the image, bottom (0) first.
     pub layer: usize,
+    /// Whether it added, changed or deleted the path.
     pub kind: ChangeKind,
 }
 
 /// A path as a container sees it, with its history across the layers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MergedEntry {
+    /// The path's entry as the topmost layer that wrote it lists it.
     #[serde(flatten)]
     pub entry: LayerEntry,
     /// The layer whose entry this is.
     pub layer: usize,
+    /// Every layer that added, changed or deleted the path, bottom first.
     pub changes: Vec<Change>,
 }
 

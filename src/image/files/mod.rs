@@ -19,15 +19,23 @@ use crate::store::Store;
 pub use index::EntryIndex;
 pub use merge::{merge, Change, ChangeKind, MergedEntry, MergedTree};
 
+/// What an entry of a layer is: whiteouts are told by their names, the rest by the tar type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EntryKind {
+    /// A regular file (GNU sparse files included).
     File,
+    /// A folder.
     Dir,
+    /// A symbolic link; its target is in [`LayerEntry::link`].
     Symlink,
+    /// A hard link to another entry of the layers, named in [`LayerEntry::link`].
     Hardlink,
+    /// A character device node.
     CharDevice,
+    /// A block device node.
     BlockDevice,
+    /// A named pipe (FIFO).
     Fifo,
     /// `.wh.NAME`: deletes NAME from the layers below.
     Whiteout,
@@ -38,12 +46,20 @@ pub enum EntryKind {
 /// One tar entry, its name cleaned (relative, no `.` or `..`); for whiteouts, the path deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LayerEntry {
+    /// The cleaned path, relative to the root (empty for the root itself); a whiteout's is the
+    /// path it deletes, an opaque folder's the folder.
     pub path: String,
+    /// What the entry is: a file, a folder, a link, a device, or a whiteout.
     pub kind: EntryKind,
+    /// The file's size in bytes; 0 for everything but regular files.
     pub size: u64,
+    /// The permission bits from the tar header, setuid, setgid and sticky included.
     pub mode: u32,
+    /// The owner's numeric user id.
     pub uid: u64,
+    /// The owner's numeric group id.
     pub gid: u64,
+    /// The modification time, in seconds since the Unix epoch (0 when the header has none).
     pub mtime: u64,
     /// A symbolic link's target as written, or a hard link's (cleaned) path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,7 +69,9 @@ pub struct LayerEntry {
 /// An entry not listed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refused {
+    /// The entry's name as the archive writes it, not cleaned.
     pub name: String,
+    /// Why it was not listed, for people: "its name climbs out of the root".
     pub reason: String,
 }
 
@@ -61,19 +79,25 @@ pub struct Refused {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LayerListing {
+    /// The layer's blob digest, as the manifest names it.
     pub digest: Digest,
     /// gzip, zstd or none, as the bytes said.
     pub compression: String,
     /// Bytes of the uncompressed tar stream.
     pub uncompressed_size: u64,
+    /// The entries listed, in archive order.
     pub entries: Vec<LayerEntry>,
+    /// The entries not listed (names that climb out, tar types a layer does not hold), in
+    /// archive order.
     pub refused: Vec<Refused>,
 }
 
 /// How far listing one layer may go: a small layer can expand without bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileLimits {
+    /// The most uncompressed bytes read of one layer; past it the listing fails.
     pub max_bytes: u64,
+    /// The most entries (listed and refused together) in one layer; past it the listing fails.
     pub max_entries: u64,
 }
 
@@ -126,9 +150,11 @@ pub async fn list_layer(
 /// The first bytes of a file in a layer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FilePreview {
+    /// The file's first bytes, at most as many as were asked for.
     pub bytes: Vec<u8>,
     /// The whole file's size.
     pub size: u64,
+    /// True when the file goes on past these bytes.
     pub truncated: bool,
 }
 
@@ -219,7 +245,9 @@ pub async fn save_file(store: &Store, layer: &Descriptor, path: &str, dest: &Pat
 /// An image's layers listed, and the filesystem they make together.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageFiles {
+    /// Each layer's listing, bottom first, in the manifest's order.
     pub layers: Vec<LayerListing>,
+    /// The filesystem the layers make together, as a container sees it.
     pub tree: MergedTree,
 }
 

@@ -38,21 +38,32 @@ pub use preview::{preview, BlobAction, PlannedBlob, Preview};
 
 /// oras' artifact type for artifacts nobody typed.
 pub const UNKNOWN_ARTIFACT: &str = "application/vnd.unknown.artifact.v1";
+/// The manifest annotation holding when the artifact was made (RFC 3339, UTC), added when
+/// [`PushRequest::created`] asks for it.
 pub const CREATED_ANNOTATION: &str = "org.opencontainers.image.created";
 
 /// One file or folder to push, with its media type when the user gave one.
 #[derive(Debug, Clone)]
 pub struct FileSpec {
+    /// The file or folder on disk; a folder is packed into one tar+gzip layer.
     pub path: PathBuf,
+    /// The layer's media type as given; when absent, a file's is sniffed from its content and a
+    /// folder's is tar+gzip.
     pub media_type: Option<String>,
 }
 
+/// What to push: the files and folders that become layers, the manifest's artifact type,
+/// annotations and tags, and the subject that makes it a referrer, if any.
 #[derive(Debug, Clone, Default)]
 pub struct PushRequest {
+    /// The files and folders that become layers, in this order.
     pub files: Vec<FileSpec>,
     /// When absent, suggested from the files' content, else oras' "unknown artifact".
     pub artifact_type: Option<String>,
+    /// Annotations of the manifest itself; for a Helm chart, added to (and overriding) its own.
     pub annotations: BTreeMap<String, String>,
+    /// Tags to push the manifest under; with none, a Helm chart is tagged with its version and
+    /// anything else is pushed by digest only.
     pub tags: Vec<String>,
     /// Add `org.opencontainers.image.created` (off gives reproducible digests). Its time is
     /// taken when the plan is made, so a preview shows the value the push sends.
@@ -65,12 +76,19 @@ pub struct PushRequest {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedLayer {
+    /// The file or folder's name: the layer's title annotation (except in a Helm chart), and its
+    /// name in progress and previews.
     pub title: String,
+    /// Where its bytes are: the user's file, or a folder's archive packed into the spool.
     pub source: PathBuf,
+    /// The layer's media type: the one given, or one sniffed from the content.
     pub media_type: String,
+    /// The layer's size in bytes: the file's, or the packed archive's.
     pub size: u64,
     /// Known for folders (packed here) and files hashed in advance (all of them, by [`prepare`]).
     pub digest: Option<Digest>,
+    /// The layer descriptor's annotations: its title and, for a folder, oras' unpack marks (a
+    /// Helm chart's layers have none).
     pub annotations: BTreeMap<String, String>,
     /// The user's file as it was when hashed; none for a packed folder, which is ours.
     #[serde(skip)]
@@ -82,7 +100,10 @@ pub struct PlannedLayer {
 
 /// What was planned. Spooled folder archives live as long as the plan.
 pub struct Plan {
+    /// The layers, in the manifest's order.
     pub layers: Vec<PlannedLayer>,
+    /// The artifact type: the request's, else one suggested from the layers' media types, else
+    /// [`UNKNOWN_ARTIFACT`]. A Helm chart's manifest leaves it out, as `helm push` does.
     pub artifact_type: String,
     /// The `org.opencontainers.image.created` the manifest gets, fixed when the plan was made
     /// so that a preview and the push agree. None when the request does not ask for it, or
@@ -93,10 +114,12 @@ pub struct Plan {
     _spool: Option<tempfile::TempDir>,
 }
 
+/// How a push goes: how many blobs at once, how they are uploaded, where folders are packed.
 #[derive(Debug, Clone)]
 pub struct PushOptions {
     /// Blobs uploaded at once.
     pub concurrency: usize,
+    /// How blobs are uploaded to a registry target.
     pub upload: UploadOptions,
     /// Where packed folders are spooled before upload.
     pub scratch: PathBuf,
@@ -112,25 +135,37 @@ impl Default for PushOptions {
     }
 }
 
+/// One layer as pushed, and how it got to the target.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PushedBlob {
+    /// The layer's title: the file or folder's name.
     pub title: String,
+    /// The digest of the layer blob.
     pub digest: Digest,
+    /// The layer blob's size in bytes.
     pub size: u64,
+    /// Whether it was uploaded, mounted, or at the target already.
     pub outcome: Outcome,
 }
 
+/// What a push stored: the manifest, its tags and layers, and what the artifact graph gains.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Pushed {
     /// Where it went: `registry/repository` or `oci:PATH`.
     pub target: String,
+    /// The digest of the pushed manifest.
     pub digest: Digest,
+    /// The manifest's media type: always an OCI image manifest.
     pub media_type: String,
+    /// The artifact type the plan settled on (see [`Plan::artifact_type`]).
     pub artifact_type: String,
+    /// The manifest's size in bytes.
     pub size: u64,
+    /// The tags the manifest was pushed under (a chart's version when none was asked for).
     pub tags: Vec<String>,
+    /// The layers pushed, in the manifest's order.
     pub blobs: Vec<PushedBlob>,
     /// For an attach: whether the registry indexed the subject itself (`OCI-Subject`), or
     /// Stowage maintained the referrers tag.

@@ -22,18 +22,25 @@ pub struct Preview {
     pub manifest: Bytes,
     /// Its digest: the pushed artifact's digest.
     pub digest: Digest,
+    /// The artifact type the plan settled on (see [`super::Plan::artifact_type`]).
     pub artifact_type: String,
     /// One per layer, in the manifest's order.
     pub blobs: Vec<PlannedBlob>,
 }
 
+/// One layer of a preview: what the manifest will say of it, and what the target needs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedBlob {
+    /// The layer's title: the file or folder's name.
     pub title: String,
+    /// The digest of the layer blob.
     pub digest: Digest,
+    /// The layer blob's size in bytes.
     pub size: u64,
+    /// The layer's media type, as the manifest will state it.
     pub media_type: String,
+    /// Whether it will be uploaded, mounted, or skipped.
     pub action: BlobAction,
     /// For a mount: the repository of the same registry it will be linked from.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,8 +62,9 @@ pub enum BlobAction {
 
 /// Previews pushing `plan` (made from `request` by [`super::prepare`]) to `store`: the
 /// manifest, built by the function [`super::push_plan`] uses, and for each layer whether the
-/// target has it already (one HEAD each) or it will be mounted from a repository it was seen in. Fails if a layer's digest is not known, as with a
-/// plan from [`super::plan()`] holding a large file.
+/// target has it already (one HEAD each) or it will be mounted from a repository it was seen
+/// in. Fails if a layer's digest is not known, as with a plan from [`super::plan()`] holding a
+/// large file.
 pub async fn preview(store: &Store, request: &PushRequest, plan: &Plan) -> Result<Preview> {
     let known = plan
         .layers

@@ -19,7 +19,9 @@ pub(super) use verify::verify;
 /// (`ca:acme`, `signingAuthority:acme`), as the policy names them.
 #[derive(Debug, Clone)]
 pub struct NotationTrust {
+    /// Each store's certificates, DER, under the name the policy gives the store.
     pub stores: BTreeMap<String, Vec<Vec<u8>>>,
+    /// The trust policy: which stores and subjects each registry scope trusts, how strictly.
     pub policy: TrustPolicy,
 }
 

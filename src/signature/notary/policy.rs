@@ -5,16 +5,22 @@ use serde::Deserialize;
 
 use crate::signature::TrustError;
 
+/// A Notary Project trust policy (`trustpolicy.json`), checked as notation checks one.
 #[derive(Debug, Clone)]
 pub struct TrustPolicy {
+    /// `trustPolicies`: the statements, no registry scope in two of them.
     pub statements: Vec<PolicyStatement>,
 }
 
+/// One statement of a trust policy: for the repositories it scopes, how strictly to verify,
+/// which trust stores to chain to and which certificate subjects to trust.
 #[derive(Debug, Clone)]
 pub struct PolicyStatement {
+    /// `name`, unique in the policy; verdicts name the statement by it.
     pub name: String,
     /// `registry/repository`, or `*` for every artifact no other statement names.
     pub registry_scopes: Vec<String>,
+    /// `signatureVerification.level`: which failed checks count.
     pub level: Level,
     /// `ca:NAME` or `signingAuthority:NAME`.
     pub trust_stores: Vec<String>,
@@ -27,13 +33,18 @@ pub struct PolicyStatement {
 /// records, `skip` checks nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
+    /// `strict`: every check must pass.
     Strict,
+    /// `permissive`: an expired signature or certificate passes, with a note.
     Permissive,
+    /// `audit`: a failure is recorded, not decided; the signature reads "not checked".
     Audit,
+    /// `skip`: nothing is checked.
     Skip,
 }
 
 impl Level {
+    /// The level as the trust policy writes it: `strict`, `permissive`, `audit`, `skip`.
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Strict => "strict",

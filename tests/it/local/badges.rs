@@ -108,6 +108,7 @@ async fn an_sbom_pushed_without_an_artifact_type_still_shows_its_badge() {
             &subject.digest.to_string(),
             subject.size,
         )),
+        None,
     )
     .await;
     // oras-py keeps no referrers tag; record the entry the way Stowage records its own.

@@ -110,6 +110,8 @@ pub struct UploadRequest {
 }
 
 impl FaultProxy {
+    /// The proxy over plain HTTP in front of `registry`, with no fault set; its redirect
+    /// target runs on another host.
     pub async fn start(registry: &TestRegistry) -> Self {
         Self::start_with(registry, None).await
     }
@@ -192,6 +194,7 @@ impl FaultProxy {
         self.served.addr.to_string()
     }
 
+    /// "http://127.0.0.1:PORT", or "https://…" when started with `start_tls`
     pub fn base_url(&self) -> String {
         self.served.origin()
     }
@@ -225,6 +228,7 @@ impl FaultProxy {
         all
     }
 
+    /// The fault in force now (`CutUploadAfter` switches back to `None` once it has cut).
     pub fn fault(&self) -> Fault {
         *self.state.fault.lock().unwrap()
     }

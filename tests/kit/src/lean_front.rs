@@ -1,13 +1,13 @@
 //! `LeanFront`: the Referrers API, per-request latency and per-kind counters in front of a
 //! registry, answering referrers from an index built as manifests are PUT through it.
 //!
-//! Why not the harness's `ReferrersFront`: it is built for correctness, so every referrers
+//! Why not the kit's `ReferrersFront`: it is built for correctness, so every referrers
 //! answer re-reads every manifest of the repository from the registry (tags, recorded PUTs and
 //! the storage root's revisions). With the benchmark's 889 manifests that is ~890 backend GETs
 //! per referrers request, on the same 2 cores as the client: the front, not the client, would
 //! be measured. This front answers the same way (an OCI index of descriptors with
 //! `artifactType` and annotations, `artifactType` filtering, `OCI-Subject` on PUT) in O(1), and
-//! reuses the harness's forwarding, routing and counting code so the counts mean the same.
+//! reuses the kit's forwarding, routing and counting code so the counts mean the same.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -19,26 +19,15 @@ use axum::http::{HeaderValue, Method, Request, Response, StatusCode};
 use axum::Router;
 use serde_json::{json, Value};
 
-// The harness's forwarding plumbing, compiled a second time here: `harness::forward` is private
-// to the harness and the harness may not be edited from the benchmarks.
-#[path = "../tests/it/harness/forward.rs"]
-#[allow(dead_code, clippy::duplicate_mod)]
-mod forward;
-
-/// What `forward.rs` expects beside it (`super::registry`, `super::pki`).
-mod registry {
-    pub use crate::harness::{client_trusting, TestRegistry};
-}
-mod pki {
-    pub use crate::harness::Leaf;
-}
-
-use forward::{classify, json as json_response, plain, Backend, Counters, PathKind, Served};
+use crate::forward::{classify, json as json_response, plain, Backend, Counters, PathKind, Served};
+use crate::TestRegistry;
 
 const INDEX_MEDIA_TYPE: &str = "application/vnd.oci.image.index.v1+json";
 
-pub use forward::RequestCounts;
+pub use crate::forward::RequestCounts;
 
+/// The benchmarks' Referrers-API front on a free loopback port; everything but referrers
+/// requests is forwarded to the registry. Stops when dropped.
 pub struct LeanFront {
     state: Arc<FrontState>,
     served: Served,
@@ -56,7 +45,9 @@ struct FrontState {
 }
 
 impl LeanFront {
-    pub async fn start(registry: &crate::harness::TestRegistry) -> Self {
+    /// Starts a front for `registry`, with no latency. Its referrers index starts
+    /// empty: only manifests PUT through the front are ever answered as referrers.
+    pub async fn start(registry: &TestRegistry) -> Self {
         let state = Arc::new(FrontState {
             backend: Backend::of(registry),
             origin: Mutex::new(String::new()),
@@ -85,6 +76,7 @@ impl LeanFront {
         *self.state.latency.lock().unwrap() = latency;
     }
 
+    /// Requests the front received so far, by kind.
     pub fn requests(&self) -> RequestCounts {
         self.state.counters.snapshot()
     }
@@ -161,7 +153,7 @@ async fn put_manifest(
 fn descriptor(content_type: &str, bytes: &[u8]) -> Option<(String, String, Value)> {
     let manifest: Value = serde_json::from_slice(bytes).ok()?;
     let subject = manifest["subject"]["digest"].as_str()?.to_string();
-    let digest = forward::sha256_digest(bytes);
+    let digest = crate::forward::sha256_digest(bytes);
     let media_type = manifest["mediaType"].as_str().unwrap_or(content_type);
     let mut desc = json!({"mediaType": media_type, "digest": digest, "size": bytes.len()});
     let artifact_type = manifest["artifactType"]

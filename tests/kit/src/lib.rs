@@ -1,16 +1,24 @@
-//! Integration-test harness: real registries, spec-faithful test servers, fault proxies and peer tools.
-// Each test module uses a different part of the harness, so unused items are expected.
-#![allow(dead_code, unused_imports)]
+//! Stowage's test kit, shared by the integration tests (tests/it), the end-to-end tests
+//! (tests/e2e), the shell's command tests and the benchmarks (bench/): Debian's real
+//! docker-registry started on a loopback port, and what no installable server does, each
+//! following the spec and sitting in front of the real registry (a token issuer, the Referrers
+//! API, injected faults); the peer tools (skopeo, umoci, oras-py); and the app's driver
+//! (WebDriver, real drag-and-drop) for the end-to-end tests.
 
+pub mod app;
+pub mod bench_graph;
 mod collector;
+pub mod drag;
 mod fault_proxy;
 mod forward;
+pub mod lean_front;
 mod peers;
 mod pki;
 mod push;
 mod referrers_front;
 mod registry;
 mod token_issuer;
+pub mod webdriver;
 
 pub use collector::{Collected, Collector};
 pub use fault_proxy::{Fault, FaultProxy, SIGNED_QUERY_SECRET};

@@ -45,7 +45,7 @@ pub async fn drag_files(
     to: (i64, i64),
     expect_over: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/drag_source.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/drag_source.py");
     let mut source = Command::new("/usr/bin/python3")
         .arg(script)
         .arg(SOURCE_AT.0.to_string())
@@ -105,6 +105,8 @@ pub async fn drag_files(
     Ok(())
 }
 
+/// Runs `xdotool` with `args` on $DISPLAY and waits for it to exit; the error says whether it
+/// could not start or exited with a failure.
 pub fn xdotool(args: &[&str]) -> Result<(), String> {
     let status = Command::new("xdotool")
         .args(args)

@@ -14,9 +14,13 @@ pub struct Ca {
 
 /// A leaf certificate with its private key, both as PEM, plus both as DER (the key as PKCS#8).
 pub struct Leaf {
+    /// The certificate, PEM.
     pub cert_pem: String,
+    /// The certificate, DER.
     pub cert_der: Vec<u8>,
+    /// The private key, PEM.
     pub key_pem: String,
+    /// The private key, DER (PKCS#8).
     pub key_der: Vec<u8>,
 }
 

@@ -136,10 +136,13 @@ impl TokenIssuer {
         format!("{}/token", self.served.origin())
     }
 
+    /// The service its tokens are for (`aud`), "stowage-test-registry"; requests naming
+    /// another one are refused.
     pub fn service(&self) -> &str {
         &self.state.service
     }
 
+    /// The issuer its tokens name (`iss`), "stowage-test-issuer".
     pub fn issuer(&self) -> &str {
         &self.state.issuer
     }

@@ -76,7 +76,14 @@ async fn oras_pushes_an_artifact_and_a_referrer() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("hello.txt");
     std::fs::write(&file, "hello from oras-py\n").unwrap();
-    let digest = oras_push(&reg.host(), "art/app:v1", &[(&file, "text/plain")], None).await;
+    let digest = oras_push(
+        &reg.host(),
+        "art/app:v1",
+        &[(&file, "text/plain")],
+        None,
+        None,
+    )
+    .await;
     let pusher = Pusher::new(&reg.base_url());
     let subject = pusher.head("art/app", "v1").await.expect("artifact pushed");
     assert_eq!(subject.digest, digest);
@@ -95,7 +102,7 @@ async fn oras_pushes_an_artifact_and_a_referrer() {
         subject.size,
     ));
     let files = [(sig.as_path(), "application/vnd.example.sig")];
-    let referrer = oras_push(&reg.host(), "art/app:sig", &files, with).await;
+    let referrer = oras_push(&reg.host(), "art/app:sig", &files, with, None).await;
     let pushed = manifest(&reg.base_url(), "art/app", "sig", None).await;
     assert_eq!(pushed["subject"]["digest"], subject.digest);
     assert_eq!(pushed["subject"]["size"], subject.size);

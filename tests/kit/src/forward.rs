@@ -273,14 +273,23 @@ pub struct Counters {
 /// A snapshot of `Counters`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RequestCounts {
+    /// Every request, whatever its path.
     pub total: u64,
+    /// `/v2/`, the version check.
     pub base: u64,
+    /// `/v2/_catalog`.
     pub catalog: u64,
+    /// `/v2/<name>/tags/list`.
     pub tags: u64,
+    /// `/v2/<name>/manifests/<reference>`, any method.
     pub manifests: u64,
+    /// `/v2/<name>/blobs/<digest>`, any method.
     pub blobs: u64,
+    /// `/v2/<name>/blobs/uploads/…`: upload starts and requests to upload sessions.
     pub uploads: u64,
+    /// `/v2/<name>/referrers/<digest>`.
     pub referrers: u64,
+    /// Any other path.
     pub other: u64,
 }
 

@@ -15,17 +15,24 @@ const BINARY: &str = "/usr/bin/docker-registry";
 /// How the registry authenticates clients.
 #[derive(Clone, Debug)]
 pub enum RegistryAuth {
+    /// No authentication: every request is allowed.
     Anonymous,
     /// One bcrypt user in an htpasswd file.
     Htpasswd {
+        /// The user name.
         user: String,
+        /// The password in clear; the file holds its bcrypt hash.
         pass: String,
     },
     /// The registry's own `auth: token` mode, trusting JWTs whose x5c chain ends in `bundle`.
     Token {
+        /// PEM file of the CA the token signer chains to (`rootcertbundle`).
         bundle: PathBuf,
+        /// URL of the token server, sent to clients in the `WWW-Authenticate` challenge.
         realm: String,
+        /// The service tokens must be for (their `aud`).
         service: String,
+        /// The issuer tokens must name (their `iss`).
         issuer: String,
     },
 }
@@ -42,10 +49,13 @@ pub struct TestRegistry {
 }
 
 impl TestRegistry {
+    /// Plain HTTP, no authentication. Every constructor waits until the registry answers and
+    /// panics if it does not start.
     pub async fn anonymous() -> Self {
         Self::start(RegistryAuth::Anonymous, false).await
     }
 
+    /// Plain HTTP with one htpasswd user, `user` with password `pass` (HTTP Basic).
     pub async fn htpasswd(user: &str, pass: &str) -> Self {
         let auth = RegistryAuth::Htpasswd {
             user: user.into(),
@@ -59,6 +69,8 @@ impl TestRegistry {
         Self::start(RegistryAuth::Anonymous, true).await
     }
 
+    /// Plain HTTP in token mode: clients get tokens at `realm`, which must be for `service`,
+    /// name `issuer` and be signed by a key chaining to the CA in the PEM file `bundle`.
     pub async fn token(bundle: &Path, realm: &str, service: &str, issuer: &str) -> Self {
         let auth = RegistryAuth::Token {
             bundle: bundle.to_path_buf(),
@@ -141,6 +153,7 @@ impl TestRegistry {
         self.dir.path().join("root")
     }
 
+    /// Whether it serves HTTPS (started by `tls` or `start(_, true)`).
     pub fn is_tls(&self) -> bool {
         self.tls.is_some()
     }

@@ -37,6 +37,7 @@ struct FrontState {
 }
 
 impl ReferrersFront {
+    /// Starts a front for `registry`: unpaged answers, no latency, no PUTs recorded yet.
     pub async fn start(registry: &TestRegistry) -> Self {
         let state = Arc::new(FrontState {
             backend: Backend::of(registry),
@@ -80,6 +81,7 @@ impl ReferrersFront {
         *self.state.latency.lock().unwrap() = latency;
     }
 
+    /// Requests the front received so far, by kind.
     pub fn requests(&self) -> RequestCounts {
         self.state.counters.snapshot()
     }

@@ -29,33 +29,43 @@ pub fn required_env(name: &str, why: &str) -> Result<String> {
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
 }
 
 /// A node as the graph canvas has it (`window.__stowageGraph.nodes()`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct ShownNode {
+    /// The node's id: a digest, or `tag:…` and `…#layers` for the synthetic tag and layers nodes.
     pub id: String,
+    /// Its kind as drawn: `index`, `image`, `signature`, `sbom`, …, or `tag` and `layers`.
     pub kind: String,
+    /// The text drawn on it: the title, then on a second line the short digest when it has one.
     pub label: String,
 }
 
 /// An edge as the graph canvas has it (`window.__stowageGraph.edges()`).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ShownEdge {
+    /// The id of the node the edge starts from.
     pub source: String,
+    /// The id of the node the edge points to.
     pub target: String,
+    /// The text drawn on it: `config`, `layer`, `index`, `referrers API`, …; empty from a tag.
     pub label: String,
 }
 
 /// What the graph pane shows once a load is over.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GraphShown {
+    /// The pane's `data-status`: `loading`, `done`, `error` or `cancelled`.
     pub status: String,
+    /// Nodes on the canvas.
     #[serde(rename = "nodeCount")]
     pub node_count: usize,
+    /// Edges on the canvas.
     #[serde(rename = "edgeCount")]
     pub edge_count: usize,
+    /// Layouts applied to the canvas so far: above 0 once the nodes have their positions.
     pub layouts: usize,
 }
 
@@ -64,6 +74,7 @@ pub struct GraphShown {
 pub struct Details {
     /// `data-node` of the panel: the view id of the node shown.
     pub node: String,
+    /// The panel's heading (`h2`) text.
     pub title: String,
     /// The "Digest" row's text.
     pub digest: String,
@@ -76,20 +87,28 @@ pub struct Details {
 /// The badges of a tag row, and the short digest it shows.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Badges {
+    /// The text of each badge on the row, in order.
     pub badges: Vec<String>,
+    /// The short digest the row shows.
     pub digest: String,
 }
 
 /// One `performance.measure` the UI records (`window.__stowagePerf.marks`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct PerfMark {
+    /// The measure's name, e.g. `graph:first-render`.
     pub name: String,
+    /// When it began, in ms of page time (`performance.now()`).
     #[serde(rename = "startTime")]
     pub start_time: f64,
+    /// How long it lasted, in ms.
     pub duration: f64,
 }
 
+/// The running app, driven through one WebDriver session; made by `launch`. Dropping it closes
+/// the app as `close` does.
 pub struct App {
+    /// The WebDriver session, for what the steps here do not cover (scripts, finding elements).
     pub session: Session,
     shots: PathBuf,
 }
@@ -145,6 +164,7 @@ impl App {
         Ok(path)
     }
 
+    /// Ends the WebDriver session, which closes the app.
     pub async fn close(self) -> Result<()> {
         self.session.close().await
     }
@@ -221,6 +241,7 @@ impl App {
         .await
     }
 
+    /// Waits for the sidebar row of `source` (`local` or a registry host) and clicks it.
     pub async fn open_source(&self, source: &str) -> Result<()> {
         self.wait_element(&source_selector(source))
             .await?
@@ -404,10 +425,12 @@ impl App {
         .await
     }
 
+    /// Clicks repository `name` in the repository list, waiting for its row to appear.
     pub async fn open_repository(&self, name: &str) -> Result<()> {
         self.click_row("repo-list", ".repo-name", name).await
     }
 
+    /// Clicks `tag` in the tag list, waiting for its row to appear.
     pub async fn open_tag(&self, tag: &str) -> Result<()> {
         self.click_row("tag-list", ".tag", tag).await
     }
@@ -453,12 +476,14 @@ impl App {
         .await
     }
 
+    /// Every node on the graph canvas now, read through the debug hook.
     pub async fn graph_nodes(&self) -> Result<Vec<ShownNode>> {
         self.session
             .execute("return window.__stowageGraph.nodes();", vec![])
             .await
     }
 
+    /// Every edge on the graph canvas now, read through the debug hook.
     pub async fn graph_edges(&self) -> Result<Vec<ShownEdge>> {
         self.session
             .execute("return window.__stowageGraph.edges();", vec![])
@@ -592,6 +617,8 @@ impl App {
         .await
     }
 
+    /// The text content (white space collapsed) of the first element matching `selector`; an
+    /// error, without waiting, when nothing matches.
     pub async fn text_of(&self, selector: &str) -> Result<String> {
         self.session.find(selector).await?.text_content().await
     }

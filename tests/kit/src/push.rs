@@ -6,15 +6,21 @@ use serde_json::{json, Value};
 
 use super::forward::{sha256_digest, MANIFEST_ACCEPT};
 
+/// Media type of an OCI image manifest.
 pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+/// Media type of an OCI image index.
 pub const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+/// Media type of the OCI empty descriptor (`{}`), the config of artifacts.
 pub const OCI_EMPTY: &str = "application/vnd.oci.empty.v1+json";
 
 /// A content descriptor of something pushed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Desc {
+    /// The content's media type, e.g. `OCI_MANIFEST`.
     pub media_type: String,
+    /// `sha256:<hex>` of its bytes.
     pub digest: String,
+    /// Its length in bytes.
     pub size: u64,
 }
 
@@ -34,6 +40,8 @@ pub struct Pusher {
 }
 
 impl Pusher {
+    /// Pushes to the registry at `base_url` ("http://127.0.0.1:PORT"), without credentials and
+    /// without following redirects.
     pub fn new(base_url: &str) -> Self {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -52,6 +60,7 @@ impl Pusher {
         self
     }
 
+    /// Sends `user` and `pass` as HTTP Basic credentials on every request.
     pub fn basic(mut self, user: &str, pass: &str) -> Self {
         use base64::Engine;
         let raw = format!("{user}:{pass}");
@@ -60,6 +69,7 @@ impl Pusher {
         self
     }
 
+    /// Sends `token` as a Bearer token on every request.
     pub fn bearer(mut self, token: &str) -> Self {
         self.authorization = Some(format!("Bearer {token}"));
         self

@@ -1,5 +1,5 @@
 # Pushes files as an OCI artifact with oras-py, for the interop tests (see peers.rs) and the
-# app's end-to-end tests (tests/e2e/peers.rs, with "auth": "basic": oras-py's basic auth backend
+# end-to-end tests (with "auth": "basic": oras-py's basic auth backend
 # reads the credentials from ORAS_USER and ORAS_PASS, never from the command line).
 # Usage: python3 oras_push.py '{"host":..,"target":"repo:tag","files":[[path,type]],"subject":{..}|null,"auth":"basic"?}'
 # Prints "STOWAGE-RESULT {"digest": ...}" as its last line: the pushed manifest's digest.
@@ -10,7 +10,7 @@ import oras.client
 import oras.oci
 
 args = json.loads(sys.argv[-1])
-client = oras.client.OrasClient(hostname=args["host"], insecure=True, auth_backend=args.get("auth", "token"))
+client = oras.client.OrasClient(hostname=args["host"], insecure=True, auth_backend=args.get("auth") or "token")
 subject = None
 if args.get("subject"):
     s = args["subject"]

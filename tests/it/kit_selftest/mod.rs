@@ -1,4 +1,4 @@
-//! Self-tests of the integration-test harness: each server starts, answers, and misbehaves as promised.
+//! Self-tests of the test kit (tests/kit): each server starts, answers, and misbehaves as promised.
 
 use base64::Engine;
 use reqwest::header::WWW_AUTHENTICATE;
@@ -7,11 +7,8 @@ use serde_json::{json, Value};
 
 use crate::harness::{client_trusting, push_blob, Pusher, TestRegistry, TokenIssuer};
 
-#[path = "harness/selftest/faults.rs"]
 mod faults;
-#[path = "harness/selftest/peers.rs"]
 mod peers;
-#[path = "harness/selftest/referrers.rs"]
 mod referrers;
 
 fn plain_client() -> reqwest::Client {

@@ -28,11 +28,17 @@ const SCRIPT_TIMEOUT_MS: u64 = 120_000;
 
 /// Special keys, as W3C's send-keys takes them (one code point each).
 pub mod keys {
+    /// Enter (Return).
     pub const ENTER: &str = "\u{E007}";
+    /// Left arrow.
     pub const ARROW_LEFT: &str = "\u{E012}";
+    /// Up arrow.
     pub const ARROW_UP: &str = "\u{E013}";
+    /// Right arrow.
     pub const ARROW_RIGHT: &str = "\u{E014}";
+    /// Down arrow.
     pub const ARROW_DOWN: &str = "\u{E015}";
+    /// Escape.
     pub const ESCAPE: &str = "\u{E00C}";
 }
 
@@ -40,16 +46,27 @@ pub mod keys {
 pub enum Error {
     /// A WebDriver command failed: which command, and what WebDriver said.
     WebDriver {
+        /// The command, e.g. `find element "…"`.
         command: String,
+        /// The W3C error code, e.g. `no such element`.
         error: String,
+        /// WebDriver's message; may be empty.
         message: String,
     },
     /// The WebDriver server could not be reached, or answered something that is not WebDriver.
-    Http { command: String, message: String },
+    Http {
+        /// The command that was sent.
+        command: String,
+        /// What went wrong: the request's failure, or what came back instead of an answer.
+        message: String,
+    },
     /// A wait ran out: what was awaited, and what was seen last.
     Wait {
+        /// What was awaited, as the caller described it.
         what: String,
+        /// How long the wait lasted.
         waited: Duration,
+        /// The state seen last, or the last probe's error.
         last: String,
     },
     /// Anything else the driving code found wrong (missing env, bad data).
@@ -94,13 +111,17 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {}
 
+/// What every step of driving the app returns.
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// What one look at the UI found: the awaited value, a description of the state so far (shown
 /// when the wait runs out), or a state that will not turn into the awaited one (ends the wait).
 pub enum Seen<T> {
+    /// The awaited value; the wait returns it.
     Ready(T),
+    /// Not there yet: the state seen, kept for the message if the wait runs out.
     NotYet(String),
+    /// The awaited state will not come: the wait fails at once with this reason.
     Failed(String),
 }
 
@@ -114,6 +135,8 @@ where
     wait_for_within(what, WAIT, probe).await
 }
 
+/// `wait_for` with its own deadline instead of `WAIT` (the benchmarks' big graphs take longer).
+/// Looks every 50 ms; fails with `Error::Wait` once `deadline` has passed.
 pub async fn wait_for_within<T, F, Fut>(what: &str, deadline: Duration, mut probe: F) -> Result<T>
 where
     F: FnMut() -> Fut,
@@ -158,6 +181,7 @@ pub struct Session {
 #[derive(Clone)]
 pub struct Element {
     inner: Arc<Inner>,
+    /// WebDriver's reference to the element, valid in its session.
     pub id: String,
 }
 
@@ -323,14 +347,18 @@ impl Session {
         Ok(session)
     }
 
+    /// WebDriver's id of the session.
     pub fn id(&self) -> &str {
         &self.inner.id
     }
 
+    /// The first element of the page matching CSS `selector`, now; a `no such element` error
+    /// when none does (`try_find` turns that into None).
     pub async fn find(&self, selector: &str) -> Result<Element> {
         self.inner.find_from("", selector).await
     }
 
+    /// Every element of the page matching CSS `selector` now, in document order; maybe none.
     pub async fn find_all(&self, selector: &str) -> Result<Vec<Element>> {
         self.inner.find_all_from("", selector).await
     }
@@ -453,14 +481,19 @@ impl Element {
         format!("/element/{}{rest}", self.id)
     }
 
+    /// The first element inside this one matching CSS `selector`; a `no such element` error
+    /// when none does.
     pub async fn find(&self, selector: &str) -> Result<Element> {
         self.inner.find_from(&self.path(""), selector).await
     }
 
+    /// Every element inside this one matching CSS `selector`, in document order; maybe none.
     pub async fn find_all(&self, selector: &str) -> Result<Vec<Element>> {
         self.inner.find_all_from(&self.path(""), selector).await
     }
 
+    /// Clicks the element's centre; WebDriver scrolls it into view first and fails if another
+    /// element would get the click.
     pub async fn click(&self) -> Result<()> {
         self.inner
             .post(&self.path("/click"), "element click", json!({}))
@@ -468,6 +501,7 @@ impl Element {
             .map(|_| ())
     }
 
+    /// Empties an editable element (an input or a textarea).
     pub async fn clear(&self) -> Result<()> {
         self.inner
             .post(&self.path("/clear"), "element clear", json!({}))
@@ -513,6 +547,7 @@ impl Element {
         Ok(value.as_str().unwrap_or_default().to_string())
     }
 
+    /// The HTML attribute `name` as the markup has it, or None when the element has none.
     pub async fn attribute(&self, name: &str) -> Result<Option<String>> {
         let v = self
             .inner
@@ -524,6 +559,7 @@ impl Element {
         Ok(v.as_str().map(str::to_string))
     }
 
+    /// The DOM property `name` (e.g. `checked`, `value`) as JSON.
     pub async fn property(&self, name: &str) -> Result<Value> {
         self.inner
             .get(
@@ -533,6 +569,7 @@ impl Element {
             .await
     }
 
+    /// Whether WebDriver judges the element visible to a user.
     pub async fn displayed(&self) -> Result<bool> {
         let v = self
             .inner

@@ -12,8 +12,14 @@ pub const MULTIARCH_TAG: &str = "multi";
 
 /// Runs a command off the async runtime (so in-process test servers keep serving) and returns
 /// its stdout; panics with stderr when it fails.
-async fn run(mut cmd: Command) -> String {
+async fn run(cmd: Command) -> String {
     let shown = format!("{cmd:?}");
+    run_as(cmd, shown).await
+}
+
+/// [`run`] for a command whose environment holds a secret: `shown` names it instead of its
+/// `Debug` form, which lists the environment.
+async fn run_as(mut cmd: Command, shown: String) -> String {
     let out = tokio::task::spawn_blocking(move || cmd.output())
         .await
         .expect("join peer command")
@@ -133,12 +139,15 @@ pub fn python() -> String {
 }
 
 /// oras-py push of `files` (path, media type) to `HOST/TARGET` (target "repo:tag"), with an
-/// optional subject (media type, digest, size). Returns the pushed manifest's digest.
+/// optional subject (media type, digest, size), anonymously or with `basic` (user, password)
+/// through oras-py's basic auth, which oras_push.py reads from ORAS_USER and ORAS_PASS.
+/// Returns the pushed manifest's digest.
 pub async fn oras_push(
     host: &str,
     target: &str,
     files: &[(&Path, &str)],
     subject: Option<(&str, &str, u64)>,
+    basic: Option<(&str, &str)>,
 ) -> String {
     let files: Vec<Value> = files
         .iter()
@@ -147,12 +156,17 @@ pub async fn oras_push(
     let subject = subject.map(|(media_type, digest, size)| {
         json!({"mediaType": media_type, "digest": digest, "size": size})
     });
-    let args = json!({"host": host, "target": target, "files": files, "subject": subject});
+    let auth = basic.map(|_| "basic");
+    let args =
+        json!({"host": host, "target": target, "files": files, "subject": subject, "auth": auth});
     let mut cmd = Command::new(python());
     cmd.arg("-c")
         .arg(include_str!("oras_push.py"))
         .arg(args.to_string());
-    let stdout = run(cmd).await;
+    if let Some((user, pass)) = basic {
+        cmd.env("ORAS_USER", user).env("ORAS_PASS", pass);
+    }
+    let stdout = run_as(cmd, format!("oras-py push to {host}/{target}")).await;
     let result = stdout
         .lines()
         .rev()

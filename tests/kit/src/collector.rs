@@ -13,9 +13,13 @@ use super::forward::{json, Served};
 /// One request as it arrived: its start line, headers and body as text.
 #[derive(Clone, Debug)]
 pub struct Collected {
+    /// The HTTP method, e.g. `GET`.
     pub method: String,
+    /// The request target as received (path and query).
     pub uri: String,
+    /// Every header as `name: value`, one a line.
     pub headers: String,
+    /// The body as text (invalid UTF-8 replaced); empty when over 1 MiB.
     pub body: String,
 }
 
@@ -29,6 +33,8 @@ impl Collected {
     }
 }
 
+/// A server on another host than the registry's that records every request it gets; it stops
+/// when dropped.
 pub struct Collector {
     seen: Arc<Mutex<Vec<Collected>>>,
     served: Served,
@@ -48,6 +54,7 @@ impl Collector {
         self.served.origin()
     }
 
+    /// Every request received so far, in the order they arrived.
     pub fn requests(&self) -> Vec<Collected> {
         self.seen.lock().unwrap().clone()
     }

@@ -6,9 +6,11 @@ use futures::stream::{self, StreamExt};
 use serde_json::json;
 use stowage::Digest;
 
-use crate::harness::{self, Desc, Pusher, OCI_INDEX};
+use crate::{Desc, Pusher, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST};
 
+/// The repository everything is pushed to.
 pub const REPO: &str = "bench";
+/// The tag of the top-level index.
 pub const TAG: &str = "v1";
 const SPDX: &str = "application/spdx+json";
 const NOTATION: &str = "application/vnd.cncf.notary.signature";
@@ -24,6 +26,7 @@ const PLATFORMS: [(&str, &str, Option<&str>); 8] = [
     ("linux", "riscv64", None),
 ];
 const EMPTY_CONFIG: &[u8] = b"{}";
+/// Referrers pushed for each platform image: SBOMs, signatures and attestations in turn.
 pub const REFERRERS_PER_IMAGE: usize = 10;
 const NESTED_PER_REFERRER: usize = 10;
 /// Pushes in flight during setup: enough to keep setup short, few enough that the front and the
@@ -119,9 +122,9 @@ async fn artifact(
     let (layer_digest, layer_size) = pusher.blob(REPO, content.as_bytes()).await;
     let mut manifest = json!({
         "schemaVersion": 2,
-        "mediaType": harness::OCI_MANIFEST,
+        "mediaType": OCI_MANIFEST,
         "artifactType": artifact_type,
-        "config": {"mediaType": harness::OCI_EMPTY,
+        "config": {"mediaType": OCI_EMPTY,
                    "digest": Digest::sha256_of(EMPTY_CONFIG).to_string(),
                    "size": EMPTY_CONFIG.len()},
         "layers": [{"mediaType": "application/octet-stream",
@@ -170,7 +173,7 @@ async fn platform_image(
     }
     let manifest = json!({
         "schemaVersion": 2,
-        "mediaType": harness::OCI_MANIFEST,
+        "mediaType": OCI_MANIFEST,
         "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
                    "digest": config_digest, "size": config_size},
         "layers": layers,
