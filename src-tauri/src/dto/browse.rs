@@ -33,7 +33,8 @@ pub enum SourceOrigin {
     Opened,
 }
 
-/// A place artifacts live: the Local store (id `local`) or a registry (id = its host).
+/// A place artifacts live, as the sidebar lists it: the Local store (id `local`), a registry (id =
+/// its host) or a layout folder or archive opened read-only (id `layout:PATH`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Source {

@@ -95,10 +95,17 @@ impl TrustView {
         let keys = settings
             .keys
             .iter()
-            .filter_map(|pem| PublicKey::from_pem(pem).ok())
-            .map(|key| TrustedKey {
-                id: key.id().to_string(),
-                algorithm: key.algorithm().to_string(),
+            // One row per saved key, one that no longer reads included: the rows' positions are
+            // what `untrust` removes by, and such a key is the one a user wants to remove.
+            .map(|pem| match PublicKey::from_pem(pem) {
+                Ok(key) => TrustedKey {
+                    id: key.id().to_string(),
+                    algorithm: key.algorithm().to_string(),
+                },
+                Err(e) => TrustedKey {
+                    id: format!("unreadable key ({e})"),
+                    algorithm: "unknown".to_string(),
+                },
             })
             .collect();
         let shipped = TrustedRoot::shipped().into_iter().map(|r| TrustedRootView {
@@ -162,5 +169,28 @@ impl From<TrustedIdentity> for IdentitySetting {
             issuer: i.issuer,
             issuer_regexp: i.issuer_regexp,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_key_that_no_longer_reads_keeps_its_row() {
+        let good = include_str!("../../../tests/fixtures/signature/keys/p256.pub.pem");
+        let settings = TrustSettings {
+            keys: vec!["-----BEGIN PUBLIC KEY-----\nbroken\n".into(), good.into()],
+            ..TrustSettings::default()
+        };
+        let view = TrustView::new(&settings, None);
+        // Rows by position, as `untrust` removes them: the second row is the second key.
+        assert_eq!(view.keys.len(), 2);
+        assert!(
+            view.keys[0].id.starts_with("unreadable key"),
+            "{:?}",
+            view.keys[0]
+        );
+        assert_eq!(view.keys[1].algorithm, "ECDSA P-256");
     }
 }
