@@ -41,10 +41,10 @@ pub(super) fn chart_plan(
             return Ok(None);
         }
     }
-    let file = std::fs::File::open(&layers[chart_at].source)
-        .map_err(|e| Error::io(&layers[chart_at].source, e))?;
+    let file = std::fs::File::open(&layers[chart_at].path)
+        .map_err(|e| Error::io(&layers[chart_at].path, e))?;
     let chart = helm::read_chart(std::io::BufReader::new(file))
-        .map_err(|e| Error::Invalid(format!("{}: {e}", layers[chart_at].source.display())))?;
+        .map_err(|e| Error::Invalid(format!("{}: {e}", layers[chart_at].path.display())))?;
     // Helm puts the chart first, the provenance after; neither carries a title.
     if chart_at != 0 {
         layers.swap(0, chart_at);

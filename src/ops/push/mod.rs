@@ -80,7 +80,7 @@ pub struct PlannedLayer {
     /// name in progress and previews.
     pub title: String,
     /// Where its bytes are: the user's file, or a folder's archive packed into the spool.
-    pub source: PathBuf,
+    pub path: PathBuf,
     /// The layer's media type: the one given, or one sniffed from the content.
     pub media_type: String,
     /// The layer's size in bytes: the file's, or the packed archive's.

@@ -243,7 +243,7 @@ fn make_layer(
         annotations.insert(ORAS_DIGEST.into(), packed.uncompressed_digest.to_string());
         return Ok(PlannedLayer {
             title,
-            source: archive,
+            path: archive,
             media_type: spec
                 .media_type
                 .clone()
@@ -283,7 +283,7 @@ fn make_layer(
     };
     Ok(PlannedLayer {
         title,
-        source: path.clone(),
+        path: path.clone(),
         media_type,
         size: stamp.len,
         digest,

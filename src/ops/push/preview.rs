@@ -73,7 +73,7 @@ pub async fn preview(store: &Store, request: &PushRequest, plan: &Plan) -> Resul
             Some(d) => Ok((d.clone(), layer.size)),
             None => Err(Error::Invalid(format!(
                 "{}: its digest is not known yet; prepare the push (push::prepare) to preview it",
-                layer.source.display()
+                layer.path.display()
             ))),
         })
         .collect::<Result<Vec<(Digest, u64)>>>()?;

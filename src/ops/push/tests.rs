@@ -105,7 +105,7 @@ fn a_linked_folder_is_titled_like_its_archive() {
     )
     .unwrap();
     assert_eq!(plan.layers[0].title, "site");
-    let archive = std::fs::File::open(&plan.layers[0].source).unwrap();
+    let archive = std::fs::File::open(&plan.layers[0].path).unwrap();
     let out = tempfile::tempdir().unwrap();
     let unpacked = crate::pack::unpack(archive, out.path()).unwrap();
     assert_eq!(unpacked.roots.into_iter().collect::<Vec<_>>(), ["site"]);

@@ -55,7 +55,7 @@ async fn send(
     let known = layer.digest.as_ref().map(|d| (d, layer.size));
     let progress = |n: u64| transfer.advance(id, n);
     let sent = store
-        .push_blob_file(&layer.source, known, &options.upload, &progress, cancel)
+        .push_blob_file(&layer.path, known, &options.upload, &progress, cancel)
         .await;
     match sent {
         // The store's own checks caught a change while the bytes went out: said as a change
@@ -74,7 +74,7 @@ async fn unchanged(layer: &PlannedLayer, cancel: &Cancel) -> Result<()> {
     let (Some(stamp), Some(digest)) = (&layer.read_as, &layer.digest) else {
         return Ok(());
     };
-    let path = layer.source.clone();
+    let path = layer.path.clone();
     let what = || {
         format!(
             "file {} (it changed since it was read for this push)",
@@ -161,7 +161,7 @@ pub(super) async fn confirm_blobs(
         if store.blob_size(&blob.digest).await?.is_none() {
             let known = Some((&blob.digest, blob.size));
             store
-                .push_blob_file(&layer.source, known, &options.upload, &|_| {}, cancel)
+                .push_blob_file(&layer.path, known, &options.upload, &|_| {}, cancel)
                 .await?;
         }
     }
