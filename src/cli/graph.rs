@@ -1,15 +1,14 @@
 //! `graph`: the artifact graph of a reference or a layout, as a tree for people or JSON for programs.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::Write;
 
 use clap::{Args, ValueEnum};
 use stowage::cache::ManifestCache;
-use stowage::graph::{self, EdgeKind, Graph, GraphOptions, Node, Via};
+use stowage::graph::{self, GraphOptions, Node};
 use stowage::location::Location;
 use stowage::store::Store;
-use stowage::{Digest, Error, Result};
+use stowage::{Error, Result};
 
 use super::Context;
 
@@ -63,77 +62,12 @@ pub async fn graph(ctx: &Context, args: GraphArgs) -> Result<()> {
         Output::Json => {
             serde_json::to_string_pretty(&graph).map_err(|e| Error::Internal(e.to_string()))? + "\n"
         }
-        Output::Tree => render_tree(&graph),
+        Output::Tree => graph::tree::render(&graph, label),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
         .map_err(|e| Error::io("<stdout>", e))
-}
-
-/// Draws the DAG as a tree from the root; a node reached a second time is named, not repeated.
-fn render_tree(graph: &Graph) -> String {
-    let mut out = String::new();
-    let mut seen = HashSet::new();
-    if let Some(root) = graph.node(&graph.root) {
-        let _ = writeln!(out, "{}", label(root));
-        seen.insert(root.id.clone());
-        draw_children(graph, &graph.root, "", &mut seen, &mut out);
-    }
-    if graph.truncated {
-        out.push_str("(truncated: a depth or node limit stopped the walk)\n");
-    }
-    for w in &graph.warnings {
-        let _ = writeln!(out, "warning: {w}");
-    }
-    out
-}
-
-fn draw_children(
-    graph: &Graph,
-    id: &Digest,
-    prefix: &str,
-    seen: &mut HashSet<Digest>,
-    out: &mut String,
-) {
-    let edges: Vec<_> = graph.children(id).collect();
-    for (i, edge) in edges.iter().enumerate() {
-        let last = i + 1 == edges.len();
-        let (branch, indent) = if last {
-            ("└── ", "    ")
-        } else {
-            ("├── ", "│   ")
-        };
-        let Some(node) = graph.node(&edge.to) else {
-            continue;
-        };
-        let how = match (edge.kind, edge.via) {
-            (EdgeKind::Referrer, via) => format!("[referrer via {}] ", via_name(via)),
-            _ => String::new(),
-        };
-        if !seen.insert(node.id.clone()) {
-            let _ = writeln!(
-                out,
-                "{prefix}{branch}{how}{} (shown above)",
-                node.id.short()
-            );
-            continue;
-        }
-        let _ = writeln!(out, "{prefix}{branch}{how}{}", label(node));
-        draw_children(graph, &node.id, &format!("{prefix}{indent}"), seen, out);
-    }
-}
-
-fn via_name(via: Via) -> &'static str {
-    match via {
-        Via::Index => "index",
-        Via::Manifest => "manifest",
-        Via::Api => "referrers API",
-        Via::TagSchema => "referrers tag",
-        Via::CosignTag => "cosign tag",
-        Via::Buildx => "buildx",
-        Via::Subject => "subject",
-    }
 }
 
 fn label(node: &Node) -> String {

@@ -8,6 +8,7 @@ mod origin;
 mod snapshot;
 mod subjects;
 mod summary;
+pub mod tree;
 mod walk;
 
 use std::collections::BTreeMap;
