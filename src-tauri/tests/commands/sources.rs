@@ -1,6 +1,7 @@
 //! The sidebar: sources, signing in, the error shape, cancelling.
 
 use serde_json::json;
+use stowage_testkit::TestRegistry;
 
 use crate::*;
 
@@ -48,6 +49,53 @@ fn adding_an_unreachable_registry_says_so_and_saves_nothing() {
     assert!(!f.dirs.settings_file().exists());
     let sources = invoke(&f, "sources", json!({})).unwrap();
     assert_eq!(sources.as_array().unwrap().len(), 2);
+}
+
+/// Signing in checks with the registry first, then keeps the secret in the OS keyring, and only
+/// then saves the registry: a refusal at either step saves nothing.
+#[test]
+fn signing_in_asks_the_registry_then_the_keyring_and_saves_only_after_both() {
+    let reg = tauri::async_runtime::block_on(TestRegistry::htpasswd("ann", "ann-pw"));
+    let f = fixture();
+    let add = |username: &str, secret: &str| {
+        let request = json!({"request": {"host": reg.host(), "username": username,
+            "secret": secret, "insecure": true, "caFile": null}});
+        invoke(&f, "add_registry", request)
+    };
+    for (username, secret, code) in [
+        ("", "", "unauthorized"),
+        ("ann", "wrong", "unauthorized"),
+        // Accepted by the registry, but this app has no keyring, and a secret is kept nowhere
+        // else.
+        ("ann", "ann-pw", "no_keyring"),
+    ] {
+        let err = add(username, secret).unwrap_err();
+        assert_eq!(err["code"], code, "{username}/{secret}: {err}");
+        assert!(
+            !err["message"].as_str().unwrap().contains("ann-pw"),
+            "{err}"
+        );
+        assert!(!f.dirs.settings_file().exists(), "{username}/{secret}");
+    }
+}
+
+/// A registry that reads anonymously is added without credentials; signing out of it, with no
+/// keyring to remove anything from, is nothing to do, as in the CLI.
+#[test]
+fn an_anonymous_registry_is_added_and_signing_out_of_it_needs_no_keyring() {
+    let reg = tauri::async_runtime::block_on(TestRegistry::anonymous());
+    let f = fixture();
+    let request = json!({"request": {"host": reg.host(), "username": null, "secret": null,
+        "insecure": true, "caFile": null}});
+    let added = invoke(&f, "add_registry", request).unwrap();
+    assert_eq!(added["id"], reg.host());
+    assert_eq!(added["origin"], "added");
+    assert_eq!(added["signedIn"], false);
+    let settings = std::fs::read_to_string(f.dirs.settings_file()).unwrap();
+    assert!(settings.contains(&reg.host()), "{settings}");
+    let out = invoke(&f, "sign_out", json!({"source": reg.host()})).unwrap();
+    assert_eq!(out["origin"], "added");
+    assert_eq!(out["signedIn"], false);
 }
 
 #[test]
