@@ -148,7 +148,7 @@ async fn main() {
     check(&d.graph, pushed);
 
     let which = match front {
-        Front::Lean(_) => "the benchmark's lean front (bench/front.rs)",
+        Front::Lean(_) => "the benchmark's lean front (tests/kit/src/lean_front.rs)",
         Front::Harness(_) => "the harness's ReferrersFront",
     };
     report(&opts, setup_time, &a, b.as_ref(), &c, &d, which);

@@ -1,5 +1,5 @@
 //! Benchmark of the desktop app (docs/benchmarks.md, section 7), driven over WebDriver like the
-//! end-to-end tests: the 1,794-node graph of bench/content.rs opened in the real app's webview
+//! end-to-end tests: the 1,794-node graph of tests/kit/src/bench_graph.rs opened in the real app's webview
 //! (`graph:layout`, `graph:first-render`, frame intervals while panning), a repository with
 //! 10,000 tags (`tags:open`), process start to an interactive window, and memory (the app and its
 //! WebKit processes) idle and with the graph open; beside the same UI build with mocked IPC in
