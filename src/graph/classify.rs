@@ -8,6 +8,7 @@ use crate::manifest::{media_type, Manifest};
 
 /// What a node of the graph is, for people: the label and badge a view gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum NodeKind {
     /// An image index (or Docker manifest list) whose artifactType says nothing more.

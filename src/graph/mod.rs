@@ -127,6 +127,7 @@ pub struct Node {
 
 /// What an edge means: how the node it reaches belongs to the one it leaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum EdgeKind {
     /// Index -> manifest.
@@ -141,6 +142,7 @@ pub enum EdgeKind {
 
 /// How an edge was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Via {
     /// Listed in an index's `manifests`.

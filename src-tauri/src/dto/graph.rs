@@ -4,51 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use stowage::graph;
+// The graph's kinds are the core's own, exported to TypeScript from there.
+pub use stowage::graph::{EdgeKind, NodeKind, Via};
 use ts_rs::TS;
-
-/// What a node of the graph is, for people: the label and badge the graph gives it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum NodeKind {
-    /// An image index (or Docker manifest list) whose artifactType says nothing more.
-    Index,
-    /// A container image: an image config, and no artifactType.
-    Image,
-    /// A signature: cosign, notation, or a sigstore bundle.
-    Signature,
-    /// A software bill of materials (SPDX, CycloneDX, syft, …).
-    Sbom,
-    /// An in-toto attestation, such as SLSA provenance.
-    Attestation,
-    /// A Helm chart, as `helm push` stores it.
-    HelmChart,
-    /// A WebAssembly module.
-    Wasm,
-    /// Any other manifest: an artifact of another kind (Homebrew bottle, Flux, SIF) or unknown.
-    Artifact,
-    /// A manifest's config blob.
-    Config,
-    /// A manifest's layer, or any other blob that is not a manifest.
-    Layer,
-}
-
-impl From<graph::NodeKind> for NodeKind {
-    fn from(k: graph::NodeKind) -> Self {
-        use graph::NodeKind as K;
-        match k {
-            K::Index => NodeKind::Index,
-            K::Image => NodeKind::Image,
-            K::Signature => NodeKind::Signature,
-            K::Sbom => NodeKind::Sbom,
-            K::Attestation => NodeKind::Attestation,
-            K::HelmChart => NodeKind::HelmChart,
-            K::Wasm => NodeKind::Wasm,
-            K::Artifact => NodeKind::Artifact,
-            K::Config => NodeKind::Config,
-            K::Layer => NodeKind::Layer,
-        }
-    }
-}
 
 /// One manifest or blob of the graph, known by its digest: what its descriptor tells and, for
 /// a manifest once it is read, what the manifest adds.
@@ -83,7 +41,7 @@ impl From<graph::Node> for GraphNode {
     fn from(n: graph::Node) -> Self {
         GraphNode {
             id: n.id.to_string(),
-            kind: n.kind.into(),
+            kind: n.kind,
             format: n.format,
             media_type: n.media_type,
             artifact_type: n.artifact_type,
@@ -94,40 +52,6 @@ impl From<graph::Node> for GraphNode {
             error: n.error,
         }
     }
-}
-
-/// What an edge means: how the node it reaches belongs to the one it leaves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum EdgeKind {
-    /// Index -> one of its manifests.
-    Child,
-    /// Manifest -> its config blob.
-    Config,
-    /// Manifest -> one of its layers.
-    Layer,
-    /// Subject -> a referrer (a signature, SBOM or attestation attached to it).
-    Referrer,
-}
-
-/// How an edge was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum Via {
-    /// Listed in an index's `manifests`.
-    Index,
-    /// Named by a manifest's `config` or `layers`.
-    Manifest,
-    /// The registry's Referrers API.
-    Api,
-    /// The referrers tag schema (the `<alg>-<hex>` fallback tag).
-    TagSchema,
-    /// cosign's `sha256-<hex>.sig|.att|.sbom` tags.
-    CosignTag,
-    /// A buildx attestation manifest inside an index (`vnd.docker.reference.digest`).
-    Buildx,
-    /// Found by scanning a layout for manifests whose subject names it (no Referrers API there).
-    Subject,
 }
 
 /// A link between two nodes, by digest: what it means and how it was found.
@@ -143,34 +67,13 @@ pub struct GraphEdge {
     pub via: Via,
 }
 
-impl From<graph::Via> for Via {
-    fn from(v: graph::Via) -> Self {
-        use graph::Via as V;
-        match v {
-            V::Index => Via::Index,
-            V::Manifest => Via::Manifest,
-            V::Api => Via::Api,
-            V::TagSchema => Via::TagSchema,
-            V::CosignTag => Via::CosignTag,
-            V::Buildx => Via::Buildx,
-            V::Subject => Via::Subject,
-        }
-    }
-}
-
 impl From<graph::Edge> for GraphEdge {
     fn from(e: graph::Edge) -> Self {
-        use graph::EdgeKind as K;
         GraphEdge {
             from: e.from.to_string(),
             to: e.to.to_string(),
-            kind: match e.kind {
-                K::Child => EdgeKind::Child,
-                K::Config => EdgeKind::Config,
-                K::Layer => EdgeKind::Layer,
-                K::Referrer => EdgeKind::Referrer,
-            },
-            via: e.via.into(),
+            kind: e.kind,
+            via: e.via,
         }
     }
 }

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+// What a blob needs at the target is the core's own, exported to TypeScript from there.
+pub use stowage::ops::push::BlobAction;
 use stowage::{ops, pack};
 use ts_rs::TS;
 
@@ -90,19 +92,6 @@ pub struct PushSpec {
     pub subject: Option<String>,
 }
 
-/// What a layer blob will need at the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum BlobAction {
-    /// Its bytes will be sent.
-    Upload,
-    /// The registry was seen holding it in another repository: it will be linked from there
-    /// (and uploaded after all if the registry no longer has it there).
-    Mount,
-    /// The target has it already.
-    Skip,
-}
-
 /// One layer of a push preview: what the manifest will say of it, and what the target needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -129,11 +118,7 @@ impl From<ops::push::PlannedBlob> for PlannedBlob {
             digest: b.digest.to_string(),
             size: b.size,
             media_type: b.media_type,
-            action: match b.action {
-                ops::push::BlobAction::Upload => BlobAction::Upload,
-                ops::push::BlobAction::Mount => BlobAction::Mount,
-                ops::push::BlobAction::Skip => BlobAction::Skip,
-            },
+            action: b.action,
             from: b.from,
         }
     }

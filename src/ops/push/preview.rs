@@ -48,7 +48,8 @@ pub struct PlannedBlob {
 }
 
 /// What a blob will need at the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum BlobAction {
     /// Its bytes will be sent.
