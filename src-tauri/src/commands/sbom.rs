@@ -64,7 +64,7 @@ pub async fn sbom_documents(
                 media_type: at.media_type,
                 subject: at.subject.as_ref().map(ToString::to_string),
                 platform: platform.clone(),
-                via: at.via.map(Into::into),
+                via: at.via,
                 path: None,
                 wrappers: vec![],
                 document: None,
