@@ -1,10 +1,12 @@
 // Where the canvas looks: the fit that shows a graph, and keeping the view when the canvas
-// changes size. Pure arithmetic on boxes, so it is tested without Cytoscape.
-import { NODE_FONT_SIZE } from "./style";
+// changes size. Pure arithmetic on boxes, so it is tested without Cytoscape (canvas-viewport.ts
+// applies it).
+import { NODE_BORDER, NODE_FONT_SIZE } from "./style";
 
 export type Rect = { x1: number; y1: number; x2: number; y2: number };
 export type Point = { x: number; y: number };
 export type Viewport = { zoom: number; pan: Point };
+export type Size = { width: number; height: number };
 
 /** The smallest node label, in screen pixels, that still reads without leaning in. */
 export const READABLE_PX = 11;
@@ -48,11 +50,56 @@ function place(lo: number, hi: number, rootLo: number, rootHi: number, start: nu
   return Math.min(most, Math.max(least, want));
 }
 
+/** A node as the fit sees it: its size comes from the view, not from Cytoscape. */
+export type SizedNode = { id: string; width: number; height: number };
+
+/**
+ * The box around `nodes` (border included) where `at` puts their centres, and the box around the
+ * roots among them (the nodes no edge in `targets` points to; null when none is placed). Nodes
+ * `at` has no position for are left out; null when none is left.
+ */
+export function graphBounds(nodes: readonly SizedNode[], targets: ReadonlySet<string>, at: (id: string) => Point | null): { graph: Rect; roots: Rect | null } | null {
+  const graph = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+  const roots = { ...graph };
+  for (const n of nodes) {
+    const p = at(n.id);
+    if (!p) continue;
+    const w = n.width / 2 + NODE_BORDER;
+    const h = n.height / 2 + NODE_BORDER;
+    for (const box of targets.has(n.id) ? [graph] : [graph, roots]) {
+      box.x1 = Math.min(box.x1, p.x - w);
+      box.y1 = Math.min(box.y1, p.y - h);
+      box.x2 = Math.max(box.x2, p.x + w);
+      box.y2 = Math.max(box.y2, p.y + h);
+    }
+  }
+  if (!Number.isFinite(graph.x1)) return null;
+  return { graph, roots: Number.isFinite(roots.x1) ? roots : null };
+}
+
+/** The pan that brings a node moving to `to` (model coordinates) back to `rendered` on screen. */
+export function anchorPan(rendered: Point, to: Point, viewport: Viewport): Point {
+  return { x: rendered.x - (to.x * viewport.zoom + viewport.pan.x), y: rendered.y - (to.y * viewport.zoom + viewport.pan.y) };
+}
+
+/**
+ * What a canvas that went from `before` to `after` does with its viewport: "same" when its size
+ * did not change; "fit" when the user never moved the view (the fit's zoom never drops below
+ * readable); else the pan that keeps its middle in the middle, or "stay" when it had no size
+ * before, so no middle to keep.
+ */
+export function afterResize(userMoved: boolean, pan: Point, before: Size, after: Size): "same" | "fit" | "stay" | { pan: Point } {
+  if (after.width === before.width && after.height === before.height) return "same";
+  if (!userMoved) return "fit";
+  if (before.width > 0 && before.height > 0) return { pan: keepCentre(pan, before, after) };
+  return "stay";
+}
+
 /**
  * The pan that keeps the model point at the canvas's centre there after the canvas changed size
  * (Cytoscape keeps the top left corner, so a panel opening on the right would hide the middle).
  */
-export function keepCentre(pan: Point, before: { width: number; height: number }, after: { width: number; height: number }): Point {
+export function keepCentre(pan: Point, before: Size, after: Size): Point {
   return { x: pan.x + (after.width - before.width) / 2, y: pan.y + (after.height - before.height) / 2 };
 }
 
@@ -60,7 +107,7 @@ export function keepCentre(pan: Point, before: { width: number; height: number }
  * The smallest pan that brings `box` (screen pixels) inside the canvas with `margin` to spare; a
  * box larger than the canvas keeps its top left corner in view.
  */
-export function revealBy(box: Rect, size: { width: number; height: number }, margin = 24): Point {
+export function revealBy(box: Rect, size: Size, margin = 24): Point {
   const axis = (lo: number, hi: number, extent: number) => {
     if (lo < margin) return margin - lo;
     if (hi > extent - margin) return Math.max(margin - lo, extent - margin - hi);
