@@ -289,7 +289,7 @@ export async function deleteManifests(args: { repository: string; digest: string
   }
   const planned = deletePlan(args, mocks).map((e) => e.digest);
   if (JSON.stringify(planned) !== JSON.stringify(args.expected)) {
-    return reject("invalid", `what deleting ${args.digest.slice(0, 19)} removes changed since the preview (${planned.length} manifests now, ${args.expected.length} shown); nothing was deleted`);
+    return reject("changed_since_preview", `what deleting ${args.digest} removes changed since the preview (${args.expected.length} manifests then, ${planned.length} now); look again before going on`);
   }
   for (const d of planned) mocks.deleted.add(d);
   return planned;

@@ -376,7 +376,7 @@ describe("push, attach and transfers", () => {
     await page.evaluate(() => (/** @type {any} */ (window).__mockAttachBeforeDelete = true));
     await page.getByTestId("delete-submit").click();
     await page.getByTestId("delete-error").waitFor();
-    assert.match(await page.getByTestId("delete-error").innerText(), /changed since it was shown/);
+    assert.match(await page.getByTestId("delete-error").innerText(), /changed since it was shown \(4 then, 5 now\): nothing was deleted/);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="delete-list"] li').length === 5);
     await shot(page, "34-delete-changed");
     await page.getByTestId("delete-submit").click();

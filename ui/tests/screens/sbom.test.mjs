@@ -288,7 +288,7 @@ describe("SBOM view", () => {
     await drag(page, "drop", empty, [`${DROP_DIR}/notes.txt`]);
     const toast = page.getByTestId("toast").filter({ hasText: "Could not open it as an SBOM" });
     await toast.waitFor();
-    assert.match(await toast.innerText(), /notes\.txt: not an SBOM: no SPDX or CycloneDX key[\s\S]*\(sbom\)[\s\S]*Drop on a source, a repository, or a node of the graph to push it/);
+    assert.match(await toast.innerText(), /notes\.txt: not an SBOM: no SPDX or CycloneDX key[\s\S]*\(unreadable_sbom\)[\s\S]*Drop on a source, a repository, or a node of the graph to push it/);
     assert.equal(await local.count(), 0);
     await shot(page, "sbom-11-drop-not-an-sbom");
     await done();
