@@ -16,8 +16,7 @@ use tauri::{AppHandle, Runtime, State};
 use super::transfer::watched;
 use super::Answer;
 use crate::dto::{
-    AppError, GraphEdge, GraphNode, InspectedPaths, PathEntry, PushPreview, PushResult, PushSpec,
-    TransferProgress,
+    AppError, InspectedPaths, PathEntry, PushPreview, PushResult, PushSpec, TransferProgress,
 };
 use crate::pending::PendingPush;
 use crate::state::AppState;
@@ -124,15 +123,7 @@ pub async fn push<R: Runtime>(
     )
     .await?;
     state.pushes.discard(&plan);
-    Ok(PushResult {
-        target: pushed.target,
-        digest: pushed.digest.to_string(),
-        artifact_type: pushed.artifact_type,
-        tags: pushed.tags,
-        referrers_tag_updated: pushed.referrers_tag_updated,
-        node: GraphNode::from(pushed.node),
-        edge: pushed.edge.map(GraphEdge::from),
-    })
+    Ok(pushed.into())
 }
 
 /// Forgets a prepared plan the user closed without pushing; its packed folders are removed.

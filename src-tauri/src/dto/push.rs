@@ -160,3 +160,17 @@ pub struct PushResult {
     /// For an attach: subject -> node.
     pub edge: Option<GraphEdge>,
 }
+
+impl From<ops::push::Pushed> for PushResult {
+    fn from(pushed: ops::push::Pushed) -> Self {
+        PushResult {
+            target: pushed.target,
+            digest: pushed.digest.to_string(),
+            artifact_type: pushed.artifact_type,
+            tags: pushed.tags,
+            referrers_tag_updated: pushed.referrers_tag_updated,
+            node: GraphNode::from(pushed.node),
+            edge: pushed.edge.map(GraphEdge::from),
+        }
+    }
+}
