@@ -66,6 +66,20 @@ impl KnownBlobs {
         write_atomically(&self.places_path(digest), text.as_bytes());
     }
 
+    /// Forgets that `registry/repository` holds `digest`: a mount from there found it gone (a
+    /// deleted repository, a garbage-collected blob), and asking again on every push would cost
+    /// two requests per blob each time.
+    pub fn forget(&self, digest: &Digest, registry: &str, repository: &str) {
+        let mut places = self.places(digest);
+        let before = places.len();
+        places.retain(|(g, r)| !(g == registry && r == repository));
+        if places.len() == before {
+            return;
+        }
+        let text: String = places.iter().map(|(g, r)| format!("{g} {r}\n")).collect();
+        write_atomically(&self.places_path(digest), text.as_bytes());
+    }
+
     /// The digest the file `key` names was hashed to, if it was.
     pub fn file_digest(&self, key: &FileKey) -> Option<Digest> {
         let text = std::fs::read_to_string(self.file_path(key)).ok()?;
@@ -125,7 +139,7 @@ fn file_key(path: &Path, meta: &Metadata) -> Option<Vec<u8>> {
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) {
-    if let Err(e) = crate::atomic::write(path, bytes) {
+    if let Err(e) = crate::atomic::write_record(path, bytes) {
         tracing::debug!(path = %path.display(), error = %e, "blob record write failed");
     }
 }
@@ -133,6 +147,21 @@ fn write_atomically(path: &Path, bytes: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_forgotten_place_is_no_longer_offered_and_the_others_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let known = KnownBlobs::new(dir.path());
+        let d = Digest::sha256_of(b"x");
+        known.saw(&d, "r.example", "a");
+        known.saw(&d, "r.example", "b");
+        known.forget(&d, "r.example", "a");
+        known.forget(&d, "other.example", "b");
+        assert_eq!(
+            known.places(&d),
+            [("r.example".to_string(), "b".to_string())]
+        );
+    }
 
     #[test]
     fn places_are_most_recent_first_without_repeats() {

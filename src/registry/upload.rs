@@ -92,7 +92,8 @@ impl Registry {
 
     /// Mounts `digest` into `repository` from another repository of this registry where it was
     /// seen (see [`KnownBlobs`](crate::known_blobs::KnownBlobs)). Returns whether one did. A
-    /// record is a hint: a place that no longer holds the blob, or that refuses, is passed over.
+    /// record is a hint: a place that does not mount (the blob is gone, or access is refused) is
+    /// passed over and forgotten, so a stale record costs one push, not every push.
     pub async fn mount_known(&self, repository: &str, digest: &Digest) -> Result<bool> {
         for from in self
             .known_places(digest, repository)
@@ -101,7 +102,11 @@ impl Registry {
         {
             match self.mount_blob(repository, digest, from).await {
                 Ok(true) => return Ok(true),
-                Ok(false) => {}
+                Ok(false) => {
+                    if let Some(known) = &self.known {
+                        known.forget(digest, self.name(), from);
+                    }
+                }
                 Err(Error::Cancelled) => return Err(Error::Cancelled),
                 Err(e) => tracing::debug!(%digest, from, error = %e, "a recorded mount failed"),
             }

@@ -117,6 +117,15 @@ async fn a_repush_mounts_and_a_changed_file_uploads() {
     .unwrap();
     assert_eq!(pushed.blobs[0].outcome, Outcome::Mounted);
 
+    // A place that no longer holds the blob (tried first: the most recent) is passed over, the
+    // next one mounts, and the stale one is forgotten: the next push does not ask it again.
+    KnownBlobs::new(&known).saw(&digest, &host, "ghost");
+    let e = store(&host, &known, "e").await;
+    assert_eq!(push_to(&e, &file).await.blobs[0].outcome, Outcome::Mounted);
+    let places = KnownBlobs::new(&known).places(&digest);
+    assert!(places.iter().all(|(_, r)| r != "ghost"), "{places:?}");
+    assert_eq!(places.first(), Some(&(host.clone(), "e".to_string())));
+
     // Rewritten in place, same size: the record no longer applies. A stale place for the new
     // content (a repository that never had it) is passed over, and the bytes go up.
     let changed: Vec<u8> = bytes.iter().map(|b| b ^ 0x5a).collect();
