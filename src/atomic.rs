@@ -17,29 +17,55 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// Replaces `path` with `bytes`, creating its folder when missing; the temporary file is beside it.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    write_via(dir, path, bytes)
+    replace(folder_of(path)?, path, bytes, Durability::Synced)
 }
 
 /// Replaces `path` with `bytes` through a temporary file in `temp_dir`, which must be on the
 /// same file system as `path` (a layout keeps its temporary files where its `gc` looks).
 pub fn write_via(temp_dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+    replace(temp_dir, path, bytes, Durability::Synced)
+}
+
+/// [`write`] for a record Stowage can rebuild (a cache, where a blob was seen, an index of a
+/// layer's entries): whole or absent as well, but not synced. A crash may lose it, which costs a
+/// later request or hash, never data; syncing hundreds of them would cost a push of many small
+/// files more than its uploads.
+pub fn write_record(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace(folder_of(path)?, path, bytes, Durability::Record)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Durability {
+    Synced,
+    Record,
+}
+
+fn folder_of(path: &Path) -> Result<&Path> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    Ok(dir)
+}
+
+fn replace(temp_dir: &Path, path: &Path, bytes: &[u8], durability: Durability) -> Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(temp_dir)
         .map_err(|e| Error::io(temp_dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(tmp.path(), e))?;
+    if durability == Durability::Synced {
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| Error::io(tmp.path(), e))?;
+    }
     // A failed rename drops (removes) the temporary file.
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    sync_dir(path.parent().unwrap_or(temp_dir));
+    if durability == Durability::Synced {
+        sync_dir(path.parent().unwrap_or(temp_dir));
+    }
     Ok(())
 }
 

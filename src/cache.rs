@@ -51,7 +51,7 @@ impl ManifestCache {
         if path.exists() {
             return;
         }
-        if let Err(e) = crate::atomic::write(&path, bytes) {
+        if let Err(e) = crate::atomic::write_record(&path, bytes) {
             tracing::debug!(error = %e, "manifest cache write failed");
         }
     }

@@ -25,7 +25,7 @@ pub(super) fn save(cache: &ManifestCache, registry: &Registry, repository: &str,
     let path = path(cache, registry.name(), repository, &graph.root);
     let written = serde_json::to_vec(graph)
         .map_err(|e| crate::error::Error::Internal(e.to_string()))
-        .and_then(|bytes| crate::atomic::write(&path, &bytes));
+        .and_then(|bytes| crate::atomic::write_record(&path, &bytes));
     if let Err(e) = written {
         tracing::debug!(error = %e, "graph snapshot not saved");
     }

@@ -40,7 +40,7 @@ impl EntryIndex {
         let path = self.path(&listing.digest);
         let written = serde_json::to_vec(listing)
             .map_err(|e| crate::error::Error::Internal(e.to_string()))
-            .and_then(|bytes| crate::atomic::write(&path, &bytes));
+            .and_then(|bytes| crate::atomic::write_record(&path, &bytes));
         if let Err(e) = written {
             tracing::debug!(path = %path.display(), error = %e, "layer entry index write failed");
         }
