@@ -13,7 +13,9 @@ pub use mimalloc::MiMalloc as Allocator;
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Sets mimalloc to give freed memory back to the system at once, on whichever thread frees
-/// it. Called first thing in `main`, before any thread is started.
+/// it. Called first thing in the app's `main`, before any thread is started: the app lives long
+/// and would otherwise hold every large SBOM's buffers. The CLI does not: its processes end soon
+/// after their work, and each allocation after a purge faults in fresh zeroed pages.
 #[allow(unsafe_code)] // A call into mimalloc's C API, which has no safe wrapper for options.
 pub fn give_back_freed_memory() {
     // SAFETY: mi_option_set only stores a number in mimalloc's option table; it has no
