@@ -17,7 +17,7 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// Replaces `path` with `bytes`, creating its folder when missing; the temporary file is beside it.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    replace(folder_of(path)?, path, bytes, Durability::Synced)
+    replace(created_folder_of(path)?, path, bytes, Durability::Synced)
 }
 
 /// Replaces `path` with `bytes` through a temporary file in `temp_dir`, which must be on the
@@ -31,7 +31,7 @@ pub fn write_via(temp_dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
 /// later request or hash, never data; syncing hundreds of them would cost a push of many small
 /// files more than its uploads.
 pub fn write_record(path: &Path, bytes: &[u8]) -> Result<()> {
-    replace(folder_of(path)?, path, bytes, Durability::Record)
+    replace(created_folder_of(path)?, path, bytes, Durability::Record)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -40,7 +40,8 @@ enum Durability {
     Record,
 }
 
-fn folder_of(path: &Path) -> Result<&Path> {
+/// `path`'s folder, created when missing.
+fn created_folder_of(path: &Path) -> Result<&Path> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -167,16 +167,21 @@ pub async fn oras_push(
         cmd.env("ORAS_USER", user).env("ORAS_PASS", pass);
     }
     let stdout = run_as(cmd, format!("oras-py push to {host}/{target}")).await;
-    let result = stdout
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("STOWAGE-RESULT "))
-        .unwrap_or_else(|| panic!("oras-py printed no result:\n{stdout}"));
-    let result: Value = serde_json::from_str(result).expect("oras-py result");
+    let result = oras_result(&stdout);
     result["digest"]
         .as_str()
         .unwrap_or_else(|| panic!("oras-py result without digest: {result}"))
         .to_string()
+}
+
+/// The JSON an oras-py script printed last, after `STOWAGE-RESULT `.
+fn oras_result(stdout: &str) -> Value {
+    let line = stdout
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("STOWAGE-RESULT "))
+        .unwrap_or_else(|| panic!("oras-py printed no result:\n{stdout}"));
+    serde_json::from_str(line).expect("oras-py result")
 }
 
 /// oras-py pull of `HOST/TARGET` into `outdir`; returns the paths it reports writing.
@@ -193,12 +198,7 @@ print("STOWAGE-RESULT " + json.dumps({"files": files}))
     let mut cmd = Command::new(python());
     cmd.arg("-c").arg(script).arg(args.to_string());
     let stdout = run(cmd).await;
-    let result = stdout
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("STOWAGE-RESULT "))
-        .unwrap_or_else(|| panic!("oras-py printed no result:\n{stdout}"));
-    let result: Value = serde_json::from_str(result).expect("oras-py result");
+    let result = oras_result(&stdout);
     result["files"]
         .as_array()
         .map(|a| {
