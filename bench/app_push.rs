@@ -9,9 +9,15 @@
 //! (xdotool, python3-gi): the file is dropped on the app first, as the app reads only files the
 //! user gave it:
 //! `STOWAGE_APP_BIN=$PWD/target/release/stowage-app STOWAGE_CLI=$PWD/target/release/stowage \
-//!  scripts/with-keyring scripts/with-display cargo run --release --features e2e --example app_push`
+//!  BENCH_ROWS=FILE scripts/with-keyring scripts/with-display \
+//!  cargo run --release --features e2e --example app_push`, then `bench/report FILE`.
+//!
+//! Writes the table's rows (part "app-push") for `bench/report` to render, through the test
+//! kit's `bench_rows`: to the file BENCH_ROWS names, else to stdout (where the services of the
+//! keyring's D-Bus session print too); each round's figures go to stderr.
 
 use stowage_testkit as harness;
+use stowage_testkit::bench_rows::{self as cell, Rows};
 use stowage_testkit::{app, drag};
 
 use std::io::Write;
@@ -171,18 +177,32 @@ async fn main() {
     }
     app.close().await.ok();
     let (c, p, t) = (median(cli_s), median(app_push_s), median(app_total_s));
-    println!("| `stowage push` (CLI), 1 GiB | {c:.2} s | 1.00x |");
-    println!(
-        "| app: `push` of the prepared plan | {p:.2} s | {:.2}x |",
-        p / c
-    );
-    println!(
-        "| app: `prepare_push` + `push` (hash, then upload) | {t:.2} s | {:.2}x |",
-        t / c
-    );
-    println!(
-        "app process RSS: {} MiB idle, peak {} MiB during the pushes",
-        idle_kib / 1024,
-        peaks.iter().max().copied().unwrap_or(0) / 1024
+    let mut rows = Rows::new("app-push");
+    rows.table(&[
+        "push of 1 GiB",
+        &format!("median of {rounds}"),
+        "vs the CLI",
+    ]);
+    rows.row(vec![
+        json!("`stowage push` (CLI), 1 GiB"),
+        cell::s(c),
+        cell::x(1.0),
+    ]);
+    rows.row(vec![
+        json!("app: `push` of the prepared plan"),
+        cell::s(p),
+        cell::x(p / c),
+    ]);
+    rows.row(vec![
+        json!("app: `prepare_push` + `push` (hash, then upload)"),
+        cell::s(t),
+        cell::x(t / c),
+    ]);
+    rows.text_with(
+        "app process RSS: {idle} idle, peak {peak} during the pushes",
+        json!({
+            "idle": cell::kib(idle_kib),
+            "peak": cell::kib(peaks.iter().max().copied().unwrap_or(0)),
+        }),
     );
 }

@@ -13,7 +13,12 @@
 //! opened last. Each round starts the app afresh, so no SBOM is already read. Needs the release
 //! app with its UI inside (STOWAGE_APP_BIN), scripts/with-display and scripts/with-keyring:
 //! `BENCH_ONLY=sbom-view bench/run` sets all of that up. Knobs: BENCH_ROUNDS (5).
+//!
+//! Writes the table's rows (part "sbom-view") for `bench/report` to render, through the test
+//! kit's `bench_rows`: to the file BENCH_ROWS names, else to stdout, where the services of the
+//! keyring's D-Bus session print too; so by hand, set BENCH_ROWS=FILE and run `bench/report FILE`.
 
+use stowage_testkit::bench_rows::{self as cell, Rows};
 use stowage_testkit::{app, webdriver};
 
 use std::path::{Path, PathBuf};
@@ -290,18 +295,6 @@ async fn round(sboms: &[Sbom], figures: &mut [Figures], shots: &Path, first: boo
     Ok(())
 }
 
-fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-fn spread(v: &[f64]) -> String {
-    let min = v.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = v.iter().copied().fold(0.0, f64::max);
-    format!("{:.0} ms ({min:.0}-{max:.0})", median(v))
-}
-
 #[tokio::main]
 async fn main() -> Result<()> {
     let rounds: usize = std::env::var("BENCH_ROUNDS")
@@ -365,28 +358,31 @@ async fn main() -> Result<()> {
         round(&sboms, &mut figures, &shots, r == 0).await?;
     }
 
-    let mut text = String::from(
-        "| SBOM | file | packages | selection to table painted | keystroke to repaint | \
-         shell: `sbom_documents` | shell: `sbom_rows` | RSS, view open |\n\
-         |---|---|---|---|---|---|---|---|\n",
-    );
+    // bench/run sets BENCH_ROWS: the D-Bus services of the keyring session it runs in print on
+    // stdout.
+    let mut rows = Rows::new("sbom-view");
+    rows.table(&[
+        "SBOM",
+        "file",
+        "packages",
+        "selection to table painted",
+        "keystroke to repaint",
+        "shell: `sbom_documents`",
+        "shell: `sbom_rows`",
+        "RSS, view open",
+    ]);
     for (sbom, f) in sboms.iter().zip(&figures) {
         let size = std::fs::metadata(&sbom.file)?.len();
-        text += &format!(
-            "| {} | {:.1} MB | {} | {} | {} | {} | {} | {} MiB |\n",
-            sbom.title,
-            size as f64 / 1e6,
-            sbom.packages,
-            spread(&f.open),
-            spread(&f.filter),
-            spread(&f.documents),
-            spread(&f.rows),
-            f.rss_kib.iter().max().copied().unwrap_or(0) / 1024,
-        );
-    }
-    match std::env::var_os("BENCH_APP_REPORT") {
-        Some(path) => std::fs::write(path, text)?,
-        None => print!("{text}"),
+        rows.row(vec![
+            json!(sbom.title),
+            json!(format!("{:.1} MB", size as f64 / 1e6)),
+            json!(sbom.packages),
+            cell::spread_ms(&f.open),
+            cell::spread_ms(&f.filter),
+            cell::spread_ms(&f.documents),
+            cell::spread_ms(&f.rows),
+            cell::kib(f.rss_kib.iter().max().copied().unwrap_or(0)),
+        ]);
     }
     Ok(())
 }

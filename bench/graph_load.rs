@@ -2,12 +2,15 @@
 //!
 //! Pushes an 8-platform index whose manifests carry 10 referrers each, each of those with 10
 //! nested signatures (889 manifests), then loads the graph cold at concurrency 8 and 1, warm
-//! from the snapshot, and warm without it, and prints a Markdown report with the round-trip
-//! bound the concurrency allows. Run with `cargo run --release --example graph_load [-- OPTIONS]`.
+//! from the snapshot, and warm without it, and writes the report's rows (part "graph", with the
+//! round-trip bound the concurrency allows) to BENCH_ROWS or stdout, for `bench/report` to
+//! render; progress goes to stderr. Run with
+//! `cargo run --release --example graph_load [-- OPTIONS] | bench/report -`.
 //! The loads go through `front::LeanFront` unless `--front harness` picks the harness's
-//! `ReferrersFront` (see front.rs for why); the cost of one referrers answer of each is printed.
+//! `ReferrersFront` (see front.rs for why); the cost of one referrers answer of each is reported.
 
 use stowage_testkit as harness;
+use stowage_testkit::bench_rows::{self as cell, Rows};
 use stowage_testkit::{bench_graph as content, lean_front as front};
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -15,6 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt};
+use serde_json::json;
 use stowage::auth::Credentials;
 use stowage::cache::ManifestCache;
 use stowage::config::Settings;
@@ -151,19 +155,26 @@ async fn main() {
         Front::Lean(_) => "the benchmark's lean front (tests/kit/src/lean_front.rs)",
         Front::Harness(_) => "the harness's ReferrersFront",
     };
-    report(&opts, setup_time, &a, b.as_ref(), &c, &d, which);
-    println!(
-        "One request at {} ms added latency, as a client sees it (median of {SERIAL_SAMPLES} in \
-         a row): manifest GET by digest {}, referrers GET {}.",
-        opts.latency.as_millis(),
-        ms(round_trips.0),
-        ms(round_trips.1)
+    let mut rows = Rows::new("graph");
+    report(&mut rows, &opts, setup_time, &Loads { a, b, c, d }, which);
+    rows.text_with(
+        "One request at {latency} ms added latency, as a client sees it (median of {samples} in \
+         a row): manifest GET by digest {manifest}, referrers GET {referrers}.",
+        json!({
+            "latency": opts.latency.as_millis() as u64,
+            "samples": SERIAL_SAMPLES,
+            "manifest": cell::ms(ms(round_trips.0)),
+            "referrers": cell::ms(ms(round_trips.1)),
+        }),
     );
-    println!(
+    rows.text_with(
         "One referrers answer at no added latency, {pushed} manifests in the repository \
-         (median of 3): lean front {}, harness ReferrersFront {}.",
-        ms(answer_costs.0),
-        ms(answer_costs.1)
+         (median of 3): lean front {lean}, harness ReferrersFront {harness}.",
+        json!({
+            "pushed": pushed,
+            "lean": cell::ms(ms(answer_costs.0)),
+            "harness": cell::ms(ms(answer_costs.1)),
+        }),
     );
 }
 
@@ -321,6 +332,15 @@ async fn replay_referrer_puts(registry: &TestRegistry, base_url: &str) {
         .await;
 }
 
+/// The four loads: (a) cold, (b) cold one at a time (unless `--no-serial`), (c) warm from the
+/// snapshot, (d) warm without it.
+struct Loads {
+    a: Run,
+    b: Option<Run>,
+    c: Run,
+    d: Run,
+}
+
 /// One timed load.
 struct Run {
     graph: Graph,
@@ -436,8 +456,8 @@ fn bound(per_level: &[u64], concurrency: usize, latency: Duration) -> Duration {
     latency * trips as u32
 }
 
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 fn secs(d: Duration) -> String {
@@ -463,15 +483,11 @@ fn requests(r: &RequestCounts) -> String {
     format!("{walk} ({})", parts.join(", "))
 }
 
-fn report(
-    opts: &Options,
-    setup: Duration,
-    a: &Run,
-    b: Option<&Run>,
-    c: &Run,
-    d: &Run,
-    front: &str,
-) {
+/// The report's rows: the heading, the graph, the table of the four loads against their
+/// round-trip bounds, and the scheme probes left out of the times.
+fn report(rows: &mut Rows, opts: &Options, setup: Duration, loads: &Loads, front: &str) {
+    let Loads { a, b, c, d } = loads;
+    let b = b.as_ref();
     let g = &a.graph;
     let manifests = g.nodes.iter().filter(|n| is_manifest(n.kind)).count();
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
@@ -482,66 +498,91 @@ fn report(
     }
     let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
     let latency = opts.latency;
-    let ms = latency.as_millis();
 
-    println!(
-        "### Graph load: {} nodes behind a {ms} ms-per-request front\n",
-        g.nodes.len()
-    );
-    println!(
-        "Graph: {} nodes ({}), {} edges, {manifests} manifests, depth {}. Served through \
-         {front}. Setup (push through the front, no latency): {}.\n",
+    rows.title(&format!(
+        "Graph load: {} nodes behind a {} ms-per-request front",
         g.nodes.len(),
-        kinds.join(", "),
-        g.edges.len(),
-        levels(g, false).len() - 1,
-        secs(setup)
+        latency.as_millis()
+    ));
+    rows.text_with(
+        "Graph: {nodes} nodes ({kinds}), {edges} edges, {manifests} manifests, depth {depth}. \
+         Served through {front}. Setup (push through the front, no latency): {setup}.",
+        json!({
+            "nodes": g.nodes.len(),
+            "kinds": kinds.join(", "),
+            "edges": g.edges.len(),
+            "manifests": manifests,
+            "depth": levels(g, false).len() - 1,
+            "front": front,
+            "setup": cell::s(setup.as_secs_f64()),
+        }),
     );
-    println!(
-        "| load | concurrency | requests (by kind) | round-trip bound | measured | ratio to bound |"
-    );
-    println!("|---|---|---|---|---|---|");
-    let row = |name: &str, run: &Run, cached_manifests: bool| {
+    rows.table(&[
+        "load",
+        "concurrency",
+        "requests (by kind)",
+        "round-trip bound",
+        "round trips of the bound",
+        "measured",
+        "ratio to bound",
+    ]);
+    let mut row = |name: &str, run: &Run, bound: Duration, trips: String| {
+        rows.row(vec![
+            json!(name),
+            json!(run.concurrency),
+            json!(requests(&run.requests)),
+            cell::s(bound.as_secs_f64()),
+            json!(trips),
+            cell::s(run.time.as_secs_f64()),
+            cell::x(run.time.as_secs_f64() / bound.as_secs_f64()),
+        ]);
+    };
+    let walk = |run: &Run, cached_manifests: bool| {
         let per_level = levels(&run.graph, cached_manifests);
-        let bound = bound(&per_level, run.concurrency, latency);
-        let ratio = run.time.as_secs_f64() / bound.as_secs_f64();
-        println!(
-            "| {name} | {} | {} | {} ({} levels: {}) | {} | {ratio:.2}x |",
-            run.concurrency,
-            requests(&run.requests),
-            secs(bound),
+        let trips = format!(
+            "{} levels: {}",
             per_level.len(),
             per_level
                 .iter()
                 .map(u64::to_string)
                 .collect::<Vec<_>>()
-                .join("/"),
-            secs(run.time),
+                .join("/")
         );
+        (bound(&per_level, run.concurrency, latency), trips)
     };
-    row("(a) cold", a, false);
+    let (bound_a, trips) = walk(a, false);
+    row("(a) cold", a, bound_a, trips);
     if let Some(b) = b {
-        row("(b) cold, one at a time", b, false);
+        let (bound_b, trips) = walk(b, false);
+        row("(b) cold, one at a time", b, bound_b, trips);
     }
-    println!(
-        "| (c) warm, snapshot | {} | {} | {} (2 round trips: tag, root referrers) | {} | {:.2}x |",
-        c.concurrency,
-        requests(&c.requests),
-        secs(latency * 2),
-        secs(c.time),
-        c.time.as_secs_f64() / (latency * 2).as_secs_f64()
+    row(
+        "(c) warm, snapshot",
+        c,
+        latency * 2,
+        "2 round trips: tag, root referrers".into(),
     );
-    row("(d) warm, full reload", d, true);
-    println!();
-    let probes: Vec<String> = [Some(a), b, Some(c), Some(d)]
+    let (bound_d, trips) = walk(d, true);
+    row("(d) warm, full reload", d, bound_d, trips);
+
+    let probed: Vec<&Run> = [Some(a), b, Some(c), Some(d)]
         .into_iter()
         .flatten()
-        .map(|r| format!("{} request(s), {}", r.probe.base, secs(r.probe_time)))
         .collect();
-    println!(
-        "Not in the times above: each fresh client first probes the loopback host's scheme \
-         (`/v2/` over HTTPS, then HTTP); per load: {}.",
-        probes.join("; ")
+    let mut values = serde_json::Map::new();
+    let mut per_load = Vec::new();
+    for (i, r) in probed.iter().enumerate() {
+        per_load.push(format!("{{requests{i}}} request(s), {{time{i}}}"));
+        values.insert(format!("requests{i}"), json!(r.probe.base));
+        values.insert(format!("time{i}"), cell::s(r.probe_time.as_secs_f64()));
+    }
+    rows.text_with(
+        &format!(
+            "Not in the times above: each fresh client first probes the loopback host's scheme \
+             (`/v2/` over HTTPS, then HTTP); per load: {}.",
+            per_load.join("; ")
+        ),
+        serde_json::Value::Object(values),
     );
     assert!(a.cached && c.cached && d.cached);
 }

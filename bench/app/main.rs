@@ -10,8 +10,13 @@
 //! sets all of that up. Knobs: BENCH_ROUNDS (5), BENCH_APP_TAGS (10000), BENCH_PAN_MS (3000),
 //! BENCH_CHROMIUM (/usr/bin/chromium; "none" skips the reference), BENCH_CHROMIUM_PROFILE=1 (a
 //! CPU profile of the reference's first graph opening, target/bench-app/*.cpuprofile).
+//!
+//! Writes the report's rows (part "app") for `bench/report` to render, through the test kit's
+//! `bench_rows`: to the file BENCH_ROWS names, else to stdout, where the services of the keyring's
+//! D-Bus session print too; so by hand, set BENCH_ROWS=FILE and run `bench/report FILE`.
 
 use stowage_testkit as harness;
+use stowage_testkit::bench_rows::{self as cell, Rows};
 use stowage_testkit::{app, bench_graph as content, lean_front as front, webdriver};
 
 use std::collections::BTreeMap;
@@ -157,7 +162,10 @@ async fn main() -> Result<()> {
         std::fs::write(&tag_file, serde_json::to_vec(&tags)?)?;
         Some(chromium_rounds(&chromium, &data, &tag_file, rounds, pan_ms, &shots).await?)
     };
-    let text = report(
+    // bench/run sets BENCH_ROWS: the D-Bus services of the keyring session it runs in print on
+    // stdout.
+    report(
+        &mut Rows::new("app"),
         &g,
         manifests,
         tag_count,
@@ -165,12 +173,6 @@ async fn main() -> Result<()> {
         &app_rounds,
         reference.as_deref(),
     );
-    // bench/run reads the report from a file: the D-Bus services of the keyring session it
-    // runs in print on stdout.
-    match std::env::var_os("BENCH_APP_REPORT") {
-        Some(path) => std::fs::write(path, text)?,
-        None => print!("{text}"),
-    }
     Ok(())
 }
 
@@ -553,46 +555,32 @@ fn mib(kib: u64) -> String {
     format!("{:.0} MiB", kib as f64 / 1024.0)
 }
 
-/// "median (min-max)" of one figure over the rounds.
-fn spread(values: &[f64]) -> String {
-    let min = values.iter().copied().fold(f64::NAN, f64::min);
-    format!("{:.0} ms ({:.0}-{:.0})", median(values), min, max(values))
+/// A figure of the every-round table, in the whole units (ms, MiB) its heading names.
+fn whole(value: f64) -> Value {
+    json!(value.round())
 }
 
-fn met(value: f64, target: f64) -> &'static str {
-    if value < target {
-        "met"
-    } else {
-        "MISSED"
-    }
-}
-
-/// A line of the report.
-macro_rules! say {
-    ($out:ident) => {
-        $out.push('\n')
-    };
-    ($out:ident, $($arg:tt)*) => {{
-        $out.push_str(&format!($($arg)*));
-        $out.push('\n');
-    }};
-}
-
+/// The report's rows: the heading, what was measured, the table of figures against their
+/// targets (median (min-max) over the rounds), and every round's figures.
 fn report(
+    rows: &mut Rows,
     g: &Graph,
     manifests: usize,
     tag_count: usize,
     pan_ms: u64,
     app: &[AppRound],
     reference: Option<&[ReferenceRound]>,
-) -> String {
-    let mut out = String::new();
+) {
     let col = |f: fn(&AppRound) -> f64| app.iter().map(f).collect::<Vec<f64>>();
-    let rcol = |f: fn(&ReferenceRound) -> f64| -> String {
-        match reference {
-            Some(r) if !r.is_empty() => spread(&r.iter().map(f).collect::<Vec<f64>>()),
-            _ => "-".into(),
-        }
+    // No reference: an empty spread, shown as "-".
+    let rcol = |f: fn(&ReferenceRound) -> f64| -> Value {
+        cell::spread_ms(
+            &reference
+                .unwrap_or_default()
+                .iter()
+                .map(f)
+                .collect::<Vec<f64>>(),
+        )
     };
     let pan: Vec<f64> = app.iter().flat_map(|r| r.pan.iter().copied()).collect();
     let rpan: Vec<f64> = reference
@@ -605,46 +593,48 @@ fn report(
     let first_render = col(|r| r.first_render);
     let tags_open = col(|r| r.tags_open);
 
-    say!(
-        out,
-        "### The app: a {}-node graph and {tag_count} tags, {} rounds\n",
+    rows.title(&format!(
+        "The app: a {}-node graph and {tag_count} tags, {} rounds",
         g.nodes.len(),
         app.len()
-    );
-    say!(
-        out,
+    ));
+    rows.text(&format!(
         "Graph: {} nodes ({manifests} manifests), {} edges, on the canvas with the tag node: {}. \
          Served by docker-registry through the lean Referrers front at no added latency. \
          Reference: the same UI built with mocked IPC (ui/tests/screens) in Chromium {version} \
          (headless, playwright-core, `--disable-gpu`), given the same graph in one event and \
          the same {tag_count} tags. Each round starts a fresh app process (and a fresh \
-         Chromium page).\n",
+         Chromium page).",
         g.nodes.len(),
         g.edges.len(),
         g.nodes.len() + 1
-    );
-    say!(
-        out,
-        "| figure | app (WebKitGTK) median (min-max) | Chromium reference | target |"
-    );
-    say!(out, "|---|---|---|---|");
-    say!(
-        out,
-        "| `graph:layout` (the layout first drawn: the tree on the main thread above 300 nodes) | {} | {} | |",
-        spread(&col(|r| r.layout)),
-        rcol(|r| r.layout)
-    );
-    say!(out,
-        "| `graph:first-render` (all data in, to the laid-out graph painted) | {} | {} | < 1500 ms: {} |",
-        spread(&first_render),
+    ));
+    rows.table(&[
+        "figure",
+        "app (WebKitGTK) median (min-max)",
+        "Chromium reference",
+        "target",
+    ]);
+    rows.row(vec![
+        json!(
+            "`graph:layout` (the layout first drawn: the tree on the main thread above 300 nodes)"
+        ),
+        cell::spread_ms(&col(|r| r.layout)),
+        rcol(|r| r.layout),
+        json!(""),
+    ]);
+    rows.row(vec![
+        json!("`graph:first-render` (all data in, to the laid-out graph painted)"),
+        cell::spread_ms(&first_render),
         rcol(|r| r.first_render),
-        met(median(&first_render), 1500.0)
-    );
-    say!(out,
-        "| click on the tag to the graph painted (includes the load; mocked in the reference) | {} | {} | |",
-        spread(&col(|r| r.click_to_graph)),
-        rcol(|r| r.click_to_graph)
-    );
+        cell::below(median(&first_render), 1500.0, "ms"),
+    ]);
+    rows.row(vec![
+        json!("click on the tag to the graph painted (includes the load; mocked in the reference)"),
+        cell::spread_ms(&col(|r| r.click_to_graph)),
+        rcol(|r| r.click_to_graph),
+        json!(""),
+    ]);
     let pan_row = |v: &[f64]| {
         if v.is_empty() {
             "-".to_string()
@@ -658,37 +648,51 @@ fn report(
             )
         }
     };
-    say!(out,
-        "| panning, frame interval median / p95 / max ({pan_ms} ms per round, all rounds) | {} | {} | 16.7 ms is 60 fps |",
-        pan_row(&pan),
-        pan_row(&rpan)
-    );
-    say!(out,
-        "| `tags:open` ({tag_count} tags in hand, to the first rows painted) | {} | {} | < 1000 ms: {} |",
-        spread(&tags_open),
+    rows.row(vec![
+        json!(format!(
+            "panning, frame interval median / p95 / max ({pan_ms} ms per round, all rounds)"
+        )),
+        json!(pan_row(&pan)),
+        json!(pan_row(&rpan)),
+        json!("16.7 ms is 60 fps"),
+    ]);
+    rows.row(vec![
+        json!(format!(
+            "`tags:open` ({tag_count} tags in hand, to the first rows painted)"
+        )),
+        cell::spread_ms(&tags_open),
         rcol(|r| r.tags_open),
-        met(median(&tags_open), 1000.0)
-    );
-    say!(out,
-        "| click on the repository to its tags painted (includes listing {tag_count} tags) | {} | {} | |",
-        spread(&col(|r| r.click_to_tags)),
-        rcol(|r| r.click_to_tags)
-    );
-    say!(
-        out,
-        "| start: app process spawned to the sidebar showing the Local store | {} | | |",
-        spread(&col(|r| r.spawn_to_sidebar))
-    );
-    say!(
-        out,
-        "| start: WebDriver new-session request to the same | {} | | |",
-        spread(&col(|r| r.request_to_sidebar))
-    );
-    say!(
-        out,
-        "| start: page navigation start to the same | {} | | |",
-        spread(&col(|r| r.page_to_sidebar))
-    );
+        cell::below(median(&tags_open), 1000.0, "ms"),
+    ]);
+    rows.row(vec![
+        json!(format!(
+            "click on the repository to its tags painted (includes listing {tag_count} tags)"
+        )),
+        cell::spread_ms(&col(|r| r.click_to_tags)),
+        rcol(|r| r.click_to_tags),
+        json!(""),
+    ]);
+    for (figure, values) in [
+        (
+            "start: app process spawned to the sidebar showing the Local store",
+            col(|r| r.spawn_to_sidebar),
+        ),
+        (
+            "start: WebDriver new-session request to the same",
+            col(|r| r.request_to_sidebar),
+        ),
+        (
+            "start: page navigation start to the same",
+            col(|r| r.page_to_sidebar),
+        ),
+    ] {
+        rows.row(vec![
+            json!(figure),
+            cell::spread_ms(&values),
+            json!(""),
+            json!(""),
+        ]);
+    }
     let mem = |f: fn(&AppRound) -> Memory| {
         let rss: Vec<f64> = app.iter().map(|r| f(r).rss_kib as f64).collect();
         let pss: Vec<f64> = app.iter().map(|r| f(r).pss_kib as f64).collect();
@@ -699,56 +703,71 @@ fn report(
             mib(median(&pss) as u64)
         )
     };
-    say!(
-        out,
-        "| memory idle (sidebar shown, {} s later) | {} | | |",
-        SETTLE_IDLE.as_secs(),
-        mem(|r| r.idle)
-    );
-    say!(
-        out,
-        "| memory with the graph open (after panning, {} s later) | {} | | |",
-        SETTLE_GRAPH.as_secs(),
-        mem(|r| r.graph_open)
-    );
-    say!(out);
-    say!(out, "Every round (ms; memory in MiB RSS/PSS):\n");
-    say!(out, "| round | start (spawn) | layout (runs) | first render | click to graph | pan median/max | tags:open | click to tags | idle | graph open |");
-    say!(out, "|---|---|---|---|---|---|---|---|---|---|");
+    rows.row(vec![
+        json!(format!(
+            "memory idle (sidebar shown, {} s later)",
+            SETTLE_IDLE.as_secs()
+        )),
+        json!(mem(|r| r.idle)),
+        json!(""),
+        json!(""),
+    ]);
+    rows.row(vec![
+        json!(format!(
+            "memory with the graph open (after panning, {} s later)",
+            SETTLE_GRAPH.as_secs()
+        )),
+        json!(mem(|r| r.graph_open)),
+        json!(""),
+        json!(""),
+    ]);
+
+    rows.text("Every round (ms; memory in MiB RSS/PSS):");
+    rows.table(&[
+        "round",
+        "start (spawn)",
+        "layout (runs)",
+        "first render",
+        "click to graph",
+        "pan median/max",
+        "tags:open",
+        "click to tags",
+        "idle",
+        "graph open",
+    ]);
+    let rss_pss = |m: Memory| {
+        json!(format!(
+            "{:.0}/{:.0}",
+            m.rss_kib as f64 / 1024.0,
+            m.pss_kib as f64 / 1024.0
+        ))
+    };
     for (i, r) in app.iter().enumerate() {
-        say!(out,
-            "| app {} | {:.0} | {:.0} ({}) | {:.0} | {:.0} | {:.1}/{:.1} | {:.0} | {:.0} | {:.0}/{:.0} | {:.0}/{:.0} |",
-            i + 1,
-            r.spawn_to_sidebar,
-            r.layout,
-            r.layouts,
-            r.first_render,
-            r.click_to_graph,
-            median(&r.pan),
-            max(&r.pan),
-            r.tags_open,
-            r.click_to_tags,
-            r.idle.rss_kib as f64 / 1024.0,
-            r.idle.pss_kib as f64 / 1024.0,
-            r.graph_open.rss_kib as f64 / 1024.0,
-            r.graph_open.pss_kib as f64 / 1024.0,
-        );
+        rows.row(vec![
+            json!(format!("app {}", i + 1)),
+            whole(r.spawn_to_sidebar),
+            json!(format!("{:.0} ({})", r.layout, r.layouts)),
+            whole(r.first_render),
+            whole(r.click_to_graph),
+            json!(format!("{:.1}/{:.1}", median(&r.pan), max(&r.pan))),
+            whole(r.tags_open),
+            whole(r.click_to_tags),
+            rss_pss(r.idle),
+            rss_pss(r.graph_open),
+        ]);
     }
     for (i, r) in reference.unwrap_or_default().iter().enumerate() {
-        say!(
-            out,
-            "| Chromium {} | | {:.0} ({}) | {:.0} | {:.0} | {:.1}/{:.1} | {:.0} | {:.0} | | |",
-            i + 1,
-            r.layout,
-            r.layouts,
-            r.first_render,
-            r.click_to_graph,
-            median(&r.pan),
-            max(&r.pan),
-            r.tags_open,
-            r.click_to_tags,
-        );
+        rows.row(vec![
+            json!(format!("Chromium {}", i + 1)),
+            json!(""),
+            json!(format!("{:.0} ({})", r.layout, r.layouts)),
+            whole(r.first_render),
+            whole(r.click_to_graph),
+            json!(format!("{:.1}/{:.1}", median(&r.pan), max(&r.pan))),
+            whole(r.tags_open),
+            whole(r.click_to_tags),
+            json!(""),
+            json!(""),
+        ]);
     }
-    say!(out);
-    out
 }

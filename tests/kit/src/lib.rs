@@ -2,11 +2,13 @@
 //! (tests/e2e), the shell's command tests and the benchmarks (bench/): Debian's real
 //! docker-registry started on a loopback port, and what no installable server does, each
 //! following the spec and sitting in front of the real registry (a token issuer, the Referrers
-//! API, injected faults); the peer tools (skopeo, umoci, oras-py); and the app's driver
-//! (WebDriver, real drag-and-drop) for the end-to-end tests.
+//! API, injected faults); the peer tools (skopeo, umoci, oras-py); the app's driver
+//! (WebDriver, real drag-and-drop) for the end-to-end tests; and, for the benchmarks, their big
+//! artifact graph and the writer of the rows of data bench/report renders.
 
 pub mod app;
 pub mod bench_graph;
+pub mod bench_rows;
 mod collector;
 pub mod drag;
 mod fault_proxy;
