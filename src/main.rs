@@ -10,9 +10,7 @@ use clap::Parser;
 static ALLOCATOR: stowage::allocator::Allocator = stowage::allocator::Allocator;
 
 fn main() -> ExitCode {
-    // mimalloc's default purge delay: a command ends soon after its work, and giving freed
-    // memory back at once (as the long-lived app does) made a push of 200 small files fault in
-    // 51,754 pages instead of 600 (0.67 s of CPU instead of 0.23 s).
+    stowage::allocator::give_back_freed_memory();
     let args = cli::Cli::parse();
     let filter = match args.verbose {
         0 => "warn",
