@@ -30,7 +30,7 @@ run: setup app
 lint: ui
 	cargo fmt --all --check
 	scripts/import-circles src && scripts/import-circles src-tauri/src
-	for f in bench/run bench/sbom bench/lib.sh bench/parts/*.sh; do bash -n "$$f" || exit 1; done
+	for f in bench/run bench/sbom bench/ab bench/lib.sh bench/parts/*.sh; do bash -n "$$f" || exit 1; done
 	cargo clippy --workspace --all-targets -- -D warnings
 	# The app's end-to-end tests and benchmarks build only with the e2e feature.
 	cargo clippy --all-targets --features e2e -- -D warnings

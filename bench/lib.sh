@@ -73,7 +73,8 @@ registry_ticks() {
 # timed SERIES CMD [ARG...]: runs CMD after a `sync` (so nobody pays for writing back another's
 # files) under bench/timed (monotonic wall) around GNU time (peak RSS and CPU: measured by a small
 # C program's fork, so Python's own pages before the exec do not count). Its stdout goes to
-# $work/out, its stderr to $work/err. Writes a run row and sets last_wall and last_rss. With a
+# $timed_stdout ($work/out unless a part sets it: /dev/null when the output is large and unread,
+# since writing it to a file would time the disk's writeback), its stderr to $work/err. Writes a run row and sets last_wall and last_rss. With a
 # registry running, the row has the registry's CPU meanwhile and, for SERIES' first run, the
 # requests it logged (GET /v2/ included), whose log lines stay in $work/slices/SERIES.
 timed() {
@@ -84,7 +85,7 @@ timed() {
   [ -n "$registry_pid" ] && l0=$(wc -l <"$work/registry/log")
   t0=$(registry_ticks)
   if ! python3 "$bench_dir/timed" "$work/timed.out" \
-    /usr/bin/time -f '%M %U %S' -o "$work/gnutime.out" "$@" >"$work/out" 2>"$work/err"; then
+    /usr/bin/time -f '%M %U %S' -o "$work/gnutime.out" "$@" >"${timed_stdout:-$work/out}" 2>"$work/err"; then
     say "$name failed: $*"
     tail -n 5 "$work/err" "$work/out" >&2 || true
     exit 1
@@ -141,7 +142,36 @@ rotate() {
   done
 }
 
+# timed_download SERIES sha256sum|openssl URL FILE HEX: the reference a shell script that verifies
+# its download pays, `curl URL | tee FILE | HASHER`, timed as one command; its hash is checked.
+timed_download() {
+  local series=$1 hasher=$2 url=$3 file=$4 hex=$5
+  # shellcheck disable=SC2016  # expanded by the inner bash
+  case $hasher in
+    sha256sum) timed "$series" bash -c 'curl -sf "$1" | tee "$2" | sha256sum' _ "$url" "$file" ;;
+    openssl) timed "$series" bash -c 'curl -sf "$1" | tee "$2" | openssl dgst -sha256 -r' _ "$url" "$file" ;;
+  esac
+  [ "$(cut -d' ' -f1 "$work/out")" = "$hex" ] || die "$series: the bytes of curl | tee | $hasher do not hash to sha256:$hex"
+}
+
 # --- the registry and Stowage's world ------------------------------------------------------------
+
+# begin_part [no-registry]: a part's start: its folder under $work (the current one until
+# end_part), Stowage in an empty world, and a registry logging requests unless told otherwise.
+begin_part() {
+  if [ "${1:-}" != no-registry ]; then
+    say "$part: starting docker-registry (logging requests)"
+    start_registry
+  fi
+  isolate_stowage
+  mkdir -p "$work/$part"
+  cd "$work/$part"
+}
+
+end_part() {
+  cd "$root_dir"
+  stop_registry
+}
 
 # Starts docker-registry on a free loopback port (sets host, registry_pid). $1 is the log level:
 # `info` (the default) logs every request with its duration, which the rows' requests come from.

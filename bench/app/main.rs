@@ -742,32 +742,42 @@ fn report(
             m.pss_kib as f64 / 1024.0
         ))
     };
+    // The figures both sides measure, as the table's middle columns.
+    let ui =
+        |layout: f64, layouts: usize, first_render, click_to_graph, pan: &[f64], tags: [f64; 2]| {
+            [
+                json!(format!("{layout:.0} ({layouts})")),
+                whole(first_render),
+                whole(click_to_graph),
+                json!(format!("{:.1}/{:.1}", median(pan), max(pan))),
+                whole(tags[0]),
+                whole(tags[1]),
+            ]
+        };
     for (i, r) in app.iter().enumerate() {
-        rows.row(vec![
-            json!(format!("app {}", i + 1)),
-            whole(r.spawn_to_sidebar),
-            json!(format!("{:.0} ({})", r.layout, r.layouts)),
-            whole(r.first_render),
-            whole(r.click_to_graph),
-            json!(format!("{:.1}/{:.1}", median(&r.pan), max(&r.pan))),
-            whole(r.tags_open),
-            whole(r.click_to_tags),
-            rss_pss(r.idle),
-            rss_pss(r.graph_open),
-        ]);
+        let mut cells = vec![json!(format!("app {}", i + 1)), whole(r.spawn_to_sidebar)];
+        cells.extend(ui(
+            r.layout,
+            r.layouts,
+            r.first_render,
+            r.click_to_graph,
+            &r.pan,
+            [r.tags_open, r.click_to_tags],
+        ));
+        cells.extend([rss_pss(r.idle), rss_pss(r.graph_open)]);
+        rows.row(cells);
     }
     for (i, r) in reference.unwrap_or_default().iter().enumerate() {
-        rows.row(vec![
-            json!(format!("Chromium {}", i + 1)),
-            json!(""),
-            json!(format!("{:.0} ({})", r.layout, r.layouts)),
-            whole(r.first_render),
-            whole(r.click_to_graph),
-            json!(format!("{:.1}/{:.1}", median(&r.pan), max(&r.pan))),
-            whole(r.tags_open),
-            whole(r.click_to_tags),
-            json!(""),
-            json!(""),
-        ]);
+        let mut cells = vec![json!(format!("Chromium {}", i + 1)), json!("")];
+        cells.extend(ui(
+            r.layout,
+            r.layouts,
+            r.first_render,
+            r.click_to_graph,
+            &r.pan,
+            [r.tags_open, r.click_to_tags],
+        ));
+        cells.extend([json!(""), json!("")]);
+        rows.row(cells);
     }
 }

@@ -24,11 +24,7 @@ push_blob() {
 }
 
 bench_blob() {
-  say "blob: starting docker-registry"
-  start_registry
-  isolate_stowage
-  mkdir -p "$work/blob"
-  cd "$work/blob"
+  begin_part
   local size hex digest url i tool t0 push_time tools="curl stowage"
   say "blob: writing $blob_size of random bytes"
   head -c "$blob_size" /dev/urandom >blob.bin
@@ -49,17 +45,8 @@ bench_blob() {
     for tool in $(rotate "$i" $tools); do
       rm -f out.bin
       case $tool in
-        curl)
-          # What a shell script that verifies its download pays.
-          # shellcheck disable=SC2016  # expanded by the inner bash
-          timed blob.curl bash -c 'curl -sf "$1" | tee "$2" | sha256sum' _ "$url" out.bin
-          [ "$(cut -d' ' -f1 "$work/out")" = "$hex" ] || die "round $i: curl's bytes do not hash to $digest"
-          ;;
-        openssl)
-          # shellcheck disable=SC2016  # expanded by the inner bash
-          timed blob.openssl bash -c 'curl -sf "$1" | tee "$2" | openssl dgst -sha256 -r' _ "$url" out.bin
-          [ "$(cut -d' ' -f1 "$work/out")" = "$hex" ] || die "round $i: curl's bytes do not hash to $digest (openssl)"
-          ;;
+        curl) timed_download blob.curl sha256sum "$url" out.bin "$hex" ;;
+        openssl) timed_download blob.openssl openssl "$url" out.bin "$hex" ;;
         stowage)
           # It verifies digest and size itself and exits non-zero on a mismatch.
           timed blob.stowage "$stowage" blob "$host/bench@$digest" -o out.bin
@@ -80,8 +67,8 @@ bench_blob() {
   local data_file
   data_file=$(find "$work/registry/data" -path "*/$hex/data" | head -n1)
   timed blob.transfer curl -sf -o /dev/null "$url"
-  timed blob.stdout "$stowage" blob "$host/bench@$digest"
-  timed blob.sha256sum sha256sum "$data_file"
+  timed_stdout=/dev/null timed blob.stdout "$stowage" blob "$host/bench@$digest"
+  timed_stdout=/dev/null timed blob.sha256sum sha256sum "$data_file"
   [ -n "$have_openssl" ] && timed blob.openssl-hash openssl dgst -sha256 "$data_file"
 
   title "Blob download: $blob_size ($size bytes), loopback docker-registry, $rounds alternating rounds"
@@ -97,6 +84,5 @@ bench_blob() {
     "stdout=s:$(med blob.stdout 1)" "stdout_rss=kib:$(med blob.stdout 2)"
   note "setup: curl push of the blob (POST, then PUT ?digest=) {push}" "push=s:$push_time"
   note "pipelines are timed as \`bash -c '…'\`, and their peak RSS is their largest process's"
-  cd "$root_dir"
-  stop_registry
+  end_part
 }

@@ -3,9 +3,8 @@
 # beside `tar tzf` of the same bytes, and the second look, from the entry index.
 
 bench_files() {
-  isolate_stowage
-  mkdir -p "$work/files/tree"
-  cd "$work/files"
+  begin_part no-registry
+  mkdir tree
   local total count=2000 each i tool hex size expected listed
   total=$(numfmt --from=iec "$blob_size")
   each=$((total / count))
@@ -47,5 +46,5 @@ bench_files() {
   compare files.stowage files.tar "stowage / tar tzf" 1.2
   limit files.index wall 0.1 "the second look"
   note "content: $count files of base64 text of random bytes, \`tar | gzip\` (level 6); stowage also checks the blob's sha256 as it reads, tar does not"
-  cd "$root_dir"
+  end_part
 }

@@ -4,11 +4,7 @@
 # where blobs were seen), skopeo's second copy, and curl's one mount request as the floor.
 
 bench_mount() {
-  say "mount: starting docker-registry (logging requests)"
-  start_registry
-  isolate_stowage
-  mkdir -p "$work/mount"
-  cd "$work/mount"
+  begin_part
   local i tool size hex tools="cp push curl"
   say "mount: writing $blob_size of fresh random bytes, pushing it to mnt-a"
   head -c "$blob_size" /dev/urandom >blob.bin
@@ -77,6 +73,5 @@ bench_mount() {
   limit mount.push wall 0.2 "the second \`stowage push\`, median"
   note "its outcome \`mounted\` and its \`POST ?mount=\` a 201 in every round: the file's digest came from the record of files hashed (same path, size, times, device, inode), the place from the record of where blobs were seen"
   [ -n "$have_skopeo" ] && compare mount.push mount.skopeo "stowage / skopeo, second push"
-  cd "$root_dir"
-  stop_registry
+  end_part
 }

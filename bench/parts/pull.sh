@@ -3,11 +3,7 @@
 # openssl), `skopeo copy` to a layout, and oras-py.
 
 bench_pull() {
-  say "pull: starting docker-registry (logging requests)"
-  start_registry
-  isolate_stowage
-  mkdir -p "$work/pull"
-  cd "$work/pull"
+  begin_part
   local tools="stowage curl" i tool size hex url
   [ -n "$have_openssl" ] && tools="$tools openssl"
   [ -n "$have_skopeo" ] && tools="$tools skopeo"
@@ -32,16 +28,8 @@ bench_pull() {
             [ "$(hash_of out/blob.bin)" = "$hex" ] || die "stowage pull's file does not hash to sha256:$hex"
           fi
           ;;
-        curl)
-          # shellcheck disable=SC2016  # expanded by the inner bash
-          timed pull.curl bash -c 'curl -sf "$1" | tee "$2" | sha256sum' _ "$url" out.bin
-          [ "$(cut -d' ' -f1 "$work/out")" = "$hex" ] || die "curl | tee | sha256sum: wrong hash"
-          ;;
-        openssl)
-          # shellcheck disable=SC2016  # expanded by the inner bash
-          timed pull.openssl bash -c 'curl -sf "$1" | tee "$2" | openssl dgst -sha256 -r' _ "$url" out.bin
-          [ "$(cut -d' ' -f1 "$work/out")" = "$hex" ] || die "curl | tee | openssl: wrong hash"
-          ;;
+        curl) timed_download pull.curl sha256sum "$url" out.bin "$hex" ;;
+        openssl) timed_download pull.openssl openssl "$url" out.bin "$hex" ;;
         skopeo)
           timed pull.skopeo skopeo copy --insecure-policy --src-tls-verify=false "docker://$host/pull:v1" "oci:out:v1"
           [ "$(stat -c %s "out/blobs/sha256/$hex")" = "$size" ] || die "skopeo's layout lacks the blob"
@@ -73,6 +61,5 @@ bench_pull() {
   [ -n "$have_oras" ] && compare pull.stowage pull.oras "stowage / oras-py"
   note "phase: \`curl -o /dev/null\` of the blob (the transfer alone) {transfer}" "transfer=s:$(med pull.transfer 1)"
   note "the curl pipelines fetch the blob by digest (1 request); the other tools resolve the tag first; pipelines are timed as \`bash -c '…'\`, and their peak RSS is their largest process's"
-  cd "$root_dir"
-  stop_registry
+  end_part
 }

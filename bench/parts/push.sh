@@ -6,11 +6,7 @@
 bench_push() {
   # MiB: more than the file, so the diagnostic row sends it in one request.
   local single_threshold=$((($(numfmt --from=iec "$blob_size") >> 20) * 2 + 1))
-  say "push: starting docker-registry (logging requests)"
-  start_registry
-  isolate_stowage
-  mkdir -p "$work/push"
-  cd "$work/push"
+  begin_part
   local tools="curl stowage single" i tool name size hex
   [ -n "$have_skopeo" ] && tools="$tools skopeo"
   [ -n "$have_oras" ] && tools="$tools oras"
@@ -76,6 +72,5 @@ bench_push() {
     "busy=s:$(busy_of push.stowage)" "wall=s:$(head -n1 "$work/runs/push.stowage" | cut -d' ' -f1)"
   note "content: new random bytes each round, pushed by every tool of the round, each to its own new repository; the registry's blob store is emptied before each push, and the blob's data file checked afterwards (each push uploaded it)"
   note "requests: all the registry logged while the command ran in round 1; stowage's, skopeo's and oras-py's include the config and the manifest, curl's are the blob alone"
-  cd "$root_dir"
-  stop_registry
+  end_part
 }

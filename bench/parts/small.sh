@@ -3,11 +3,7 @@
 # (the default) and 8 blobs in flight against oras-py.
 
 bench_small() {
-  say "small: starting docker-registry (logging requests)"
-  start_registry
-  isolate_stowage
-  mkdir -p "$work/small"
-  cd "$work/small"
+  begin_part
   # c4 is the CLI's default (no flag); c1 and c8 set --concurrency.
   local tools="c1 c4 c8" i k tool files bytes=0 n b methods
   [ -n "$have_oras" ] && tools="$tools oras"
@@ -75,6 +71,5 @@ bench_small() {
   done
   note "stowage hashes files ≤ 16 MiB before it sends anything and HEADs each blob first (skipped when present), as oras-py does"
   note "fresh random files each round, pushed by every variant to its own new repository; the registry's blob store is emptied before each push"
-  cd "$root_dir"
-  stop_registry
+  end_part
 }

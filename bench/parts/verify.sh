@@ -5,14 +5,13 @@
 # beside `stowage graph` of the same reference: the walk that verification starts with.
 
 bench_verify() {
-  local count=${BENCH_SIGNATURES:-100} file=$work/verify-file made root identity issuer n r tool
-  say "verify: starting docker-registry, pushing an artifact and $count keyless signatures"
-  start_registry
-  isolate_stowage
-  head -c 4096 /dev/urandom >"$file"
-  "$stowage" push "$host/bench/app:v1" "$file" >/dev/null
-  mkdir -p "$work/sigstore"
-  made=$(python3 "$bench_dir/keyless-signatures" "$host" bench/app v1 "$count" "$work/sigstore")
+  local count=${BENCH_SIGNATURES:-100} made root identity issuer n r tool
+  begin_part
+  say "verify: pushing an artifact and $count keyless signatures"
+  head -c 4096 /dev/urandom >artifact
+  "$stowage" push "$host/bench/app:v1" artifact >/dev/null
+  mkdir sigstore
+  made=$(python3 "$bench_dir/keyless-signatures" "$host" bench/app v1 "$count" "$PWD/sigstore")
   read -r root identity issuer < <(echo "$made" | python3 -c 'import json, sys
 v = json.load(sys.stdin)
 print(v["trustedRoot"], v["identity"], v["issuer"])')
@@ -35,5 +34,5 @@ print(sum(s["verified"] for s in json.load(sys.stdin)["signatures"]))')
   series verify.graph "\`stowage graph\` (the walk alone)"
   series verify.all "\`stowage verify\`: walk, read and verify $count signatures"
   note "$rounds rounds, alternating; each signature a Fulcio certificate with an embedded SCT, a Rekor entry with its SET, checked against the private trusted root, identity and issuer; manifests come from Stowage's cache after the first round, as they would in use"
-  stop_registry
+  end_part
 }
