@@ -128,6 +128,20 @@ describe("the canvas's viewport", () => {
     expect(cy.zoom()).toBeCloseTo(fitted().zoom);
   });
 
+  test("a layout's fit that shows the graph from its roots still shows the selected node", () => {
+    // Too small for the graph at a readable zoom: the fit starts from the root, b is off the canvas.
+    size = { width: 160, height: 120 };
+    viewport.settle(where, false);
+    expect(cy.getElementById("b").renderedBoundingBox({}).x1).toBeGreaterThan(size.width);
+    viewport.settle(where, false, "b");
+    const box = cy.getElementById("b").renderedBoundingBox({});
+    expect(box.x2).toBeLessThanOrEqual(size.width - 24);
+    expect(box.x1).toBeGreaterThanOrEqual(0);
+    expect(box.y2).toBeLessThanOrEqual(size.height);
+    // The zoom is the fit's: only the pan moved.
+    expect(cy.zoom()).toBeCloseTo(fitted().zoom);
+  });
+
   test("reveal pans only as far as needed to show a node", () => {
     cy.viewport({ zoom: 1, pan: { x: 0, y: 0 } });
     cy.getElementById("a").position({ x: 400, y: 300 });

@@ -4,7 +4,7 @@
 import type { Core } from "cytoscape";
 import { MOVE_MS, type Positions } from "./canvas-sync";
 import { LAYERS_SUFFIX, type GraphView } from "./model";
-import { afterResize, anchorPan, fitViewport, graphBounds, MAX_FIT_ZOOM, READABLE_ZOOM, revealBy, type Point, type Size } from "./viewport";
+import { afterResize, anchorPan, fitViewport, graphBounds, MAX_FIT_ZOOM, READABLE_ZOOM, revealBy, revealIn, type Point, type Size } from "./viewport";
 
 /** The margin a fit keeps around the graph, in screen pixels. */
 const FIT_PAD = 36;
@@ -67,16 +67,16 @@ export class CanvasViewport {
   }
 
   /**
-   * After a layout moved the nodes to `positions`: the view is fitted to them, unless the user
-   * moved it or a fold holds its node in place.
+   * After a layout moved the nodes to `positions`: the view is fitted to them, with the `selected`
+   * node in sight, unless the user moved it or a fold holds its node in place.
    */
-  settle(positions: Positions, animate: boolean) {
+  settle(positions: Positions, animate: boolean, selected: string | null = null) {
     const c = this.cy;
     const keep = this.anchor;
     this.anchor = null;
     // Cytoscape's own fit measures where animated nodes are now, not where they are going. A
     // fold keeps its node where it was instead: the eye stays on it.
-    if (!this.moved && !keep) this.fit(positions, animate);
+    if (!this.moved && !keep) this.fit(positions, animate, selected);
     const to = keep ? positions[keep.id] : undefined;
     if (keep && to) {
       const delta = anchorPan(keep.rendered, to, { zoom: c.zoom(), pan: c.pan() });
@@ -88,9 +88,10 @@ export class CanvasViewport {
   /**
    * The viewport that shows `positions` (node centres; drawn positions for the rest) with a
    * margin, at a zoom where the labels can be read: a graph too big for that is shown from its
-   * roots, and the rest is a pan away.
+   * roots, and the rest is a pan away; a `selected` node is panned into sight (a node just
+   * attached, selected before its layout came).
    */
-  fit(positions: Positions, animate: boolean) {
+  fit(positions: Positions, animate: boolean, selected: string | null = null) {
     const c = this.cy;
     const view = this.source.view();
     const targets = new Set((view?.edges ?? []).map((e) => e.target));
@@ -104,7 +105,11 @@ export class CanvasViewport {
     });
     if (!bounds) return;
     const frame = { width: c.width(), height: c.height(), pad: FIT_PAD, insetBottom: this.source.insetBottom() };
-    const { zoom, pan } = fitViewport(bounds.graph, bounds.roots, frame, Math.max(c.minZoom(), READABLE_ZOOM), Math.min(c.maxZoom(), MAX_FIT_ZOOM));
+    let { zoom, pan } = fitViewport(bounds.graph, bounds.roots, frame, Math.max(c.minZoom(), READABLE_ZOOM), Math.min(c.maxZoom(), MAX_FIT_ZOOM));
+    const chosen = selected ? view?.nodes.find((n) => n.id === selected) : undefined;
+    const drawn = chosen ? c.getElementById(chosen.id) : null;
+    const at = chosen ? (positions[chosen.id] ?? (drawn?.nonempty() ? drawn.position() : null)) : null;
+    if (chosen && at) ({ zoom, pan } = revealIn({ zoom, pan }, at, chosen, { width: frame.width, height: frame.height - frame.insetBottom }));
     // A pan still animating (a reveal, an earlier fit) would undo this one.
     c.stop(true);
     if (animate) c.animate({ zoom, pan }, { duration: MOVE_MS });

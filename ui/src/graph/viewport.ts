@@ -19,6 +19,20 @@ export const MAX_FIT_ZOOM = 1.4;
 export type Frame = { width: number; height: number; pad: number; insetBottom: number };
 
 /**
+ * `viewport` panned just enough that a node of `node` size (its border besides) centred at `at`
+ * (model coordinates) shows inside `size`: a fit that shows the graph from its roots still shows the selection.
+ */
+export function revealIn(viewport: Viewport, at: Point, node: Size, size: Size): Viewport {
+  const { zoom, pan } = viewport;
+  const x = at.x * zoom + pan.x;
+  const y = at.y * zoom + pan.y;
+  const w = (node.width / 2 + NODE_BORDER) * zoom;
+  const h = (node.height / 2 + NODE_BORDER) * zoom;
+  const by = revealBy({ x1: x - w, y1: y - h, x2: x + w, y2: y + h }, size);
+  return { zoom, pan: { x: pan.x + by.x, y: pan.y + by.y } };
+}
+
+/**
  * The viewport that shows `graph` (model coordinates) in `frame`: all of it when it fits at a
  * readable zoom, else as much as fits at that zoom around `roots` (the nodes nothing points to,
  * where reading starts), never leaving empty canvas beyond the graph's edge.
