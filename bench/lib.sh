@@ -97,22 +97,16 @@ timed() {
   last_wall=$wall last_rss=$rss
   echo "$wall $rss $user $sys $real $registry" >>"$work/runs/$name"
   round=$(wc -l <"$work/runs/$name")
-  if [ -z "$registry_pid" ]; then
-    emit --arg p "$part" --arg s "$name" --argjson r "$round" --argjson w "$wall" --argjson k "$rss" \
-      --argjson c "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')" \
-      '{kind: "run", part: $p, series: $s, round: $r, wall_s: $w, rss_kib: $k, cpu_s: $c}'
-    return 0
-  fi
-  if [ "$round" = 1 ]; then
+  if [ -n "$registry_pid" ] && [ "$round" = 1 ]; then
     sleep 0.1 # the registry logs a request just after answering it
     tail -n +"$((l0 + 1))" "$work/registry/log" >"$work/slices/$name"
     requests=$(requests_of "$name")
   fi
   emit --arg p "$part" --arg s "$name" --argjson r "$round" --argjson w "$wall" --argjson k "$rss" \
     --argjson c "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')" \
-    --argjson g "$registry" \
-    --arg q "$requests" \
-    '{kind: "run", part: $p, series: $s, round: $r, wall_s: $w, rss_kib: $k, cpu_s: $c, registry_cpu_s: $g}
+    --arg g "${registry_pid:+$registry}" --arg q "$requests" \
+    '{kind: "run", part: $p, series: $s, round: $r, wall_s: $w, rss_kib: $k, cpu_s: $c}
+     + (if $g == "" then {} else {registry_cpu_s: ($g | tonumber)} end)
      + (if $q == "" then {} else {requests: $q} end)'
 }
 

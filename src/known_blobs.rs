@@ -62,8 +62,7 @@ impl KnownBlobs {
         places.retain(|p| p != &entry);
         places.insert(0, entry);
         places.truncate(KEPT);
-        let text: String = places.iter().map(|(g, r)| format!("{g} {r}\n")).collect();
-        write_atomically(&self.places_path(digest), text.as_bytes());
+        self.write_places(digest, &places);
     }
 
     /// Forgets that `registry/repository` holds `digest`: a mount from there found it gone (a
@@ -76,6 +75,10 @@ impl KnownBlobs {
         if places.len() == before {
             return;
         }
+        self.write_places(digest, &places);
+    }
+
+    fn write_places(&self, digest: &Digest, places: &[(String, String)]) {
         let text: String = places.iter().map(|(g, r)| format!("{g} {r}\n")).collect();
         write_atomically(&self.places_path(digest), text.as_bytes());
     }
